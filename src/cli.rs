@@ -1,0 +1,256 @@
+//! The commands behind the binary: each takes typed options, runs the stages
+//! and prints for people (or JSON for programs). Exit codes: 0 all good,
+//! 1 some file rejected, 2 usage or configuration error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::form::{FormRequest, write_form};
+use crate::ingest::Limits;
+use crate::issue::Severity;
+use crate::model::{FileReport, FileStatus};
+use crate::schema::{Config, UnitType};
+
+/// Output language of messages and documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+/// Exit status for a run whose files were all accepted (warnings allowed).
+pub const EXIT_OK: i32 = 0;
+/// Exit status when at least one file was rejected.
+pub const EXIT_REJECTED: i32 = 1;
+/// Exit status for a usage or configuration error.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Loads the configuration or prints why it cannot be used.
+pub fn load_config(dir: &Path) -> Result<Config, i32> {
+    Config::load(dir).map_err(|e| {
+        eprintln!("tonghop: cấu hình không hợp lệ / invalid configuration:\n  {e}");
+        eprintln!("  Sửa tệp cấu hình rồi chạy lại (fix the file and run again).");
+        EXIT_USAGE
+    })
+}
+
+/// Options of `tonghop form`.
+#[derive(Debug, Clone)]
+pub struct FormOptions {
+    pub unit_type: Option<String>,
+    pub unit: Option<String>,
+    pub week: Option<String>,
+    pub out: Option<PathBuf>,
+}
+
+/// `tonghop form`: writes a blank (or prefilled) weekly form.
+pub fn form(config: &Config, options: &FormOptions) -> i32 {
+    let unit = match &options.unit {
+        Some(typed) => match config.units.resolve(typed) {
+            Some(m) => Some(m.unit),
+            None => {
+                eprintln!("tonghop: không nhận ra đơn vị «{typed}» (unknown unit); ví dụ --unit 38 hoặc --unit BNV");
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
+    let unit_type = match (&options.unit_type, unit) {
+        (Some(t), _) => {
+            if !config.units.has_type(t) {
+                let known: Vec<&str> = config.units.types().iter().map(|t| t.as_str()).collect();
+                eprintln!("tonghop: loại đơn vị «{t}» không có (unknown unit type); dùng: {}", known.join(", "));
+                return EXIT_USAGE;
+            }
+            UnitType(t.clone())
+        }
+        (None, Some(u)) => u.unit_type.clone(),
+        (None, None) => {
+            eprintln!("tonghop: cần --type (ministry, agency, province) hoặc --unit");
+            return EXIT_USAGE;
+        }
+    };
+    if let Some(u) = unit
+        && u.unit_type != unit_type
+    {
+        eprintln!("tonghop: đơn vị {} thuộc loại «{}», không phải «{}»", u.code, u.unit_type.as_str(), unit_type.as_str());
+        return EXIT_USAGE;
+    }
+    let week = match &options.week {
+        Some(label) => match config.calendar.week_by_label(label) {
+            Some(w) => Some(w),
+            None => {
+                eprintln!("tonghop: «{label}» không phải tuần báo cáo đã quy định (not a configured week); ví dụ 2025-W37");
+                return EXIT_USAGE;
+            }
+        },
+        None => None,
+    };
+    let out = options.out.clone().unwrap_or_else(|| {
+        let mut name = format!("bieu-mau-{}", unit_type.as_str());
+        if let Some(u) = unit {
+            name.push('-');
+            name.push_str(&u.code);
+        }
+        if let Some(w) = week {
+            name.push('-');
+            name.push_str(&w.label());
+        }
+        PathBuf::from(format!("{name}.xlsx"))
+    });
+    let bytes = match write_form(config, &FormRequest { unit_type: &unit_type, unit, week, fill: None }) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("tonghop: không tạo được biểu mẫu (cannot write the form): {e}");
+            return EXIT_USAGE;
+        }
+    };
+    if let Err(e) = write_atomic(&out, &bytes) {
+        eprintln!("tonghop: không ghi được {} (cannot write): {e}", out.display());
+        return EXIT_USAGE;
+    }
+    println!("{}", out.display());
+    EXIT_OK
+}
+
+/// Writes a file through a temporary sibling and a rename, so a reader never sees half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// `tonghop check`: validates files and folders, prints the verdicts.
+pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 {
+    let reports = crate::check_paths(config, paths, &Limits::default());
+    if json {
+        let out = serde_json::json!({
+            "schema_version": config.schema.version,
+            "files": reports,
+            "summary": summary(&reports),
+        });
+        match serde_json::to_string_pretty(&out) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("tonghop: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        for report in &reports {
+            let _ = print_report(&mut lock, config, report, lang);
+        }
+        let s = summary(&reports);
+        let _ = match lang {
+            Lang::Vi => writeln!(
+                lock,
+                "Tổng cộng {} tệp: {} tiếp nhận, {} tiếp nhận có cảnh báo, {} từ chối, {} bỏ qua.",
+                reports.len(),
+                s.accepted,
+                s.accepted_with_warnings,
+                s.rejected,
+                s.ignored
+            ),
+            Lang::En => writeln!(
+                lock,
+                "{} files: {} accepted, {} accepted with warnings, {} rejected, {} ignored.",
+                reports.len(),
+                s.accepted,
+                s.accepted_with_warnings,
+                s.rejected,
+                s.ignored
+            ),
+        };
+    }
+    if reports.is_empty() {
+        eprintln!("tonghop: không tìm thấy tệp nào (no files found)");
+    }
+    if reports.iter().any(|r| r.status == FileStatus::Rejected) { EXIT_REJECTED } else { EXIT_OK }
+}
+
+/// Counts of files by status.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Summary {
+    pub accepted: usize,
+    pub accepted_with_warnings: usize,
+    pub rejected: usize,
+    pub ignored: usize,
+}
+
+pub fn summary(reports: &[FileReport]) -> Summary {
+    let mut s = Summary::default();
+    for r in reports {
+        match r.status {
+            FileStatus::Accepted => s.accepted += 1,
+            FileStatus::AcceptedWithWarnings => s.accepted_with_warnings += 1,
+            FileStatus::Rejected => s.rejected += 1,
+            FileStatus::Ignored => s.ignored += 1,
+        }
+    }
+    s
+}
+
+fn print_report(out: &mut impl Write, config: &Config, report: &FileReport, lang: Lang) -> std::io::Result<()> {
+    let mark = match report.status {
+        FileStatus::Accepted => "✔",
+        FileStatus::AcceptedWithWarnings => "!",
+        FileStatus::Rejected => "✘",
+        FileStatus::Ignored => "-",
+    };
+    let status = if lang == Lang::Vi { report.status.label_vi() } else { report.status.label_en() };
+    let mut understood = Vec::new();
+    if let Some(unit) = report.unit.as_deref().and_then(|c| config.units.get(c)) {
+        understood.push(format!("{} {}", unit.code, if lang == Lang::Vi { &unit.short } else { &unit.en }));
+    }
+    if let Some(week) = &report.week {
+        understood.push(week.label());
+    }
+    let understood = if understood.is_empty() { String::new() } else { format!(" ({})", understood.join(", ")) };
+    writeln!(out, "{mark} {} — {status}{understood}", report.file.path)?;
+    for issue in &report.issues {
+        let place = match (&issue.location.sheet, &issue.location.cell) {
+            (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: "),
+            (Some(sheet), None) => format!("{sheet}: "),
+            _ => String::new(),
+        };
+        let (severity, message, hint) = match lang {
+            Lang::Vi => (issue.severity.label_vi(), &issue.message_vi, &issue.hint_vi),
+            Lang::En => (issue.severity.label_en(), &issue.message_en, &issue.hint_en),
+        };
+        if issue.severity == Severity::Info && report.status == FileStatus::Ignored {
+            writeln!(out, "    [{}] {message}", issue.code)?;
+            continue;
+        }
+        write!(out, "    [{}] {severity} {place}{message}", issue.code)?;
+        if !hint.is_empty() {
+            write!(out, " → {hint}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// `tonghop sample`: writes the bundled sample inputs.
+pub fn sample(config: &Config, out: &Path) -> i32 {
+    match crate::sample::write(config, out) {
+        Ok(files) => {
+            println!("{} tệp mẫu đã ghi vào {} ({} sample files written)", files.len(), out.display(), files.len());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("tonghop: không ghi được dữ liệu mẫu (cannot write the sample): {e}");
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Walking the input paths: which files are workbooks to read, and which are
+//! ignored and why. Nothing is skipped silently.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::issue::{Code, Issue, Location};
+
+/// Extensions read as workbooks (compared case-insensitively).
+pub const WORKBOOK_EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+
+/// A path found under the inputs.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    /// How the file is named in messages: relative to the folder walked, or as given.
+    pub display: String,
+    pub kind: FoundKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum FoundKind {
+    /// To be read and validated.
+    Workbook,
+    /// Not read, with the reason (an `I…` info issue).
+    Ignored(Issue),
+}
+
+fn ignored(code: Code, display: &str, vi: &str, en: &str) -> FoundKind {
+    FoundKind::Ignored(Issue::new(code, Location::file(display)).message(vi, en))
+}
+
+/// Classifies one file by its name and type, without opening it.
+fn classify(path: &Path, display: &str, file_type: std::fs::FileType) -> FoundKind {
+    if file_type.is_symlink() {
+        return ignored(
+            Code::NotRegularFile,
+            display,
+            "Liên kết tượng trưng: không đọc, để tránh đọc tệp ngoài thư mục nhận báo cáo.",
+            "Symbolic link: not followed, so that nothing outside the inputs folder is read.",
+        );
+    }
+    if !file_type.is_file() {
+        return ignored(
+            Code::NotRegularFile,
+            display,
+            "Không phải tệp thông thường (thiết bị, ống dẫn hoặc socket).",
+            "Not a regular file (device, pipe or socket).",
+        );
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    if name.starts_with("~$") || name.starts_with(".~lock.") {
+        return ignored(
+            Code::LockFile,
+            display,
+            "Tệp khóa do Excel/LibreOffice tạo khi đang mở bảng tính.",
+            "Lock file created by Excel/LibreOffice while a workbook is open.",
+        );
+    }
+    if name.starts_with('.') {
+        return ignored(Code::HiddenFile, display, "Tệp ẩn.", "Hidden file.");
+    }
+    let lower = name.to_lowercase();
+    if name.starts_with('~') || lower.ends_with('~') || lower.ends_with(".tmp") || lower.ends_with(".part") || lower.ends_with(".crdownload") {
+        return ignored(
+            Code::TemporaryFile,
+            display,
+            "Tệp tạm (đang lưu hoặc đang tải về).",
+            "Temporary file (being saved or downloaded).",
+        );
+    }
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if WORKBOOK_EXTENSIONS.contains(&extension.as_str()) {
+        FoundKind::Workbook
+    } else {
+        FoundKind::Ignored(
+            Issue::new(Code::UnsupportedType, Location::file(display))
+                .message(
+                    format!("Loại tệp «.{extension}» không phải bảng tính báo cáo."),
+                    format!("File type \".{extension}\" is not a report workbook."),
+                )
+                .hint(
+                    "Nộp báo cáo dạng .xlsx (hoặc .xls, .ods) theo biểu mẫu.",
+                    "Submit the report as .xlsx (or .xls, .ods) using the form.",
+                ),
+        )
+    }
+}
+
+/// Lists the files under the given paths (files as given, folders recursively),
+/// in a stable order: each folder's entries sorted by name.
+///
+/// Symbolic links are reported, not followed; hidden folders are reported once
+/// and not entered.
+pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
+    let mut found = Vec::new();
+    for root in paths {
+        let root_meta = match std::fs::symlink_metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                let display = root.display().to_string();
+                found.push(Found {
+                    path: root.clone(),
+                    kind: FoundKind::Ignored(
+                        Issue::new(Code::Unreadable, Location::file(&display))
+                            .message(format!("Không tìm thấy hoặc không đọc được: {e}."), format!("Not found or unreadable: {e}.")),
+                    ),
+                    display,
+                });
+                continue;
+            }
+        };
+        if !root_meta.is_dir() {
+            let display = root.display().to_string();
+            found.push(Found { path: root.clone(), kind: classify(root, &display, root_meta.file_type()), display });
+            continue;
+        }
+        let mut walker = WalkDir::new(root).follow_links(false).sort_by_file_name().min_depth(1).into_iter();
+        while let Some(entry) = walker.next() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                    let display = relative(root, &path);
+                    found.push(Found {
+                        kind: FoundKind::Ignored(
+                            Issue::new(Code::Unreadable, Location::file(&display))
+                                .message(format!("Không đọc được thư mục hoặc tệp: {e}."), format!("Cannot read this folder or file: {e}.")),
+                        ),
+                        path,
+                        display,
+                    });
+                    continue;
+                }
+            };
+            let display = relative(root, entry.path());
+            let file_type = entry.file_type();
+            if file_type.is_dir() {
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    walker.skip_current_dir();
+                    found.push(Found {
+                        path: entry.path().to_path_buf(),
+                        kind: ignored(Code::HiddenFile, &display, "Thư mục ẩn: không đọc.", "Hidden folder: not read."),
+                        display,
+                    });
+                }
+                continue;
+            }
+            found.push(Found { path: entry.path().to_path_buf(), kind: classify(entry.path(), &display, file_type), display });
+        }
+    }
+    found
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.xlsx", "~$a.xlsx", ".hidden.xlsx", "b.XLS", "notes.txt", "c.ods~", "d.tmp", ".~lock.e.ods#"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        std::fs::write(dir.path().join(".git/x.xlsx"), b"x").unwrap();
+        let found = discover(&[dir.path().to_path_buf()]);
+        let summary: Vec<(String, String)> = found
+            .iter()
+            .map(|f| {
+                let kind = match &f.kind {
+                    FoundKind::Workbook => "read".to_string(),
+                    FoundKind::Ignored(i) => i.code.to_string(),
+                };
+                (f.display.clone(), kind)
+            })
+            .collect();
+        let get = |n: &str| summary.iter().find(|(d, _)| d == n).map(|(_, k)| k.as_str());
+        assert_eq!(get("a.xlsx"), Some("read"));
+        assert_eq!(get("b.XLS"), Some("read"));
+        assert_eq!(get("~$a.xlsx"), Some("I001"));
+        assert_eq!(get(".~lock.e.ods#"), Some("I001"));
+        assert_eq!(get(".hidden.xlsx"), Some("I002"));
+        assert_eq!(get(".git"), Some("I002"));
+        assert_eq!(get(".git/x.xlsx"), None, "hidden folders are not entered");
+        assert_eq!(get("c.ods~"), Some("I003"));
+        assert_eq!(get("d.tmp"), Some("I003"));
+        assert_eq!(get("notes.txt"), Some("I004"));
+    }
+}

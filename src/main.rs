@@ -1,0 +1,79 @@
+//! Command-line entry point: argument parsing only; the work is in the library.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tonghop::cli::{self, FormOptions, Lang};
+
+/// tonghop — tổng hợp báo cáo tuần về mô hình chính quyền địa phương 02 cấp
+/// (weekly report aggregator of the Ministry of Home Affairs).
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Args {
+    /// Thư mục cấu hình: bộ tiêu chí, danh mục đơn vị, lịch (configuration folder).
+    #[arg(long, global = true, default_value = "report_templates")]
+    config: PathBuf,
+    /// Ngôn ngữ thông báo (language of messages).
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::Vi)]
+    lang: LangArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Vi,
+    En,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Tạo biểu mẫu báo cáo tuần (write the weekly form for a unit type).
+    Form {
+        /// Loại đơn vị: ministry, agency, province (unit type).
+        #[arg(long = "type")]
+        unit_type: Option<String>,
+        /// Điền sẵn mã đơn vị (prefill a unit: code or name).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Điền sẵn kỳ báo cáo, ví dụ 2025-W37 (prefill the reporting week).
+        #[arg(long)]
+        week: Option<String>,
+        /// Tệp đầu ra (output file); mặc định bieu-mau-<type>.xlsx.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Kiểm tra tệp báo cáo (validate report files and folders).
+    Check {
+        /// Tệp hoặc thư mục (files or folders, read recursively).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// In kết quả dạng JSON (print JSON for programs).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tạo bộ dữ liệu mẫu (write the sample inputs: every unit, four weeks, a few faults).
+    Sample {
+        /// Thư mục đầu ra (output folder).
+        #[arg(long, short, default_value = "inputs")]
+        out: PathBuf,
+    },
+}
+
+fn main() {
+    let args = Args::parse();
+    let lang = match args.lang {
+        LangArg::Vi => Lang::Vi,
+        LangArg::En => Lang::En,
+    };
+    let config = match cli::load_config(&args.config) {
+        Ok(c) => c,
+        Err(code) => std::process::exit(code),
+    };
+    let code = match args.command {
+        Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
+        Command::Check { paths, json } => cli::check(&config, &paths, json, lang),
+        Command::Sample { out } => cli::sample(&config, &out),
+    };
+    std::process::exit(code);
+}

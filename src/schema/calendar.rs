@@ -1,0 +1,276 @@
+//! The reporting and meeting calendar (`calendar.toml`).
+//!
+//! A weekly report is due on a Monday and covers the `period_days` days ending at
+//! the data cut-off, `cutoff_days_before_due` days before the Monday (default: the
+//! Friday before). Meetings are the listed dates, then every `every_days` days
+//! after the last listed one. A meeting's cycle holds the weekly reports due after
+//! the previous meeting and on or before the meeting's data cut-off.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Weekday};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{ConfigError, SourceFile};
+use crate::model::ReportWeek;
+
+/// The calendar, checked.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub timezone: Tz,
+    pub deadline_time: NaiveTime,
+    pub period_days: u64,
+    pub cutoff_days_before_due: u64,
+    /// The first Monday a weekly report was due.
+    pub first_due: NaiveDate,
+    pub meeting_cutoff_days_before: u64,
+    /// Listed meeting dates, ascending.
+    pub meeting_dates: Vec<NaiveDate>,
+    pub meeting_every_days: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    timezone: Spanned<String>,
+    deadline_time: Spanned<String>,
+    period_days: Spanned<u64>,
+    cutoff_days_before_due: Spanned<u64>,
+    first_due: Spanned<String>,
+    meetings: RawMeetings,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeetings {
+    cutoff_days_before: u64,
+    dates: Vec<Spanned<String>>,
+    every_days: Spanned<u64>,
+}
+
+fn iso_date(src: &SourceFile<'_>, value: &Spanned<String>) -> Result<NaiveDate, ConfigError> {
+    NaiveDate::parse_from_str(value.get_ref(), "%Y-%m-%d").map_err(|_| {
+        src.error_span(
+            &value.span(),
+            format!("\"{}\" is not a date in the form yyyy-mm-dd", value.get_ref()),
+        )
+    })
+}
+
+impl Calendar {
+    pub(crate) fn parse(src: &SourceFile<'_>) -> Result<Calendar, ConfigError> {
+        let raw: RawCalendar = src.parse()?;
+        let timezone: Tz = raw.timezone.get_ref().parse().map_err(|_| {
+            src.error_span(
+                &raw.timezone.span(),
+                format!("unknown time zone \"{}\" (expected an IANA name such as Asia/Ho_Chi_Minh)", raw.timezone.get_ref()),
+            )
+        })?;
+        let deadline_time = NaiveTime::parse_from_str(raw.deadline_time.get_ref(), "%H:%M")
+            .map_err(|_| {
+                src.error_span(&raw.deadline_time.span(), "deadline_time must be HH:MM, e.g. \"17:00\"")
+            })?;
+        if *raw.period_days.get_ref() == 0 || *raw.period_days.get_ref() > 31 {
+            return Err(src.error_span(&raw.period_days.span(), "period_days must be between 1 and 31"));
+        }
+        if *raw.cutoff_days_before_due.get_ref() == 0 {
+            return Err(src.error_span(
+                &raw.cutoff_days_before_due.span(),
+                "cutoff_days_before_due must be at least 1: Decree 09/2019/NĐ-CP asks for a working day between the data cut-off and the deadline",
+            ));
+        }
+        let first_due = iso_date(src, &raw.first_due)?;
+        if first_due.weekday() != Weekday::Mon {
+            return Err(src.error_span(&raw.first_due.span(), format!("first_due {first_due} is not a Monday")));
+        }
+        let mut meeting_dates = Vec::new();
+        for d in &raw.meetings.dates {
+            let date = iso_date(src, d)?;
+            if let Some(&last) = meeting_dates.last()
+                && date <= last
+            {
+                return Err(src.error_span(
+                    &d.span(),
+                    format!("meeting dates must be listed in increasing order without repeats ({date} after {last})"),
+                ));
+            }
+            meeting_dates.push(date);
+        }
+        if meeting_dates.is_empty() {
+            return Err(src.error_at(None, "[meetings] dates must list at least one meeting (it anchors the 14-day rule)"));
+        }
+        if *raw.meetings.every_days.get_ref() == 0 {
+            return Err(src.error_span(&raw.meetings.every_days.span(), "every_days must be at least 1"));
+        }
+        Ok(Calendar {
+            timezone,
+            deadline_time,
+            period_days: *raw.period_days.get_ref(),
+            cutoff_days_before_due: *raw.cutoff_days_before_due.get_ref(),
+            first_due,
+            meeting_cutoff_days_before: raw.meetings.cutoff_days_before,
+            meeting_dates,
+            meeting_every_days: *raw.meetings.every_days.get_ref(),
+        })
+    }
+
+    /// The reporting week due on a Monday (`None` before the first due Monday or for another weekday).
+    pub fn week_due(&self, due: NaiveDate) -> Option<ReportWeek> {
+        if due.weekday() != Weekday::Mon || due < self.first_due {
+            return None;
+        }
+        let to = due.checked_sub_days(Days::new(self.cutoff_days_before_due))?;
+        let from = to.checked_sub_days(Days::new(self.period_days - 1))?;
+        Some(ReportWeek { due, from, to })
+    }
+
+    /// The configured reporting week whose period is exactly `from`–`to`.
+    pub fn week_for_period(&self, from: NaiveDate, to: NaiveDate) -> Option<ReportWeek> {
+        let due = to.checked_add_days(Days::new(self.cutoff_days_before_due))?;
+        self.week_due(due).filter(|w| w.from == from)
+    }
+
+    /// The configured reporting week whose period contains `day`, if any (for hints).
+    pub fn week_containing(&self, day: NaiveDate) -> Option<ReportWeek> {
+        let mut due = day.checked_add_days(Days::new(self.cutoff_days_before_due))?;
+        while due.weekday() != Weekday::Mon {
+            due = due.succ_opt()?;
+        }
+        self.week_due(due).filter(|w| w.from <= day && day <= w.to)
+    }
+
+    /// The week labelled `2025-W37` (ISO week of the due Monday).
+    ///
+    /// ```
+    /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
+    /// let week = config.calendar.week_by_label("2025-W37").unwrap();
+    /// assert_eq!(week.due.to_string(), "2025-09-08");
+    /// assert_eq!((week.from.to_string(), week.to.to_string()), ("2025-08-30".into(), "2025-09-05".into()));
+    /// ```
+    pub fn week_by_label(&self, label: &str) -> Option<ReportWeek> {
+        let (year, week) = label.trim().split_once("-W")?;
+        let due = NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)?;
+        self.week_due(due)
+    }
+
+    /// The submission deadline of a week: the due Monday at `deadline_time`, local time.
+    pub fn deadline(&self, week: &ReportWeek) -> DateTime<Tz> {
+        let naive = week.due.and_time(self.deadline_time);
+        // Vietnam has no daylight-saving gaps; for zones that do, take the later instant.
+        match self.timezone.from_local_datetime(&naive) {
+            chrono::LocalResult::Single(t) => t,
+            chrono::LocalResult::Ambiguous(_, later) => later,
+            chrono::LocalResult::None => self.timezone.from_utc_datetime(&naive),
+        }
+    }
+
+    /// Every meeting date up to and including `until`, ascending.
+    pub fn meetings_until(&self, until: NaiveDate) -> Vec<NaiveDate> {
+        let mut out: Vec<NaiveDate> = self.meeting_dates.iter().copied().filter(|d| *d <= until).collect();
+        if let Some(&last) = self.meeting_dates.last() {
+            let mut next = last;
+            while let Some(d) = next.checked_add_days(Days::new(self.meeting_every_days)) {
+                if d > until {
+                    break;
+                }
+                out.push(d);
+                next = d;
+            }
+        }
+        out
+    }
+
+    /// Whether `date` is a meeting (listed or by the rule).
+    pub fn is_meeting(&self, date: NaiveDate) -> bool {
+        self.meetings_until(date).last() == Some(&date)
+    }
+
+    /// The meeting before `meeting`, if any.
+    pub fn previous_meeting(&self, meeting: NaiveDate) -> Option<NaiveDate> {
+        let before = meeting.pred_opt()?;
+        self.meetings_until(before).last().copied()
+    }
+
+    /// The data cut-off of a meeting.
+    pub fn meeting_cutoff(&self, meeting: NaiveDate) -> NaiveDate {
+        meeting.checked_sub_days(Days::new(self.meeting_cutoff_days_before)).unwrap_or(meeting)
+    }
+
+    /// The weeks of a meeting's cycle: due after the previous meeting and on or
+    /// before this meeting's data cut-off.
+    pub fn cycle_weeks(&self, meeting: NaiveDate) -> Vec<ReportWeek> {
+        let cutoff = self.meeting_cutoff(meeting);
+        let after = self.previous_meeting(meeting);
+        let mut weeks = Vec::new();
+        let mut due = self.first_due;
+        while due <= cutoff {
+            if after.is_none_or(|p| due > p)
+                && let Some(w) = self.week_due(due)
+            {
+                weeks.push(w);
+            }
+            match due.checked_add_days(Days::new(7)) {
+                Some(d) => due = d,
+                None => break,
+            }
+        }
+        weeks
+    }
+
+    /// The meeting whose cycle holds a week, if any.
+    pub fn meeting_for_week(&self, week: &ReportWeek) -> Option<NaiveDate> {
+        let horizon = week.due.checked_add_days(Days::new(self.meeting_every_days + self.meeting_cutoff_days_before + 400))?;
+        self.meetings_until(horizon)
+            .into_iter()
+            .find(|&m| self.cycle_weeks(m).iter().any(|w| w.due == week.due))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::Config;
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn calendar() -> super::Calendar {
+        Config::load(std::path::Path::new("report_templates")).unwrap().calendar
+    }
+
+    #[test]
+    fn default_period_is_saturday_to_friday() {
+        let c = calendar();
+        let w = c.week_due(d(2025, 9, 15)).unwrap();
+        assert_eq!((w.from, w.to), (d(2025, 9, 6), d(2025, 9, 12)));
+        assert_eq!(w.label(), "2025-W38");
+        assert!(c.week_due(d(2025, 9, 16)).is_none(), "not a Monday");
+        assert!(c.week_due(d(2025, 9, 1)).is_none(), "before the first due Monday");
+        assert_eq!(c.week_for_period(d(2025, 9, 6), d(2025, 9, 12)), Some(w));
+        assert_eq!(c.week_for_period(d(2025, 9, 8), d(2025, 9, 14)), None);
+        assert_eq!(c.week_containing(d(2025, 9, 10)), Some(w));
+    }
+
+    #[test]
+    fn deadline_is_monday_17h_in_hanoi() {
+        let c = calendar();
+        let w = c.week_due(d(2025, 9, 8)).unwrap();
+        assert_eq!(c.deadline(&w).to_rfc3339(), "2025-09-08T17:00:00+07:00");
+    }
+
+    #[test]
+    fn cycles_follow_listed_dates_then_the_rule() {
+        let c = calendar();
+        let dues = |m| c.cycle_weeks(m).iter().map(|w| w.due).collect::<Vec<_>>();
+        assert_eq!(dues(d(2025, 9, 18)), vec![d(2025, 9, 8), d(2025, 9, 15)]);
+        assert_eq!(dues(d(2025, 10, 2)), vec![d(2025, 9, 22), d(2025, 9, 29)]);
+        // After the last listed date (30/10) the 14-day rule continues.
+        assert!(c.is_meeting(d(2025, 11, 13)));
+        assert!(!c.is_meeting(d(2025, 11, 6)));
+        assert_eq!(c.previous_meeting(d(2025, 11, 13)), Some(d(2025, 10, 30)));
+        assert_eq!(dues(d(2025, 11, 13)), vec![d(2025, 11, 3), d(2025, 11, 10)]);
+        let w = c.week_due(d(2025, 9, 29)).unwrap();
+        assert_eq!(c.meeting_for_week(&w), Some(d(2025, 10, 2)));
+    }
+}

@@ -1,0 +1,721 @@
+//! The criteria catalogue (`schema.toml`): criteria, ratios, rules, tasks, narrative.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::units::{Registry, UnitType};
+use super::{ConfigError, SourceFile};
+use crate::issue::Severity;
+use crate::model::Deadline;
+
+/// What a criterion's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    /// A whole count (dossiers, people).
+    Integer,
+    /// An amount with decimals (million VND).
+    Decimal,
+    /// `Có` / `Không`.
+    YesNo,
+    Date,
+    Text,
+}
+
+/// How values of a criterion combine over weeks and units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// Counted per week: summed over weeks and units.
+    Flow,
+    /// A level or a to-date total: each unit's latest week, then summed over units.
+    Stock,
+    /// Yes/no per unit: counted, and the units still "no" named.
+    Status,
+    /// Collected with the unit's name.
+    Text,
+}
+
+/// A group of criteria shown under one heading.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Section {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+}
+
+/// One criterion of the catalogue.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Criterion {
+    pub code: String,
+    pub section: String,
+    pub vi: String,
+    pub en: String,
+    pub unit_vi: String,
+    pub unit_en: String,
+    pub value_type: ValueType,
+    pub kind: Aggregation,
+    pub reported_by: Vec<UnitType>,
+    pub required: bool,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// For "of which" rows, the criterion this one is part of.
+    pub parent: Option<String>,
+}
+
+impl Criterion {
+    /// Whether units of this type report the criterion.
+    pub fn reported_by_type(&self, unit_type: &UnitType) -> bool {
+        self.reported_by.iter().any(|t| t == unit_type)
+    }
+
+    /// Whether the value is a number (integer or decimal).
+    pub fn is_numeric(&self) -> bool {
+        matches!(self.value_type, ValueType::Integer | ValueType::Decimal)
+    }
+}
+
+/// A ratio computed from two aggregated criteria; never reported.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Ratio {
+    pub code: String,
+    pub numerator: String,
+    pub denominator: String,
+    pub vi: String,
+    pub en: String,
+}
+
+/// A comparison operator of a cross-field rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Op {
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "==")]
+    Eq,
+}
+
+impl Op {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Le => "≤",
+            Op::Lt => "<",
+            Op::Ge => "≥",
+            Op::Gt => ">",
+            Op::Eq => "=",
+        }
+    }
+
+    /// Whether `left op right` holds (with a tolerance for decimal rounding).
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        let eps = 1e-9 * left.abs().max(right.abs()).max(1.0);
+        match self {
+            Op::Le => left <= right + eps,
+            Op::Lt => left < right - eps,
+            Op::Ge => left + eps >= right,
+            Op::Gt => left > right + eps,
+            Op::Eq => (left - right).abs() <= eps,
+        }
+    }
+}
+
+/// A cross-field rule: `left op right` on one unit's values of one week.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rule {
+    pub id: String,
+    pub left: String,
+    pub op: Op,
+    pub right: String,
+    pub severity: Severity,
+}
+
+/// Who a task is assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Responsible {
+    All,
+    Type(UnitType),
+    Unit(String),
+}
+
+/// A task assigned by a Government document.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TaskDef {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+    pub assigned_by: String,
+    pub responsible: Vec<Responsible>,
+    pub deadline: Deadline,
+}
+
+impl TaskDef {
+    /// Whether the unit (with its type) is responsible for the task.
+    pub fn assigned_to(&self, unit_code: &str, unit_type: &UnitType) -> bool {
+        self.responsible.iter().any(|r| match r {
+            Responsible::All => true,
+            Responsible::Type(t) => t == unit_type,
+            Responsible::Unit(c) => c == unit_code,
+        })
+    }
+
+    /// Whether any unit of this type can be responsible (for the form's task rows).
+    pub fn concerns_type(&self, unit_type: &UnitType, registry: &Registry) -> bool {
+        self.responsible.iter().any(|r| match r {
+            Responsible::All => true,
+            Responsible::Type(t) => t == unit_type,
+            Responsible::Unit(c) => registry.get(c).is_some_and(|u| &u.unit_type == unit_type),
+        })
+    }
+}
+
+/// A code with Vietnamese and English labels (task statuses, fields).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labelled {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+}
+
+/// A kind of narrative item (highlight, difficulty, proposal, next week's task).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeKind {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+    /// Whether items of this kind name the body asked to act.
+    #[serde(default)]
+    pub needs_addressee: bool,
+}
+
+/// The whole catalogue.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Schema {
+    pub version: String,
+    pub accepted_versions: Vec<String>,
+    pub sections: Vec<Section>,
+    pub criteria: Vec<Criterion>,
+    pub ratios: Vec<Ratio>,
+    pub rules: Vec<Rule>,
+    pub tasks: Vec<TaskDef>,
+    pub task_statuses: Vec<Labelled>,
+    pub narrative_kinds: Vec<NarrativeKind>,
+    pub fields: Vec<Labelled>,
+}
+
+/// The task statuses the program knows how to reason about; the schema labels them.
+pub const TASK_STATUS_CODES: [&str; 3] = ["completed", "in_progress", "not_started"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchema {
+    version: String,
+    accepted_versions: Vec<String>,
+    #[serde(rename = "section", default)]
+    sections: Vec<RawSection>,
+    #[serde(rename = "criterion", default)]
+    criteria: Vec<RawCriterion>,
+    #[serde(rename = "ratio", default)]
+    ratios: Vec<RawRatio>,
+    #[serde(rename = "rule", default)]
+    rules: Vec<RawRule>,
+    #[serde(rename = "task", default)]
+    tasks: Vec<RawTask>,
+    #[serde(rename = "task_status", default)]
+    task_statuses: Vec<Spanned<Labelled>>,
+    #[serde(rename = "narrative_kind", default)]
+    narrative_kinds: Vec<Spanned<NarrativeKind>>,
+    #[serde(rename = "field", default)]
+    fields: Vec<Spanned<Labelled>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSection {
+    code: Spanned<String>,
+    vi: String,
+    en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCriterion {
+    code: Spanned<String>,
+    section: Spanned<String>,
+    vi: String,
+    en: String,
+    #[serde(default)]
+    unit_vi: String,
+    #[serde(default)]
+    unit_en: String,
+    value_type: Spanned<String>,
+    kind: Spanned<String>,
+    reported_by: Spanned<Vec<String>>,
+    #[serde(default)]
+    required: bool,
+    min: Option<f64>,
+    max: Option<f64>,
+    parent: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRatio {
+    code: Spanned<String>,
+    numerator: Spanned<String>,
+    denominator: Spanned<String>,
+    vi: String,
+    en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    left: Spanned<String>,
+    op: Spanned<String>,
+    right: Spanned<String>,
+    severity: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTask {
+    code: Spanned<String>,
+    vi: String,
+    en: String,
+    assigned_by: String,
+    responsible: Spanned<Vec<String>>,
+    deadline: Spanned<String>,
+}
+
+fn parse_value_type(s: &str) -> Option<ValueType> {
+    Some(match s {
+        "integer" => ValueType::Integer,
+        "decimal" => ValueType::Decimal,
+        "yes_no" => ValueType::YesNo,
+        "date" => ValueType::Date,
+        "text" => ValueType::Text,
+        _ => return None,
+    })
+}
+
+fn parse_kind(s: &str) -> Option<Aggregation> {
+    Some(match s {
+        "flow" => Aggregation::Flow,
+        "stock" => Aggregation::Stock,
+        "status" => Aggregation::Status,
+        "text" => Aggregation::Text,
+        _ => return None,
+    })
+}
+
+fn parse_op(s: &str) -> Option<Op> {
+    Some(match s {
+        "<=" => Op::Le,
+        "<" => Op::Lt,
+        ">=" => Op::Ge,
+        ">" => Op::Gt,
+        "==" => Op::Eq,
+        _ => return None,
+    })
+}
+
+/// Records codes seen so far and refuses a second one with both lines.
+struct CodeSet<'s, 'a> {
+    src: &'s SourceFile<'a>,
+    what: &'static str,
+    seen: Vec<(String, usize)>,
+}
+
+impl<'s, 'a> CodeSet<'s, 'a> {
+    fn new(src: &'s SourceFile<'a>, what: &'static str) -> Self {
+        CodeSet { src, what, seen: Vec::new() }
+    }
+
+    fn insert(&mut self, code: &Spanned<String>) -> Result<(), ConfigError> {
+        let value = code.get_ref().trim();
+        if value.is_empty() {
+            return Err(self.src.error_span(&code.span(), format!("empty {} code", self.what)));
+        }
+        if let Some((_, first)) = self.seen.iter().find(|(c, _)| c == value) {
+            let first_line = super::line_of(self.src.text, *first);
+            return Err(self.src.error_span(
+                &code.span(),
+                format!(
+                    "duplicate {} code \"{value}\" (already defined on line {first_line}); codes must be unique",
+                    self.what
+                ),
+            ));
+        }
+        self.seen.push((value.to_string(), code.span().start));
+        Ok(())
+    }
+
+    fn contains(&self, code: &str) -> bool {
+        self.seen.iter().any(|(c, _)| c == code)
+    }
+}
+
+impl Schema {
+    pub(crate) fn parse(src: &SourceFile<'_>, units: &Registry) -> Result<Schema, ConfigError> {
+        let raw: RawSchema = src.parse()?;
+        if raw.version.trim().is_empty() {
+            return Err(src.error_at(None, "`version` must not be empty"));
+        }
+        if !raw.accepted_versions.iter().any(|v| v == &raw.version) {
+            return Err(src.error_at(
+                None,
+                format!(
+                    "`accepted_versions` must include the current version \"{}\", or new forms would be refused",
+                    raw.version
+                ),
+            ));
+        }
+
+        let mut section_codes = CodeSet::new(src, "section");
+        let mut sections = Vec::new();
+        for s in raw.sections {
+            section_codes.insert(&s.code)?;
+            sections.push(Section { code: s.code.into_inner(), vi: s.vi, en: s.en });
+        }
+
+        // Criteria, ratios and tasks share one code space: a ratio named like a
+        // criterion would make figures ambiguous in every output.
+        let mut codes = CodeSet::new(src, "criterion/ratio/task");
+        let mut criteria: Vec<Criterion> = Vec::new();
+        for c in &raw.criteria {
+            codes.insert(&c.code)?;
+        }
+        for c in raw.criteria {
+            if !section_codes.contains(c.section.get_ref()) {
+                return Err(src.error_span(
+                    &c.section.span(),
+                    format!(
+                        "criterion {} names section \"{}\", which no [[section]] defines",
+                        c.code.get_ref(),
+                        c.section.get_ref()
+                    ),
+                ));
+            }
+            let value_type = parse_value_type(c.value_type.get_ref()).ok_or_else(|| {
+                src.error_span(
+                    &c.value_type.span(),
+                    format!(
+                        "unknown value_type \"{}\"; expected integer, decimal, yes_no, date or text",
+                        c.value_type.get_ref()
+                    ),
+                )
+            })?;
+            let kind = parse_kind(c.kind.get_ref()).ok_or_else(|| {
+                src.error_span(
+                    &c.kind.span(),
+                    format!(
+                        "unknown aggregation kind \"{}\"; expected flow, stock, status or text",
+                        c.kind.get_ref()
+                    ),
+                )
+            })?;
+            let fits = match kind {
+                Aggregation::Flow | Aggregation::Stock => {
+                    matches!(value_type, ValueType::Integer | ValueType::Decimal)
+                }
+                Aggregation::Status => value_type == ValueType::YesNo,
+                Aggregation::Text => matches!(value_type, ValueType::Text | ValueType::Date),
+            };
+            if !fits {
+                return Err(src.error_span(
+                    &c.kind.span(),
+                    format!(
+                        "criterion {}: kind \"{}\" cannot aggregate values of type \"{}\" (flow and stock need numbers, status needs yes_no)",
+                        c.code.get_ref(),
+                        c.kind.get_ref(),
+                        c.value_type.get_ref()
+                    ),
+                ));
+            }
+            let reported_by = check_unit_types(src, &c.reported_by, units)?;
+            if let (Some(min), Some(max)) = (c.min, c.max)
+                && min > max
+            {
+                return Err(src.error_span(
+                    &c.code.span(),
+                    format!("criterion {}: min {min} is greater than max {max}", c.code.get_ref()),
+                ));
+            }
+            let parent = match c.parent {
+                Some(p) => {
+                    if !codes.contains(p.get_ref()) || p.get_ref() == c.code.get_ref() {
+                        return Err(src.error_span(
+                            &p.span(),
+                            format!(
+                                "criterion {} names parent \"{}\", which is not another criterion",
+                                c.code.get_ref(),
+                                p.get_ref()
+                            ),
+                        ));
+                    }
+                    Some(p.into_inner())
+                }
+                None => None,
+            };
+            criteria.push(Criterion {
+                code: c.code.into_inner(),
+                section: c.section.into_inner(),
+                vi: c.vi,
+                en: c.en,
+                unit_vi: c.unit_vi,
+                unit_en: c.unit_en,
+                value_type,
+                kind,
+                reported_by,
+                required: c.required,
+                min: c.min,
+                max: c.max,
+                parent,
+            });
+        }
+        let numeric = |code: &str| criteria.iter().any(|c| c.code == code && c.is_numeric());
+
+        let mut ratios = Vec::new();
+        for r in raw.ratios {
+            codes.insert(&r.code)?;
+            for part in [&r.numerator, &r.denominator] {
+                if !numeric(part.get_ref()) {
+                    return Err(src.error_span(
+                        &part.span(),
+                        format!(
+                            "ratio {} uses \"{}\", which is not a numeric criterion of this schema",
+                            r.code.get_ref(),
+                            part.get_ref()
+                        ),
+                    ));
+                }
+            }
+            ratios.push(Ratio {
+                code: r.code.into_inner(),
+                numerator: r.numerator.into_inner(),
+                denominator: r.denominator.into_inner(),
+                vi: r.vi,
+                en: r.en,
+            });
+        }
+
+        let mut rule_ids = CodeSet::new(src, "rule");
+        let mut rules = Vec::new();
+        for r in raw.rules {
+            rule_ids.insert(&r.id)?;
+            for side in [&r.left, &r.right] {
+                if !numeric(side.get_ref()) {
+                    return Err(src.error_span(
+                        &side.span(),
+                        format!(
+                            "rule {} names \"{}\", which is not a numeric criterion of this schema",
+                            r.id.get_ref(),
+                            side.get_ref()
+                        ),
+                    ));
+                }
+            }
+            let op = parse_op(r.op.get_ref()).ok_or_else(|| {
+                src.error_span(
+                    &r.op.span(),
+                    format!("unknown operator \"{}\"; expected <=, <, >=, > or ==", r.op.get_ref()),
+                )
+            })?;
+            let severity = match r.severity.get_ref().as_str() {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                other => {
+                    return Err(src.error_span(
+                        &r.severity.span(),
+                        format!("unknown severity \"{other}\"; expected error or warning"),
+                    ));
+                }
+            };
+            rules.push(Rule {
+                id: r.id.into_inner(),
+                left: r.left.into_inner(),
+                op,
+                right: r.right.into_inner(),
+                severity,
+            });
+        }
+
+        let mut tasks = Vec::new();
+        for t in raw.tasks {
+            codes.insert(&t.code)?;
+            let mut responsible = Vec::new();
+            for name in t.responsible.get_ref() {
+                let r = if name == "all" {
+                    Responsible::All
+                } else if units.has_type(name) {
+                    Responsible::Type(UnitType(name.clone()))
+                } else if units.get(name).is_some() {
+                    Responsible::Unit(name.clone())
+                } else {
+                    return Err(src.error_span(
+                        &t.responsible.span(),
+                        format!(
+                            "task {} is assigned to \"{name}\", which is neither \"all\", a unit type of units.toml nor a unit code",
+                            t.code.get_ref()
+                        ),
+                    ));
+                };
+                responsible.push(r);
+            }
+            if responsible.is_empty() {
+                return Err(src.error_span(
+                    &t.responsible.span(),
+                    format!("task {} has no responsible unit", t.code.get_ref()),
+                ));
+            }
+            let deadline = super::parse_deadline(t.deadline.get_ref()).ok_or_else(|| {
+                src.error_span(
+                    &t.deadline.span(),
+                    format!(
+                        "task {}: cannot read deadline \"{}\"; write \"trước ngày dd/mm/yyyy\", \"chậm nhất ngày dd/mm/yyyy\", \"trong tháng m/yyyy\" or \"trong năm yyyy\"",
+                        t.code.get_ref(),
+                        t.deadline.get_ref()
+                    ),
+                )
+            })?;
+            tasks.push(TaskDef {
+                code: t.code.into_inner(),
+                vi: t.vi,
+                en: t.en,
+                assigned_by: t.assigned_by,
+                responsible,
+                deadline,
+            });
+        }
+
+        let task_statuses = labelled_list(src, raw.task_statuses, "task_status")?;
+        for required in TASK_STATUS_CODES {
+            if !task_statuses.iter().any(|s| s.code == required) {
+                return Err(src.error_at(
+                    None,
+                    format!("[[task_status]] \"{required}\" is missing; the statuses completed, in_progress and not_started must all be labelled"),
+                ));
+            }
+        }
+        if let Some(extra) =
+            task_statuses.iter().find(|s| !TASK_STATUS_CODES.contains(&s.code.as_str()))
+        {
+            return Err(src.error_at(
+                None,
+                format!(
+                    "[[task_status]] \"{}\" is not one of completed, in_progress, not_started",
+                    extra.code
+                ),
+            ));
+        }
+        let mut kind_codes = CodeSet::new(src, "narrative_kind");
+        let mut narrative_kinds = Vec::new();
+        for k in raw.narrative_kinds {
+            let span = k.span();
+            let k = k.into_inner();
+            kind_codes.insert(&Spanned::new(span, k.code.clone()))?;
+            narrative_kinds.push(k);
+        }
+        let fields = labelled_list(src, raw.fields, "field")?;
+        if narrative_kinds.is_empty() || fields.is_empty() {
+            return Err(src.error_at(None, "at least one [[narrative_kind]] and one [[field]] are needed"));
+        }
+
+        Ok(Schema {
+            version: raw.version,
+            accepted_versions: raw.accepted_versions,
+            sections,
+            criteria,
+            ratios,
+            rules,
+            tasks,
+            task_statuses,
+            narrative_kinds,
+            fields,
+        })
+    }
+
+    /// The criterion with this code.
+    pub fn criterion(&self, code: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.code == code)
+    }
+
+    /// The task with this code.
+    pub fn task(&self, code: &str) -> Option<&TaskDef> {
+        self.tasks.iter().find(|t| t.code == code)
+    }
+
+    /// The section with this code.
+    pub fn section(&self, code: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.code == code)
+    }
+
+    /// Criteria reported by a unit type, in schema order.
+    pub fn criteria_for<'s>(&'s self, unit_type: &'s UnitType) -> impl Iterator<Item = &'s Criterion> {
+        self.criteria.iter().filter(move |c| c.reported_by_type(unit_type))
+    }
+
+    /// Label of a task status code in the given language.
+    pub fn task_status_label<'s>(&'s self, code: &'s str, english: bool) -> &'s str {
+        self.task_statuses
+            .iter()
+            .find(|s| s.code == code)
+            .map(|s| if english { s.en.as_str() } else { s.vi.as_str() })
+            .unwrap_or(code)
+    }
+}
+
+fn labelled_list(
+    src: &SourceFile<'_>,
+    items: Vec<Spanned<Labelled>>,
+    what: &'static str,
+) -> Result<Vec<Labelled>, ConfigError> {
+    let mut codes = CodeSet::new(src, what);
+    let mut out = Vec::new();
+    for item in items {
+        let span = item.span();
+        let item = item.into_inner();
+        codes.insert(&Spanned::new(span, item.code.clone()))?;
+        out.push(item);
+    }
+    Ok(out)
+}
+
+fn check_unit_types(
+    src: &SourceFile<'_>,
+    names: &Spanned<Vec<String>>,
+    units: &Registry,
+) -> Result<Vec<UnitType>, ConfigError> {
+    if names.get_ref().is_empty() {
+        return Err(src.error_span(&names.span(), "reported_by must name at least one unit type"));
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for name in names.get_ref() {
+        if !units.has_type(name) {
+            let known: Vec<&str> = units.types().iter().map(|t| t.0.as_str()).collect();
+            return Err(src.error_span(
+                &names.span(),
+                format!(
+                    "unit type \"{name}\" is not the type of any unit in units.toml (known types: {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+        if seen.insert(name.clone()) {
+            out.push(UnitType(name.clone()));
+        }
+    }
+    Ok(out)
+}

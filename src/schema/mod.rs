@@ -1,0 +1,148 @@
+//! Stage 1: the configuration an administrator edits — criteria schema, unit
+//! registry and calendar — loaded from plain TOML files in `report_templates/`.
+//!
+//! Loading checks the files as a whole (unknown kinds, duplicate codes, rules
+//! naming unknown codes, unit types nobody has) and refuses a broken file with
+//! its name, the line and the problem, so that a typo never reaches a report.
+
+mod calendar;
+mod criteria;
+mod deadline;
+mod units;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use calendar::Calendar;
+pub use criteria::{
+    Aggregation, Criterion, Labelled, NarrativeKind, Op, Ratio, Responsible, Rule, Schema,
+    Section, TaskDef, ValueType,
+};
+pub use deadline::parse_deadline;
+pub use units::{Registry, Unit, UnitMatch, UnitType, UnitVia};
+
+/// File names inside the configuration folder.
+pub const SCHEMA_FILE: &str = "schema.toml";
+pub const UNITS_FILE: &str = "units.toml";
+pub const CALENDAR_FILE: &str = "calendar.toml";
+
+/// The whole configuration, checked for consistency.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub schema: Schema,
+    pub units: Registry,
+    pub calendar: Calendar,
+    /// The folder it was loaded from (templates live beside the config files).
+    pub dir: PathBuf,
+}
+
+/// A configuration file that cannot be used, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based line, when the problem has one.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Builds [`ConfigError`]s for one file, turning byte offsets into line numbers.
+pub(crate) struct SourceFile<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+impl SourceFile<'_> {
+    pub fn error_at(&self, offset: Option<usize>, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: self.path.to_path_buf(),
+            line: offset.map(|o| line_of(self.text, o)),
+            message: message.into(),
+        }
+    }
+
+    pub fn error_span(
+        &self,
+        span: &std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        self.error_at(Some(span.start), message)
+    }
+
+    /// Parses the TOML into `T`, reporting syntax and type errors with their line.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ConfigError> {
+        toml::from_str(self.text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            self.error_at(e.span().map(|s| s.start), message)
+        })
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: path.to_path_buf(),
+        line: None,
+        message: format!("cannot read the file ({e}); is the configuration folder right?"),
+    })
+}
+
+impl Config {
+    /// Loads and cross-checks the three configuration files of `dir`.
+    ///
+    /// ```
+    /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
+    /// assert!(config.schema.criterion("B01").is_some());
+    /// assert_eq!(config.units.resolve("Thanh Hoá").unwrap().unit.code, "38");
+    /// ```
+    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+        let units_path = dir.join(UNITS_FILE);
+        let units_text = read(&units_path)?;
+        let units = Registry::parse(&SourceFile { path: &units_path, text: &units_text })?;
+
+        let schema_path = dir.join(SCHEMA_FILE);
+        let schema_text = read(&schema_path)?;
+        let schema = Schema::parse(&SourceFile { path: &schema_path, text: &schema_text }, &units)?;
+
+        let calendar_path = dir.join(CALENDAR_FILE);
+        let calendar_text = read(&calendar_path)?;
+        let calendar =
+            Calendar::parse(&SourceFile { path: &calendar_path, text: &calendar_text })?;
+
+        Ok(Config { schema, units, calendar, dir: dir.to_path_buf() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_are_one_based() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 4), 3);
+        assert_eq!(line_of("a", 99), 1);
+    }
+
+    #[test]
+    fn bundled_config_loads() {
+        let config = Config::load(Path::new("report_templates")).expect("bundled config");
+        assert_eq!(config.units.units().len(), 56);
+        assert!(config.schema.criteria.len() >= 40);
+    }
+}

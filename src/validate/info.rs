@@ -1,0 +1,246 @@
+//! The general-information sheet: unit, period, form version, contacts.
+
+use chrono::NaiveDate;
+
+use super::{SheetRef, Validator, preview};
+use crate::contract::info;
+use crate::issue::{Code, Issue, Location};
+use crate::model::{CellValue, RawSheet, ReportContacts, ReportWeek};
+use crate::schema::{Unit, UnitVia};
+use crate::text::fold_key;
+
+pub(crate) struct InfoChecked<'a> {
+    pub unit: Option<&'a Unit>,
+    pub week: Option<ReportWeek>,
+    pub version: Option<String>,
+    pub contacts: ReportContacts,
+}
+
+/// Where a label's value is: the first non-empty cell right of the label, or the cell next to it.
+struct Entry<'s> {
+    row: u32,
+    col: u32,
+    value: Option<&'s CellValue>,
+}
+
+fn find_entry<'s>(sheet: &'s RawSheet, label: (&str, &str)) -> Option<Entry<'s>> {
+    let keys = [fold_key(label.0), fold_key(label.1)];
+    let label_cell = sheet.cells.iter().find(|c| match &c.value {
+        CellValue::Text(t) => keys.contains(&fold_key(t)),
+        _ => false,
+    })?;
+    let value = sheet
+        .cells
+        .iter()
+        .find(|c| c.row == label_cell.row && c.col > label_cell.col && !matches!(&c.value, CellValue::Text(t) if t.trim().is_empty()));
+    Some(match value {
+        Some(cell) => Entry { row: cell.row, col: cell.col, value: Some(&cell.value) },
+        None => Entry { row: label_cell.row, col: label_cell.col + 1, value: None },
+    })
+}
+
+fn label_pair(label: &str) -> (&'static str, &'static str) {
+    info::LABELS.iter().copied().find(|(vi, _)| *vi == label).unwrap_or((info::UNIT, "Unit code"))
+}
+
+impl<'a> Validator<'a> {
+    fn entry<'s>(&mut self, sheet: &'s RawSheet, label: &str) -> Option<Entry<'s>> {
+        let pair = label_pair(label);
+        let found = find_entry(sheet, pair);
+        if found.is_none() {
+            let issue = Issue::new(Code::MissingInfoLabel, Location::file(&self.file))
+                .message(
+                    format!("Không tìm thấy mục «{}» trên trang «{}».", pair.0, sheet.name),
+                    format!("The entry \"{}\" was not found on sheet \"{}\".", pair.1, sheet.name),
+                )
+                .hint(
+                    format!("Dùng biểu mẫu gốc; không xóa dòng «{}».", pair.0),
+                    format!("Use the original form; do not delete the \"{}\" row.", pair.1),
+                )
+                .in_sheet(&sheet.name);
+            self.issue(issue);
+        }
+        found
+    }
+
+    pub(crate) fn check_info(&mut self, sheet: &SheetRef<'_>, received_day: Option<NaiveDate>) -> InfoChecked<'a> {
+        let raw = sheet.sheet;
+        let name = sheet.name().to_string();
+        let unit = self.entry(raw, info::UNIT).and_then(|e| self.check_unit(&name, &e));
+        let from = self.entry(raw, info::FROM).and_then(|e| self.period_date(&name, &e, "Từ ngày", "From"));
+        let to_entry = self.entry(raw, info::TO);
+        let to = to_entry.as_ref().and_then(|e| self.period_date(&name, e, "Đến ngày", "To"));
+        let week = match (from, to, to_entry) {
+            (Some(from), Some(to), Some(e)) => self.check_period(&name, from, to, &e, received_day),
+            _ => None,
+        };
+        let version = self.entry(raw, info::VERSION).and_then(|e| self.check_version(&name, &e));
+        let mut contact = |label: &str| {
+            let e = find_entry(raw, label_pair(label))?;
+            self.text(&name, e.row, e.col, e.value)
+        };
+        let contacts = ReportContacts {
+            prepared_by: contact(info::PREPARED_BY),
+            phone: contact(info::PHONE),
+            email: contact(info::EMAIL),
+            approved_by: contact(info::APPROVED_BY),
+        };
+        for (label, value) in [(info::PREPARED_BY, &contacts.prepared_by), (info::APPROVED_BY, &contacts.approved_by)] {
+            if value.is_none() {
+                let pair = label_pair(label);
+                let (row, col) = find_entry(raw, pair).map(|e| (e.row, e.col)).unwrap_or((0, 0));
+                let issue = self
+                    .at(Code::MissingContact, &name, row, col)
+                    .message(format!("Chưa ghi «{}».", pair.0), format!("\"{}\" is empty.", pair.1))
+                    .hint(
+                        "Ghi họ tên để Bộ Nội vụ liên hệ khi cần làm rõ số liệu.",
+                        "Write the name, so that the Ministry can ask about the figures.",
+                    );
+                self.issue(issue);
+            }
+        }
+        InfoChecked { unit, week, version, contacts }
+    }
+
+    fn check_unit(&mut self, sheet: &str, e: &Entry<'_>) -> Option<&'a Unit> {
+        let typed = self.text(sheet, e.row, e.col, e.value);
+        let Some(typed) = typed else {
+            let issue = self
+                .at(Code::MissingUnit, sheet, e.row, e.col)
+                .message("Chưa ghi mã đơn vị.", "The unit code is empty.")
+                .hint("Chọn đơn vị trong danh sách, hoặc gõ mã đơn vị (ví dụ 38 hoặc BNV).", "Pick the unit from the list, or type its code (for example 38 or BNV).");
+            self.issue(issue);
+            return None;
+        };
+        let config = self.config;
+        match config.units.resolve(&typed) {
+            Some(m) => {
+                if m.via == UnitVia::Former {
+                    let issue = self
+                        .at(Code::FormerUnitName, sheet, e.row, e.col)
+                        .message(
+                            format!(
+                                "«{typed}» là tên tỉnh trước khi sắp xếp (từ 01/7/2025 thuộc {}); báo cáo được ghi nhận cho {} ({}).",
+                                m.unit.name, m.unit.short, m.unit.code
+                            ),
+                            format!(
+                                "\"{typed}\" is a province's name before the 1 July 2025 merger; the report is recorded for {} ({}).",
+                                m.unit.en, m.unit.code
+                            ),
+                        )
+                        .hint(
+                            format!("Ghi mã đơn vị mới: {} - {}.", m.unit.code, m.unit.short),
+                            format!("Write the new unit code: {} - {}.", m.unit.code, m.unit.short),
+                        );
+                    self.issue(issue);
+                }
+                Some(m.unit)
+            }
+            None => {
+                let issue = self
+                    .at(Code::UnknownUnit, sheet, e.row, e.col)
+                    .message(
+                        format!("Không nhận ra đơn vị «{}».", preview(&typed)),
+                        format!("Unit \"{}\" is not in the registry.", preview(&typed)),
+                    )
+                    .hint(
+                        "Chọn đơn vị trong danh sách của biểu mẫu, hoặc gõ đúng mã (ví dụ 01, 38, BNV, NHNN).",
+                        "Pick the unit from the form's list, or type its exact code (for example 01, 38, BNV, NHNN).",
+                    );
+                self.issue(issue);
+                None
+            }
+        }
+    }
+
+    fn period_date(&mut self, sheet: &str, e: &Entry<'_>, what_vi: &str, what_en: &str) -> Option<NaiveDate> {
+        if e.value.is_none() {
+            let issue = self
+                .at(Code::BadPeriodDate, sheet, e.row, e.col)
+                .message(format!("Chưa ghi «{what_vi}» của kỳ báo cáo."), format!("The period's \"{what_en}\" date is empty."))
+                .hint("Nhập ngày dạng dd/mm/yyyy.", "Type the date as dd/mm/yyyy.");
+            self.issue(issue);
+            return None;
+        }
+        let before = self.issues.len();
+        let date = self.date(sheet, e.row, e.col, e.value, what_vi, what_en);
+        // A period date that is not a date is a metadata error (M004), not a value error.
+        for issue in &mut self.issues[before..] {
+            if issue.code == Code::NotADate {
+                issue.code = Code::BadPeriodDate;
+            }
+        }
+        date
+    }
+
+    fn check_period(&mut self, sheet: &str, from: NaiveDate, to: NaiveDate, to_entry: &Entry<'_>, received_day: Option<NaiveDate>) -> Option<ReportWeek> {
+        let calendar = &self.config.calendar;
+        let fmt = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+        let Some(week) = calendar.week_for_period(from, to) else {
+            let suggestion = calendar.week_containing(to).or_else(|| calendar.week_containing(from));
+            let (hint_vi, hint_en) = match suggestion {
+                Some(w) => (
+                    format!("Kỳ báo cáo tuần {} (nộp thứ Hai {}): từ ngày {} đến ngày {}.", w.label(), fmt(w.due), fmt(w.from), fmt(w.to)),
+                    format!("The reporting week {} (due Monday {}) runs from {} to {}.", w.label(), fmt(w.due), fmt(w.from), fmt(w.to)),
+                ),
+                None => (
+                    format!("Kỳ báo cáo tuần gồm {} ngày, từ thứ Bảy đến thứ Sáu trước thứ Hai nộp báo cáo; tuần đầu tiên nộp ngày {}.", calendar.period_days, fmt(calendar.first_due)),
+                    format!("A reporting week is {} days, Saturday to the Friday before the due Monday; the first was due on {}.", calendar.period_days, fmt(calendar.first_due)),
+                ),
+            };
+            let issue = self
+                .at(Code::PeriodNotConfigured, sheet, to_entry.row, to_entry.col)
+                .message(
+                    format!("Kỳ báo cáo {} – {} không phải một tuần báo cáo đã quy định.", fmt(from), fmt(to)),
+                    format!("The period {} – {} is not a configured reporting week.", fmt(from), fmt(to)),
+                )
+                .hint(hint_vi, hint_en);
+            self.issue(issue);
+            return None;
+        };
+        if let Some(received) = received_day
+            && week.to > received
+        {
+            let issue = self
+                .at(Code::PeriodInFuture, sheet, to_entry.row, to_entry.col)
+                .message(
+                    format!("Kỳ báo cáo kết thúc ngày {}, sau ngày nhận tệp {}.", fmt(week.to), fmt(received)),
+                    format!("The period ends on {}, after the file was received on {}.", fmt(week.to), fmt(received)),
+                )
+                .hint("Kiểm tra lại «Từ ngày», «Đến ngày»: báo cáo tuần đã kết thúc.", "Check the From and To dates: report on a week that has ended.");
+            self.issue(issue);
+        }
+        Some(week)
+    }
+
+    fn check_version(&mut self, sheet: &str, e: &Entry<'_>) -> Option<String> {
+        let schema = &self.config.schema;
+        let Some(version) = self.text(sheet, e.row, e.col, e.value) else {
+            let issue = self
+                .at(Code::MissingFormVersion, sheet, e.row, e.col)
+                .message("Ô «Phiên bản biểu mẫu» bị trống.", "The form version cell is empty.")
+                .hint(
+                    format!("Tải biểu mẫu mới nhất (phiên bản {}) và chép số liệu sang.", schema.version),
+                    format!("Download the latest form (version {}) and copy the figures into it.", schema.version),
+                );
+            self.issue(issue);
+            return None;
+        };
+        let canonical = |v: &str| v.trim().trim_end_matches(".0").to_string();
+        if let Some(accepted) = schema.accepted_versions.iter().find(|a| canonical(a) == canonical(&version)) {
+            return Some(accepted.clone());
+        }
+        let issue = self
+            .at(Code::UnknownFormVersion, sheet, e.row, e.col)
+            .message(
+                format!("Biểu mẫu phiên bản «{}» không còn được chấp nhận (chấp nhận: {}).", preview(&version), schema.accepted_versions.join(", ")),
+                format!("Form version \"{}\" is no longer accepted (accepted: {}).", preview(&version), schema.accepted_versions.join(", ")),
+            )
+            .hint(
+                format!("Tải biểu mẫu mới nhất (phiên bản {}) và chép số liệu sang.", schema.version),
+                format!("Download the latest form (version {}) and copy the figures into it.", schema.version),
+            );
+        self.issue(issue);
+        None
+    }
+}

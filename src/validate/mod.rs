@@ -1,0 +1,309 @@
+//! Stage 4: checking a read workbook against the schema, registry and calendar.
+//!
+//! Validation never stops at the first problem: it collects every issue it can
+//! locate, so that a reporter fixes the file in one pass. A file with any error
+//! is rejected; warnings leave it accepted. Data are found by header text and
+//! code, never by fixed cell address (PRODUCT §6).
+
+mod criteria;
+mod info;
+mod narrative;
+mod tasks;
+
+use chrono::NaiveDate;
+
+use crate::contract::READ_SHEETS;
+use crate::issue::{Code, Issue, Location, a1};
+use crate::model::{CellRef, CellValue, FileMeta, FileReport, FileStatus, RawSheet, RawWorkbook, Submission};
+use crate::schema::{Config, Unit};
+use crate::text::{self, fold_key};
+
+/// Longest text accepted in one cell.
+pub const MAX_TEXT_CHARS: usize = 5_000;
+
+/// Validates a workbook read from a file and gives the verdict.
+///
+/// ```no_run
+/// use tonghop::{ingest, schema::Config, validate};
+/// let config = Config::load(std::path::Path::new("report_templates")).unwrap();
+/// let read = ingest::read_file("inputs/x.xlsx".as_ref(), "x.xlsx", &ingest::Limits::default(), config.calendar.timezone);
+/// if let Ok(workbook) = read.result {
+///     let report = validate::validate(&config, read.meta, &workbook);
+///     println!("{:?}", report.status);
+/// }
+/// ```
+pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> FileReport {
+    let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new() };
+    let received_day = meta.received.map(|t| t.date_naive());
+    let result = v.run(workbook, received_day);
+    let status = FileStatus::from_issues(&v.issues);
+    let (unit, week, submission) = match result {
+        Some(Checked { unit, week, submission }) => {
+            let submission = if status == FileStatus::Rejected { None } else { submission };
+            (unit, week, submission)
+        }
+        None => (None, None, None),
+    };
+    FileReport { file: meta, format: Some(workbook.format), status, issues: v.issues, submission, unit, week }
+}
+
+/// A report for a file that could not be read at all.
+pub fn unreadable(meta: FileMeta, issue: Issue) -> FileReport {
+    FileReport { file: meta, format: None, status: FileStatus::Rejected, issues: vec![issue], submission: None, unit: None, week: None }
+}
+
+struct Checked {
+    unit: Option<String>,
+    week: Option<crate::model::ReportWeek>,
+    submission: Option<Submission>,
+}
+
+/// One pass over one file, collecting issues.
+pub(crate) struct Validator<'a> {
+    pub config: &'a Config,
+    pub file: String,
+    pub issues: Vec<Issue>,
+}
+
+/// A sheet located by its contract title.
+pub(crate) struct SheetRef<'w> {
+    pub sheet: &'w RawSheet,
+}
+
+impl SheetRef<'_> {
+    pub fn name(&self) -> &str {
+        &self.sheet.name
+    }
+}
+
+impl<'a> Validator<'a> {
+    pub fn issue(&mut self, issue: Issue) {
+        self.issues.push(issue);
+    }
+
+    pub fn at(&self, code: Code, sheet: &str, row: u32, col: u32) -> Issue {
+        Issue::new(code, Location::file(&self.file)).at(sheet, a1(row, col))
+    }
+
+    pub fn cell_ref(sheet: &str, row: u32, col: u32) -> CellRef {
+        CellRef { sheet: sheet.to_string(), cell: a1(row, col) }
+    }
+
+    fn run(&mut self, workbook: &RawWorkbook, received_day: Option<NaiveDate>) -> Option<Checked> {
+        let find = |title: (&str, &str)| {
+            let keys = [fold_key(title.0), fold_key(title.1)];
+            workbook.sheets.iter().find(|s| keys.contains(&fold_key(&s.name))).map(|sheet| SheetRef { sheet })
+        };
+        let [info_title, criteria_title, tasks_title, narrative_title] = READ_SHEETS;
+        let sheets = [find(info_title), find(criteria_title), find(tasks_title), find(narrative_title)];
+        for (found, (title, _)) in sheets.iter().zip(READ_SHEETS) {
+            if found.is_none() {
+                let present = workbook.sheet_names.join("», «");
+                let issue = Issue::new(Code::MissingSheet, Location::file(&self.file))
+                    .message(
+                        format!("Không tìm thấy trang tính «{title}». Các trang có trong tệp: «{present}»."),
+                        format!("Sheet \"{title}\" not found. Sheets in the file: \"{present}\"."),
+                    )
+                    .hint(
+                        format!("Dùng biểu mẫu gốc; không xóa hoặc đổi tên trang «{title}»."),
+                        format!("Use the original form; do not delete or rename the sheet \"{title}\"."),
+                    )
+                    .in_sheet(title);
+                self.issue(issue);
+            }
+        }
+        let [info_sheet, criteria_sheet, tasks_sheet, narrative_sheet] = sheets;
+        let info = info_sheet.map(|s| self.check_info(&s, received_day));
+        let unit: Option<&'a Unit> = info.as_ref().and_then(|i| i.unit);
+        let week = info.as_ref().and_then(|i| i.week);
+        let values = match (&criteria_sheet, unit) {
+            (Some(sheet), Some(unit)) => self.check_criteria(sheet, unit),
+            _ => Vec::new(),
+        };
+        let tasks = match (&tasks_sheet, unit) {
+            (Some(sheet), Some(unit)) => self.check_tasks(sheet, unit, received_day),
+            _ => Vec::new(),
+        };
+        let narrative = match &narrative_sheet {
+            Some(sheet) => self.check_narrative(sheet),
+            None => Vec::new(),
+        };
+        let info = info?;
+        let submission = match (unit, week, info.version) {
+            (Some(unit), Some(week), Some(form_version)) => Some(Submission {
+                unit: unit.code.clone(),
+                week,
+                form_version,
+                contacts: info.contacts,
+                values,
+                tasks,
+                narrative,
+            }),
+            _ => None,
+        };
+        Some(Checked { unit: unit.map(|u| u.code.clone()), week, submission })
+    }
+
+    /// Reads a text cell the way every text is read: legacy encodings converted
+    /// (with a warning), control characters removed (with a warning), NFC, length checked.
+    pub fn text(&mut self, sheet: &str, row: u32, col: u32, value: Option<&CellValue>) -> Option<String> {
+        let raw = match value? {
+            CellValue::Text(t) => t.clone(),
+            CellValue::Number(n) => plain_number(*n),
+            CellValue::Date(d) => d.format("%d/%m/%Y").to_string(),
+            CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            CellValue::Error(e) => {
+                let issue = self
+                    .at(Code::ErrorCell, sheet, row, col)
+                    .message(format!("Ô chứa lỗi công thức {e}."), format!("The cell holds the formula error {e}."))
+                    .hint("Thay công thức bằng giá trị.", "Replace the formula by a value.");
+                self.issue(issue);
+                return None;
+            }
+        };
+        let mut text = raw;
+        if text::has_control_chars(&text) {
+            text = text::strip_control_chars(&text);
+            let issue = self
+                .at(Code::ControlCharacters, sheet, row, col)
+                .message(
+                    "Văn bản có ký tự điều khiển không in được; đã loại bỏ.",
+                    "The text holds non-printing control characters; they were removed.",
+                )
+                .hint("Gõ lại nội dung ô, không dán từ phần mềm khác.", "Retype the cell rather than pasting it from another program.");
+            self.issue(issue);
+        }
+        if let Some(encoding) = text::detect_legacy(&text) {
+            let converted = text::convert_legacy(&text, encoding);
+            let name = match encoding {
+                text::LegacyEncoding::Tcvn3 => "TCVN3 (.VnTime)",
+                text::LegacyEncoding::Vni => "VNI",
+            };
+            let issue = self
+                .at(Code::LegacyEncoding, sheet, row, col)
+                .message(
+                    format!("Văn bản gõ bằng bảng mã {name}; đã chuyển sang Unicode: «{}».", preview(&converted)),
+                    format!("Text typed in the {name} encoding; converted to Unicode: \"{}\".", preview(&converted)),
+                )
+                .hint(
+                    "Kiểm tra lại nội dung đã chuyển; lần sau gõ bằng bảng mã Unicode (phông Times New Roman).",
+                    "Check the converted text; next time type in Unicode (Times New Roman font).",
+                );
+            self.issue(issue);
+            text = converted;
+        }
+        let text = text::normalize_text(&text);
+        if text.chars().count() > MAX_TEXT_CHARS {
+            let issue = self
+                .at(Code::TextTooLong, sheet, row, col)
+                .message(
+                    format!("Ô có {} ký tự, vượt giới hạn {MAX_TEXT_CHARS} ký tự.", text.chars().count()),
+                    format!("The cell holds {} characters, over the {MAX_TEXT_CHARS} character limit.", text.chars().count()),
+                )
+                .hint("Tóm tắt nội dung; chi tiết gửi kèm văn bản riêng.", "Summarize; send details in a separate document.");
+            self.issue(issue);
+            return None;
+        }
+        if text.is_empty() { None } else { Some(text) }
+    }
+
+    /// Reads a date cell: a real date, or `dd/mm/yyyy` text.
+    pub fn date(&mut self, sheet: &str, row: u32, col: u32, value: Option<&CellValue>, what_vi: &str, what_en: &str) -> Option<NaiveDate> {
+        match value? {
+            CellValue::Date(d) => Some(*d),
+            other => {
+                if let CellValue::Text(t) = other
+                    && let Some(d) = text::parse_date_text(&text::normalize_text(t))
+                {
+                    return Some(d);
+                }
+                let shown = self.text(sheet, row, col, Some(other)).unwrap_or_default();
+                let issue = self
+                    .at(Code::NotADate, sheet, row, col)
+                    .message(
+                        format!("{what_vi}: «{}» không phải là ngày.", preview(&shown)),
+                        format!("{what_en}: \"{}\" is not a date.", preview(&shown)),
+                    )
+                    .hint("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.", "Type the date as dd/mm/yyyy, for example 05/09/2025.");
+                self.issue(issue);
+                None
+            }
+        }
+    }
+}
+
+/// A number written as text the way a reporter would read it (no exponent, no trailing zeros).
+pub(crate) fn plain_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+}
+
+/// Shortened text for messages.
+pub(crate) fn preview(text: &str) -> String {
+    const MAX: usize = 60;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+/// Finds a header row: the first row holding every required header (by fold key).
+/// Returns the row and, for each header asked for, its column (None if absent).
+pub(crate) fn find_header(sheet: &RawSheet, required: &[(&str, &str)], optional: &[(&str, &str)]) -> Option<(u32, Vec<u32>, Vec<Option<u32>>)> {
+    let keys = |h: &(&str, &str)| [fold_key(h.0), fold_key(h.1)];
+    let required_keys: Vec<[String; 2]> = required.iter().map(keys).collect();
+    let optional_keys: Vec<[String; 2]> = optional.iter().map(keys).collect();
+    for row in sheet.used_rows() {
+        let row_cells: Vec<(u32, String)> = sheet
+            .cells
+            .iter()
+            .filter(|c| c.row == row)
+            .filter_map(|c| match &c.value {
+                CellValue::Text(t) => Some((c.col, fold_key(t))),
+                _ => None,
+            })
+            .collect();
+        let col_of = |k: &[String; 2]| row_cells.iter().find(|(_, t)| k.contains(t)).map(|(c, _)| *c);
+        let found: Vec<Option<u32>> = required_keys.iter().map(col_of).collect();
+        if found.iter().all(Option::is_some) {
+            let cols = found.into_iter().flatten().collect();
+            let opt = optional_keys.iter().map(col_of).collect();
+            return Some((row, cols, opt));
+        }
+    }
+    None
+}
+
+pub(crate) fn header_missing(file: &str, sheet: &str, needed: &[(&str, &str)]) -> Issue {
+    let vi: Vec<&str> = needed.iter().map(|h| h.0).collect();
+    let en: Vec<&str> = needed.iter().map(|h| h.1).collect();
+    Issue::new(Code::HeaderNotFound, Location::file(file))
+        .message(
+            format!("Không tìm thấy dòng tiêu đề có các cột «{}».", vi.join("», «")),
+            format!("No header row with the columns \"{}\" was found.", en.join("\", \"")),
+        )
+        .hint(
+            "Dùng biểu mẫu gốc; không xóa hay sửa tên các cột tiêu đề.",
+            "Use the original form; do not delete or rename the header cells.",
+        )
+        .in_sheet(sheet)
+}
+
+/// Warns about merged ranges that cover data cells below a header.
+pub(crate) fn check_merged(v: &mut Validator<'_>, sheet: &RawSheet, header_row: u32, data_cols: &[u32]) {
+    for &((r0, c0), (r1, c1)) in &sheet.merged {
+        let covers_data = r1 >= header_row && data_cols.iter().any(|&c| c0 <= c && c <= c1) && (r0 != r1 || c0 != c1);
+        // A merge wholly in a column nobody reads (section labels) is harmless.
+        let only_label = data_cols.iter().all(|&c| c < c0 || c > c1);
+        if covers_data && !only_label {
+            let issue = v
+                .at(Code::MergedCells, &sheet.name, r0, c0)
+                .message(
+                    format!("Vùng ô gộp {}:{} nằm trong vùng dữ liệu; chỉ ô đầu tiên được đọc.", a1(r0, c0), a1(r1, c1)),
+                    format!("Merged range {}:{} lies in the data area; only its first cell is read.", a1(r0, c0), a1(r1, c1)),
+                )
+                .hint("Bỏ gộp ô (Unmerge) và nhập số liệu vào từng ô.", "Unmerge the cells and enter each value in its own cell.");
+            v.issue(issue);
+        }
+    }
+}
