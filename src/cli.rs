@@ -74,14 +74,21 @@ pub fn form(config: &Config, options: &FormOptions) -> i32 {
     if let Some(u) = unit
         && u.unit_type != unit_type
     {
-        eprintln!("tonghop: đơn vị {} thuộc loại «{}», không phải «{}»", u.code, u.unit_type.as_str(), unit_type.as_str());
+        eprintln!(
+            "tonghop: đơn vị {} thuộc loại «{}», không phải «{}»",
+            u.code,
+            u.unit_type.as_str(),
+            unit_type.as_str()
+        );
         return EXIT_USAGE;
     }
     let week = match &options.week {
         Some(label) => match config.calendar.week_by_label(label) {
             Some(w) => Some(w),
             None => {
-                eprintln!("tonghop: «{label}» không phải tuần báo cáo đã quy định (not a configured week); ví dụ 2025-W37");
+                eprintln!(
+                    "tonghop: «{label}» không phải tuần báo cáo đã quy định (not a configured week); ví dụ 2025-W37"
+                );
                 return EXIT_USAGE;
             }
         },
@@ -136,7 +143,7 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
         let out = serde_json::json!({
             "schema_version": config.schema.version,
             "files": reports,
-            "summary": summary(&reports),
+            "summary": count_files(&reports),
         });
         match serde_json::to_string_pretty(&out) {
             Ok(s) => println!("{s}"),
@@ -151,7 +158,7 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
         for report in &reports {
             let _ = print_report(&mut lock, config, report, lang);
         }
-        let s = summary(&reports);
+        let s = count_files(&reports);
         let _ = match lang {
             Lang::Vi => writeln!(
                 lock,
@@ -181,15 +188,15 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
 
 /// Counts of files by status.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
-pub struct Summary {
+pub struct FileCounts {
     pub accepted: usize,
     pub accepted_with_warnings: usize,
     pub rejected: usize,
     pub ignored: usize,
 }
 
-pub fn summary(reports: &[FileReport]) -> Summary {
-    let mut s = Summary::default();
+pub fn count_files(reports: &[FileReport]) -> FileCounts {
+    let mut s = FileCounts::default();
     for r in reports {
         match r.status {
             FileStatus::Accepted => s.accepted += 1,
@@ -251,6 +258,165 @@ pub fn sample(config: &Config, out: &Path) -> i32 {
         Err(e) => {
             eprintln!("tonghop: không ghi được dữ liệu mẫu (cannot write the sample): {e}");
             EXIT_USAGE
+        }
+    }
+}
+
+/// Options of `tonghop build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub inputs: PathBuf,
+    pub out: PathBuf,
+    pub meeting: Option<chrono::NaiveDate>,
+    pub weeks: Option<Vec<String>>,
+    pub templates: Option<PathBuf>,
+    pub lang: Lang,
+    pub json: bool,
+}
+
+/// What `build` did, as printed at the end (and as JSON with `--json`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildReport {
+    pub cycle: String,
+    pub meeting: Option<chrono::NaiveDate>,
+    pub weeks: Vec<String>,
+    pub files: FileCounts,
+    pub on_time: usize,
+    pub late: usize,
+    pub rejected: usize,
+    pub missing: usize,
+    pub overdue_tasks: usize,
+    pub quality_flags: usize,
+    pub output_dir: String,
+    pub outputs: Vec<String>,
+}
+
+/// `tonghop build`: reads the inputs, aggregates the cycle and writes `outputs/<cycle>/`.
+pub fn build(config: &Config, options: &BuildOptions) -> i32 {
+    use std::io::IsTerminal;
+    if !options.inputs.is_dir() {
+        eprintln!(
+            "tonghop: không có thư mục đầu vào {} (inputs folder not found); dùng --inputs DIR",
+            options.inputs.display()
+        );
+        return EXIT_USAGE;
+    }
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message(if options.lang == Lang::Vi { "Đọc tệp" } else { "Reading" });
+        bar
+    });
+    let reports = crate::check_paths_with_progress(
+        config,
+        std::slice::from_ref(&options.inputs),
+        &Limits::default(),
+        &|n| {
+            if let Some(b) = &bar {
+                b.set_length(n as u64);
+            }
+        },
+        &|| {
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+        },
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let choice = match (&options.meeting, &options.weeks) {
+        (Some(m), _) => crate::aggregate::CycleChoice::Meeting(*m),
+        (None, Some(w)) => crate::aggregate::CycleChoice::Weeks(w.clone()),
+        (None, None) => crate::aggregate::CycleChoice::Latest,
+    };
+    let cycle = match crate::aggregate::resolve_cycle(&config.calendar, &choice, &reports) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tonghop: {}", if options.lang == Lang::Vi { &e.vi } else { &e.en });
+            return EXIT_USAGE;
+        }
+    };
+    let lang_code = crate::render::lang_code(options.lang);
+    let summary = crate::aggregate::aggregate(config, &cycle, &reports, lang_code);
+    let templates =
+        crate::render::Templates { config_dir: config.dir.clone(), override_dir: options.templates.clone() };
+    let outputs = match crate::render::render_all(config, &summary, &templates, options.lang) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("tonghop: không tạo được {} (cannot render): {}", e.output, e.message);
+            return EXIT_USAGE;
+        }
+    };
+    let dir = options.out.join(&cycle.id);
+    if let Err(e) = crate::render::write_outputs(&dir, &outputs) {
+        eprintln!("tonghop: không ghi được {} (cannot write): {e}", dir.display());
+        return EXIT_USAGE;
+    }
+    let report = BuildReport {
+        cycle: cycle.id.clone(),
+        meeting: cycle.meeting,
+        weeks: cycle.weeks.iter().map(|w| w.label()).collect(),
+        files: count_files(&reports),
+        on_time: summary.submissions.on_time,
+        late: summary.submissions.late,
+        rejected: summary.submissions.rejected,
+        missing: summary.submissions.missing,
+        overdue_tasks: summary.tasks.overdue_count,
+        quality_flags: summary.quality.len(),
+        output_dir: dir.display().to_string(),
+        outputs: outputs.iter().map(|o| o.name.clone()).collect(),
+    };
+    if options.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("tonghop: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        print_build_report(&report, options.lang);
+    }
+    EXIT_OK
+}
+
+fn print_build_report(r: &BuildReport, lang: Lang) {
+    let f = &r.files;
+    match lang {
+        Lang::Vi => {
+            match r.meeting {
+                Some(m) => println!("Phiên họp {} — các tuần {}", m.format("%d/%m/%Y"), r.weeks.join(", ")),
+                None => println!("Các tuần {}", r.weeks.join(", ")),
+            }
+            println!(
+                "Tệp: {} tiếp nhận, {} có cảnh báo, {} từ chối, {} bỏ qua.",
+                f.accepted, f.accepted_with_warnings, f.rejected, f.ignored
+            );
+            println!(
+                "Báo cáo: {} đúng hạn, {} trễ hạn, {} bị từ chối, {} chưa nộp. Nhiệm vụ quá hạn: {}. Số liệu cần kiểm tra: {}.",
+                r.on_time, r.late, r.rejected, r.missing, r.overdue_tasks, r.quality_flags
+            );
+            println!("Kết quả: {} ({})", r.output_dir, r.outputs.join(", "));
+        }
+        Lang::En => {
+            match r.meeting {
+                Some(m) => println!("Meeting of {m} — weeks {}", r.weeks.join(", ")),
+                None => println!("Weeks {}", r.weeks.join(", ")),
+            }
+            println!(
+                "Files: {} accepted, {} with warnings, {} rejected, {} ignored.",
+                f.accepted, f.accepted_with_warnings, f.rejected, f.ignored
+            );
+            println!(
+                "Reports: {} on time, {} late, {} rejected, {} missing. Overdue tasks: {}. Figures to check: {}.",
+                r.on_time, r.late, r.rejected, r.missing, r.overdue_tasks, r.quality_flags
+            );
+            println!("Outputs: {} ({})", r.output_dir, r.outputs.join(", "));
         }
     }
 }

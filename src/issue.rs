@@ -147,6 +147,7 @@ codes! {
     UnsupportedType = "I004", Info, "Loại tệp không được hỗ trợ", "Unsupported file type";
     NotRegularFile = "I005", Info, "Không phải tệp thông thường", "Not a regular file";
     Superseded = "I006", Info, "Đã có báo cáo nộp sau thay thế", "Replaced by a later submission";
+    ReceivedLogFile = "I007", Info, "Sổ ghi thời điểm nhận tệp", "Received-times log";
 }
 
 impl Serialize for Code {

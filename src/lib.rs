@@ -11,12 +11,18 @@
 //! with [`model`] holding the data that flows between stages and [`issue`] the
 //! catalogue of problems. [`cli`] wires the stages into commands.
 
+// An `Issue` (bilingual messages and a location) is the error value of reading
+// a file; it is built once per bad file, so its size never matters.
+#![allow(clippy::result_large_err)]
+
+pub mod aggregate;
 pub mod cli;
 pub mod contract;
 pub mod form;
 pub mod ingest;
 pub mod issue;
 pub mod model;
+pub mod render;
 pub mod sample;
 pub mod schema;
 pub mod text;
@@ -39,27 +45,87 @@ use crate::schema::Config;
 /// assert!(reports.iter().all(|r| !r.file.path.is_empty()));
 /// ```
 pub fn check_paths(config: &Config, paths: &[PathBuf], limits: &Limits) -> Vec<FileReport> {
-    let found = ingest::discover(paths);
+    check_paths_with_progress(config, paths, limits, &|_| {}, &|| {})
+}
+
+/// [`check_paths`], telling `on_found` how many files there are and calling
+/// `on_file` after each one (for a progress bar).
+pub fn check_paths_with_progress(
+    config: &Config,
+    paths: &[PathBuf],
+    limits: &Limits,
+    on_found: &dyn Fn(usize),
+    on_file: &(dyn Fn() + Sync),
+) -> Vec<FileReport> {
     let tz = config.calendar.timezone;
+    let mut logs = Vec::new();
+    let mut found = Vec::new();
+    for root in paths {
+        let log = if root.is_dir() { ingest::ReceivedLog::load(root, tz) } else { None };
+        for f in ingest::discover(std::slice::from_ref(root)) {
+            found.push((f, logs.len()));
+        }
+        logs.push(log);
+    }
+    on_found(found.len());
     found
         .par_iter()
-        .map(|f| match &f.kind {
-            FoundKind::Ignored(issue) => FileReport {
-                file: FileMeta { path: f.display.clone(), size: 0, sha256: String::new(), received: None },
-                format: None,
-                status: FileStatus::Ignored,
-                issues: vec![issue.clone()],
-                submission: None,
-                unit: None,
-                week: None,
-            },
+        .map(|(f, root)| {
+            let report = check_one(config, f, logs[*root].as_ref(), limits, tz);
+            on_file();
+            report
+        })
+        .collect()
+}
+
+fn check_one(
+    config: &Config,
+    f: &ingest::Found,
+    log: Option<&ingest::ReceivedLog>,
+    limits: &Limits,
+    tz: chrono_tz::Tz,
+) -> FileReport {
+    {
+        if log.is_some() && f.display == ingest::RECEIVED_LOG {
+            return ignored_report(f, received_log_issue(f, log));
+        }
+        match &f.kind {
+            FoundKind::Ignored(issue) => ignored_report(f, issue.clone()),
             FoundKind::Workbook => {
-                let read = ingest::read_file(&f.path, &f.display, limits, tz);
+                let received = log.and_then(|l| l.times.get(&f.display).copied());
+                let read = ingest::read_file(&f.path, &f.display, limits, tz, received);
                 match read.result {
                     Ok(workbook) => validate::validate(config, read.meta, &workbook),
                     Err(issue) => validate::unreadable(read.meta, issue),
                 }
             }
-        })
-        .collect()
+        }
+    }
+}
+
+fn ignored_report(f: &ingest::Found, issue: issue::Issue) -> FileReport {
+    FileReport {
+        file: FileMeta { path: f.display.clone(), size: 0, sha256: String::new(), received: None },
+        format: None,
+        status: FileStatus::Ignored,
+        issues: vec![issue],
+        submission: None,
+        unit: None,
+        week: None,
+    }
+}
+
+fn received_log_issue(f: &ingest::Found, log: Option<&ingest::ReceivedLog>) -> issue::Issue {
+    let (count, bad) = log.map(|l| (l.times.len(), l.bad_lines.clone())).unwrap_or_default();
+    let mut vi = format!("Sổ ghi thời điểm nhận tệp: {count} dòng được dùng để xác định đúng hạn, trễ hạn.");
+    let mut en = format!("Received-times log: {count} entries used for timeliness.");
+    if !bad.is_empty() {
+        let lines: Vec<String> = bad.iter().map(usize::to_string).collect();
+        vi.push_str(&format!(" Không đọc được các dòng: {}.", lines.join(", ")));
+        en.push_str(&format!(" Unreadable lines: {}.", lines.join(", ")));
+    }
+    issue::Issue::new(issue::Code::ReceivedLogFile, issue::Location::file(&f.display)).message(vi, en).hint(
+        "Mỗi dòng: đường dẫn tệp, một dấu tab, thời điểm dạng 2025-09-08T09:15:00+07:00.",
+        "One line per file: its path, a tab, and a time such as 2025-09-08T09:15:00+07:00.",
+    )
 }

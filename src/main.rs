@@ -52,6 +52,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Tổng hợp kỳ họp: đọc inputs/, ghi outputs/<kỳ>/ (build the meeting cycle's outputs).
+    Build {
+        /// Ngày họp trong lịch, yyyy-mm-dd (a meeting date of the calendar); mặc định: kỳ mới nhất có số liệu.
+        #[arg(long, conflicts_with = "weeks")]
+        meeting: Option<chrono::NaiveDate>,
+        /// Các tuần, ví dụ 2025-W39,2025-W40 (name the weeks directly).
+        #[arg(long, value_delimiter = ',')]
+        weeks: Option<Vec<String>>,
+        /// Thư mục báo cáo nhận được (inputs folder).
+        #[arg(long, default_value = "inputs")]
+        inputs: PathBuf,
+        /// Thư mục kết quả (outputs folder); kết quả ghi vào <out>/<kỳ>/.
+        #[arg(long, default_value = "outputs")]
+        out: PathBuf,
+        /// Thư mục mẫu văn bản của người dùng, thay mẫu mặc định cùng tên (template overrides).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// In tóm tắt dạng JSON (print the run summary as JSON).
+        #[arg(long)]
+        json: bool,
+    },
     /// Tạo bộ dữ liệu mẫu (write the sample inputs: every unit, four weeks, a few faults).
     Sample {
         /// Thư mục đầu ra (output folder).
@@ -74,6 +95,9 @@ fn main() {
         Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
         Command::Check { paths, json } => cli::check(&config, &paths, json, lang),
         Command::Sample { out } => cli::sample(&config, &out),
+        Command::Build { meeting, weeks, inputs, out, templates, json } => {
+            cli::build(&config, &cli::BuildOptions { inputs, out, meeting, weeks, templates, lang, json })
+        }
     };
     std::process::exit(code);
 }

@@ -50,10 +50,7 @@ impl RawSheet {
     ///
     /// Cells are sorted row-major by the reader, so this is a binary search.
     pub fn get(&self, row: u32, col: u32) -> Option<&CellValue> {
-        self.cells
-            .binary_search_by(|c| (c.row, c.col).cmp(&(row, col)))
-            .ok()
-            .map(|i| &self.cells[i].value)
+        self.cells.binary_search_by(|c| (c.row, c.col).cmp(&(row, col))).ok().map(|i| &self.cells[i].value)
     }
 
     /// Row indexes that hold at least one cell, ascending, without repeats.

@@ -115,7 +115,10 @@ fn figures(config: &Config, unit: &Unit, w: u32) -> Vec<(String, FillValue)> {
     put("A03", n(a03));
     put("A04", n((a03 * 0.25).floor()));
     put("A05", n(stable.range(14, 38) as f64 + wf));
-    put("A06", n(if province { stable.range(1500, 2100) as f64 + 12.0 * wf } else { stable.range(60, 220) as f64 + wf }));
+    put(
+        "A06",
+        n(if province { stable.range(1500, 2100) as f64 + 12.0 * wf } else { stable.range(60, 220) as f64 + wf }),
+    );
 
     // B: dossiers. National orders of magnitude: 6.5 million in 7.5 weeks (1/7–23/8/2025).
     let b01 = if province { 21_000.0 * size } else { 600.0 + 3_000.0 * stable.unit() } * (0.93 + 0.14 * rng.unit());
@@ -149,10 +152,10 @@ fn figures(config: &Config, unit: &Unit, w: u32) -> Vec<(String, FillValue)> {
     put("D06", n(stable.range(2_000, 8_000) as f64 + 55.0 * wf));
 
     // E: training.
-    let conferences = rng.range(0, 3);
+    let conferences = rng.range(2, 3);
     put("E01", n(conferences as f64));
-    put("E02", n(if conferences > 0 { rng.range(20, 140) as f64 } else { 0.0 }));
-    put("E03", n(conferences as f64 * rng.range(120, 600) as f64));
+    put("E02", n(conferences as f64 * rng.range(30, 40) as f64));
+    put("E03", n(conferences as f64 * rng.range(250, 320) as f64));
 
     // F: premises and funding.
     let f01 = stable.range(180, 900) as f64;
@@ -206,7 +209,9 @@ fn tasks(config: &Config, unit: &Unit, week: &ReportWeek, w: u32) -> std::collec
             s => (s, None),
         };
         let note = match status {
-            TaskStatus::InProgress if t.deadline.last_day < week.to => Some("Đang hoàn thiện, dự kiến xong trong tháng".to_string()),
+            TaskStatus::InProgress if t.deadline.last_day < week.to => {
+                Some("Đang hoàn thiện, dự kiến xong trong tháng".to_string())
+            }
             _ => None,
         };
         out.insert(t.code.clone(), TaskFill { status, completed_on, note });
@@ -229,16 +234,36 @@ const DIFFICULTIES: [(&str, &str, Option<&str>); 10] = [
 
 fn narrative_text(kind: &str, field: &str) -> &'static str {
     match (kind, field) {
-        ("difficulty", "digital") => "Hạ tầng mạng tại một số xã vùng sâu, vùng xa chưa ổn định; phần mềm giải quyết thủ tục hành chính còn gián đoạn vào giờ cao điểm.",
-        ("difficulty", "finance") => "Kinh phí chi trả chế độ cho người nghỉ việc chưa được bố trí đủ; việc xử lý nhà, đất dôi dư còn chậm do vướng thủ tục định giá.",
-        ("difficulty", "procedures") => "Một số thủ tục hành chính phân cấp cho cấp xã chưa được cấu hình đầy đủ trên Hệ thống giải quyết thủ tục hành chính của tỉnh.",
-        ("difficulty", "organization") => "Thiếu công chức có chuyên môn về đất đai, xây dựng, tài chính tại cấp xã sau sắp xếp.",
-        ("difficulty", "staff_policy") => "Hồ sơ đề nghị hưởng chính sách của một số trường hợp còn thiếu giấy tờ xác nhận thời gian công tác.",
-        ("proposal", "finance") => "Đề nghị sớm bổ sung kinh phí để chi trả dứt điểm chế độ cho người nghỉ việc theo Nghị định 178/2024/NĐ-CP.",
-        ("proposal", "digital") => "Đề nghị hướng dẫn thống nhất việc kết nối, chia sẻ dữ liệu giữa Hệ thống thông tin giải quyết thủ tục hành chính và các cơ sở dữ liệu chuyên ngành.",
-        ("proposal", "organization") => "Đề nghị hướng dẫn bố trí biên chế công chức cấp xã phù hợp với quy mô dân số và diện tích sau sắp xếp.",
-        ("proposal", "land") => "Đề nghị hướng dẫn thẩm quyền giải quyết thủ tục đất đai của cấp xã trong thời gian chuyển tiếp.",
-        ("proposal", "institutions") => "Đề nghị ban hành văn bản hướng dẫn xử lý các vướng mắc về thẩm quyền khi chuyển giao nhiệm vụ từ cấp huyện.",
+        ("difficulty", "digital") => {
+            "Hạ tầng mạng tại một số xã vùng sâu, vùng xa chưa ổn định; phần mềm giải quyết thủ tục hành chính còn gián đoạn vào giờ cao điểm."
+        }
+        ("difficulty", "finance") => {
+            "Kinh phí chi trả chế độ cho người nghỉ việc chưa được bố trí đủ; việc xử lý nhà, đất dôi dư còn chậm do vướng thủ tục định giá."
+        }
+        ("difficulty", "procedures") => {
+            "Một số thủ tục hành chính phân cấp cho cấp xã chưa được cấu hình đầy đủ trên Hệ thống giải quyết thủ tục hành chính của tỉnh."
+        }
+        ("difficulty", "organization") => {
+            "Thiếu công chức có chuyên môn về đất đai, xây dựng, tài chính tại cấp xã sau sắp xếp."
+        }
+        ("difficulty", "staff_policy") => {
+            "Hồ sơ đề nghị hưởng chính sách của một số trường hợp còn thiếu giấy tờ xác nhận thời gian công tác."
+        }
+        ("proposal", "finance") => {
+            "Đề nghị sớm bổ sung kinh phí để chi trả dứt điểm chế độ cho người nghỉ việc theo Nghị định 178/2024/NĐ-CP."
+        }
+        ("proposal", "digital") => {
+            "Đề nghị hướng dẫn thống nhất việc kết nối, chia sẻ dữ liệu giữa Hệ thống thông tin giải quyết thủ tục hành chính và các cơ sở dữ liệu chuyên ngành."
+        }
+        ("proposal", "organization") => {
+            "Đề nghị hướng dẫn bố trí biên chế công chức cấp xã phù hợp với quy mô dân số và diện tích sau sắp xếp."
+        }
+        ("proposal", "land") => {
+            "Đề nghị hướng dẫn thẩm quyền giải quyết thủ tục đất đai của cấp xã trong thời gian chuyển tiếp."
+        }
+        ("proposal", "institutions") => {
+            "Đề nghị ban hành văn bản hướng dẫn xử lý các vướng mắc về thẩm quyền khi chuyển giao nhiệm vụ từ cấp huyện."
+        }
         _ => "Tiếp tục rà soát, hoàn thiện quy chế làm việc của chính quyền cấp xã.",
     }
 }
@@ -248,7 +273,10 @@ fn narrative(unit: &Unit, w: u32) -> Vec<NarrativeFill> {
     let mut items = vec![NarrativeFill {
         kind: "highlight".into(),
         field: "procedures".into(),
-        text: format!("Tỷ lệ hồ sơ trực tuyến trong tuần tiếp tục tăng; {} không để xảy ra gián đoạn trong tiếp nhận, giải quyết thủ tục hành chính.", unit.short),
+        text: format!(
+            "Tỷ lệ hồ sơ trực tuyến trong tuần tiếp tục tăng; {} không để xảy ra gián đoạn trong tiếp nhận, giải quyết thủ tục hành chính.",
+            unit.short
+        ),
         addressee: None,
     }];
     for _ in 0..rng.range(1, 2) {
@@ -277,9 +305,8 @@ fn at(tz: Tz, day: NaiveDate, hour: u32, minute: u32) -> DateTime<Tz> {
 /// Generates the sample files (in memory).
 pub fn generate(config: &Config) -> Result<Vec<SampleFile>, XlsxError> {
     let tz = config.calendar.timezone;
-    let weeks: Vec<ReportWeek> = (0..4)
-        .filter_map(|i| config.calendar.week_due(config.calendar.first_due + Days::new(7 * i)))
-        .collect();
+    let weeks: Vec<ReportWeek> =
+        (0..4).filter_map(|i| config.calendar.week_due(config.calendar.first_due + Days::new(7 * i))).collect();
     let mut files = Vec::new();
     for (w, week) in weeks.iter().enumerate() {
         let w = w as u32;
@@ -297,7 +324,8 @@ pub fn generate(config: &Config) -> Result<Vec<SampleFile>, XlsxError> {
             if unit.code == "BCT" && w == 2 {
                 received = at(tz, week.due, 19, 40);
             }
-            let mut values: std::collections::BTreeMap<String, FillValue> = figures(config, unit, w).into_iter().collect();
+            let mut values: std::collections::BTreeMap<String, FillValue> =
+                figures(config, unit, w).into_iter().collect();
             let mut own_tasks = Vec::new();
             if unit.unit_type.as_str() == "province" && Rng::new(&format!("own-{}", unit.code)).chance(0.3) {
                 own_tasks.push(OwnTaskFill {
@@ -318,23 +346,50 @@ pub fn generate(config: &Config) -> Result<Vec<SampleFile>, XlsxError> {
             // Resubmission: Bắc Ninh's first file of week 3 has B05 > B04, corrected at 15:00.
             if unit.code == "24" && w == 2 {
                 let mut wrong = fill.clone();
-                if let (Some(FillValue::Number(b04)), Some(v)) = (values.get("B04").cloned(), wrong.values.get_mut("B05")) {
+                if let (Some(FillValue::Number(b04)), Some(v)) =
+                    (values.get("B04").cloned(), wrong.values.get_mut("B05"))
+                {
                     *v = FillValue::Number(b04 + 1_250.0);
                 }
                 files.push(SampleFile {
                     path: format!("{}/{}-{}.xlsx", week.label(), unit.code, slug(unit)),
-                    bytes: write_form(config, &FormRequest { unit_type: &unit.unit_type, unit: Some(unit), week: Some(*week), fill: Some(&wrong) })?,
+                    bytes: write_form(
+                        config,
+                        &FormRequest {
+                            unit_type: &unit.unit_type,
+                            unit: Some(unit),
+                            week: Some(*week),
+                            fill: Some(&wrong),
+                        },
+                    )?,
                     received: at(tz, week.due, 10, 5),
                 });
                 files.push(SampleFile {
                     path: format!("{}/{}-{}-lan-2.xlsx", week.label(), unit.code, slug(unit)),
-                    bytes: write_form(config, &FormRequest { unit_type: &unit.unit_type, unit: Some(unit), week: Some(*week), fill: Some(&fill) })?,
+                    bytes: write_form(
+                        config,
+                        &FormRequest {
+                            unit_type: &unit.unit_type,
+                            unit: Some(unit),
+                            week: Some(*week),
+                            fill: Some(&fill),
+                        },
+                    )?,
                     received: at(tz, week.due, 15, 10),
                 });
                 continue;
             }
+            // A slip of the keyboard: Quảng Ninh's last week has an extra zero in B01 (a data-quality flag).
+            if unit.code == "22"
+                && w == 3
+                && let Some(FillValue::Number(b01)) = values.get_mut("B01")
+            {
+                *b01 *= 10.0;
+                fill.values = values.clone();
+            }
             // Rejected and never corrected: Quảng Trị's last week reports more online dossiers than dossiers.
-            if unit.code == "44" && w == 3
+            if unit.code == "44"
+                && w == 3
                 && let (Some(FillValue::Number(b01)), Some(v)) = (values.get("B01").cloned(), values.get_mut("B03"))
             {
                 *v = FillValue::Number(b01 + 3_400.0);
@@ -342,7 +397,10 @@ pub fn generate(config: &Config) -> Result<Vec<SampleFile>, XlsxError> {
             }
             files.push(SampleFile {
                 path: name,
-                bytes: write_form(config, &FormRequest { unit_type: &unit.unit_type, unit: Some(unit), week: Some(*week), fill: Some(&fill) })?,
+                bytes: write_form(
+                    config,
+                    &FormRequest { unit_type: &unit.unit_type, unit: Some(unit), week: Some(*week), fill: Some(&fill) },
+                )?,
                 received,
             });
         }
@@ -353,7 +411,11 @@ pub fn generate(config: &Config) -> Result<Vec<SampleFile>, XlsxError> {
         let owner = "vanphong".as_bytes();
         lock[0] = owner.len() as u8;
         lock[1..1 + owner.len()].copy_from_slice(owner);
-        files.push(SampleFile { path: format!("{}/~$79-tp-ho-chi-minh.xlsx", last.label()), bytes: lock, received: at(tz, last.due, 16, 0) });
+        files.push(SampleFile {
+            path: format!("{}/~$79-tp-ho-chi-minh.xlsx", last.label()),
+            bytes: lock,
+            received: at(tz, last.due, 16, 0),
+        });
     }
     Ok(files)
 }
@@ -362,6 +424,14 @@ pub fn generate(config: &Config) -> Result<Vec<SampleFile>, XlsxError> {
 pub fn write(config: &Config, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let files = generate(config).map_err(std::io::Error::other)?;
     let mut written = Vec::new();
+    // Modification times do not survive a copy through e-mail or git; the log keeps them.
+    let mut log = String::from("# Thời điểm nhận tệp (received times): đường dẫn<TAB>thời điểm RFC 3339\n");
+    for f in &files {
+        log.push_str(&format!("{}\t{}\n", f.path, f.received.to_rfc3339()));
+    }
+    let log_path = dir.join(crate::ingest::RECEIVED_LOG);
+    crate::cli::write_atomic(&log_path, log.as_bytes())?;
+    written.push(log_path);
     for f in files {
         let path = dir.join(&f.path);
         crate::cli::write_atomic(&path, &f.bytes)?;

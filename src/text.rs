@@ -253,10 +253,7 @@ fn tcvn3_char(c: char) -> Option<char> {
     if c == '\u{0110}' {
         return Some('é');
     }
-    TCVN3_TABLE
-        .iter()
-        .find(|&&(legacy, _)| legacy == c)
-        .map(|&(_, unicode)| unicode)
+    TCVN3_TABLE.iter().find(|&&(legacy, _)| legacy == c).map(|&(_, unicode)| unicode)
 }
 
 /// Converts one word of TCVN3 text.
@@ -326,11 +323,7 @@ fn vni_modifier(c: char) -> Option<VniModifier> {
         'ë' => (Some(COMBINING_BREVE), Some(COMBINING_DOT_BELOW)),
         _ => return None,
     };
-    Some(VniModifier {
-        shape,
-        tone,
-        uppercase: c.is_uppercase(),
-    })
+    Some(VniModifier { shape, tone, uppercase: c.is_uppercase() })
 }
 
 /// A letter that can take a VNI modifier: the ASCII vowels, plus `ô`/`ö`
@@ -349,11 +342,7 @@ fn vni_base(c: char) -> Option<VniBase> {
         'ö' => ('u', true),
         _ => return None,
     };
-    Some(VniBase {
-        letter,
-        horn,
-        uppercase: c.is_uppercase(),
-    })
+    Some(VniBase { letter, horn, uppercase: c.is_uppercase() })
 }
 
 /// Combines a VNI base letter and modifier byte into one Unicode letter, or
@@ -371,17 +360,8 @@ fn vni_combine(base: VniBase, modifier: VniModifier) -> Option<char> {
         Some(COMBINING_BREVE) if base.horn || base.letter != 'a' => return None,
         _ => {}
     }
-    let letter = if base.uppercase {
-        base.letter.to_ascii_uppercase()
-    } else {
-        base.letter
-    };
-    let decomposed = [
-        Some(letter),
-        base.horn.then_some(COMBINING_HORN),
-        modifier.shape,
-        modifier.tone,
-    ];
+    let letter = if base.uppercase { base.letter.to_ascii_uppercase() } else { base.letter };
+    let decomposed = [Some(letter), base.horn.then_some(COMBINING_HORN), modifier.shape, modifier.tone];
     let composed: String = decomposed.into_iter().flatten().nfc().collect();
     let mut chars = composed.chars();
     match (chars.next(), chars.next()) {
@@ -476,10 +456,7 @@ fn segments(s: &str) -> Vec<(bool, &str)> {
 }
 
 fn is_vowel(c: char) -> bool {
-    matches!(
-        c,
-        'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y'
-    )
+    matches!(c, 'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y')
 }
 
 /// Reads a character as a letter of the Vietnamese alphabet: returns the
@@ -504,8 +481,7 @@ fn vietnamese_letter(c: char) -> Option<(char, Option<char>)> {
     let mut tone = None;
     for mark in parts {
         match mark {
-            COMBINING_GRAVE | COMBINING_ACUTE | COMBINING_TILDE | COMBINING_HOOK
-            | COMBINING_DOT_BELOW
+            COMBINING_GRAVE | COMBINING_ACUTE | COMBINING_TILDE | COMBINING_HOOK | COMBINING_DOT_BELOW
                 if tone.is_none() =>
             {
                 tone = Some(mark);
@@ -533,8 +509,8 @@ fn vietnamese_letter(c: char) -> Option<(char, Option<char>)> {
 }
 
 const INITIALS: [&str; 28] = [
-    "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
-    "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x",
+    "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph", "qu",
+    "r", "s", "t", "th", "tr", "v", "x",
 ];
 
 /// Final consonants; `k` is not standard orthography but is how Central
@@ -545,9 +521,8 @@ const FINALS: [&str; 10] = ["", "c", "ch", "k", "m", "n", "ng", "nh", "p", "t"];
 /// may follow them. The tone mark goes on the first vowel of a pair and on
 /// the middle one of a triple, except in "uơ" (thuở).
 const OPEN_NUCLEI: [&str; 31] = [
-    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ui", "ưi", "ưu",
-    "ua", "ưa", "uơ", "iêu", "yêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya",
-    "uyu",
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ui", "ưi", "ưu", "ua", "ưa", "uơ",
+    "iêu", "yêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyu",
 ];
 
 /// Vowel groups that always need a final consonant; the tone mark goes on
@@ -558,18 +533,13 @@ const CLOSED_NUCLEI: [&str; 9] = ["ă", "â", "iê", "yê", "uô", "ươ", "uyê
 
 /// Vowel groups that may or may not have a final consonant. For "oa", "oe"
 /// and "uy" both the old ("hòa") and the new ("hoà") tone placement are in use.
-const FREE_NUCLEI: [&str; 14] = [
-    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy",
-];
+const FREE_NUCLEI: [&str; 14] = ["a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy"];
 
 /// Whether a word's letters are in lowercase, Capitalised or ALL CAPS, as
 /// real words are; TCVN3 read as Latin-1 often mixes case inside a word
 /// ("ChÝ", "ViÖt").
 fn conventional_case(word: &str) -> bool {
-    let mut cased = word
-        .chars()
-        .filter(|c| c.is_lowercase() || c.is_uppercase())
-        .map(char::is_uppercase);
+    let mut cased = word.chars().filter(|c| c.is_lowercase() || c.is_uppercase()).map(char::is_uppercase);
     let Some(first_upper) = cased.next() else {
         return true;
     };
@@ -623,11 +593,7 @@ fn plausible_syllable(word: &str, strict_case: bool) -> bool {
     let Some(mut start) = letters.iter().position(|&c| is_vowel(c)) else {
         return false;
     };
-    let end = start
-        + letters[start..]
-            .iter()
-            .take_while(|&&c| is_vowel(c))
-            .count();
+    let end = start + letters[start..].iter().take_while(|&&c| is_vowel(c)).count();
     if letters[end..].iter().any(|&c| is_vowel(c)) {
         return false;
     }
@@ -668,15 +634,11 @@ fn plausible_syllable(word: &str, strict_case: bool) -> bool {
         return false;
     }
     let tone_mark = tone.map(|(_, mark)| mark);
-    if matches!(coda, "c" | "ch" | "p" | "t")
-        && !matches!(tone_mark, Some(COMBINING_ACUTE | COMBINING_DOT_BELOW))
-    {
+    if matches!(coda, "c" | "ch" | "p" | "t") && !matches!(tone_mark, Some(COMBINING_ACUTE | COMBINING_DOT_BELOW)) {
         return false;
     }
     match tone {
-        Some((index, _)) => {
-            (start..end).contains(&index) && tone_position_ok(nucleus, index - start)
-        }
+        Some((index, _)) => (start..end).contains(&index) && tone_position_ok(nucleus, index - start),
         None => true,
     }
 }
@@ -686,10 +648,7 @@ fn plausible_syllable(word: &str, strict_case: bool) -> bool {
 /// out on purpose, because [`normalize_text`] produces it from the TCVN3
 /// byte `Ð`.
 fn is_unicode_only_vietnamese(c: char) -> bool {
-    matches!(
-        c,
-        'ă' | 'Ă' | 'đ' | 'ĩ' | 'Ĩ' | 'ũ' | 'Ũ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | '\u{1EA0}'..='\u{1EF9}'
-    )
+    matches!(c, 'ă' | 'Ă' | 'đ' | 'ĩ' | 'Ĩ' | 'ũ' | 'Ũ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | '\u{1EA0}'..='\u{1EF9}')
 }
 
 /// Evidence for one encoding, gathered word by word.
@@ -778,10 +737,7 @@ impl Evidence {
             && (self.gained_long >= 1 || self.gained_short >= 2)
             && self.gained > 2 * self.lost;
         let lone_long = self.gained == 1 && self.lost == 0 && self.gained_long == 1;
-        let lone_short = self.gained == 1
-            && self.lost == 0
-            && self.gained_short == 1
-            && self.ascii_vietnamese >= 1;
+        let lone_short = self.gained == 1 && self.lost == 0 && self.gained_short == 1 && self.ascii_vietnamese >= 1;
         several || lone_long || lone_short
     }
 }
@@ -837,9 +793,7 @@ impl Evidence {
 /// assert_eq!(detect_legacy("Không"), None);
 /// ```
 pub fn detect_legacy(s: &str) -> Option<LegacyEncoding> {
-    let may_be_legacy = s
-        .chars()
-        .any(|c| ('\u{80}'..='\u{FF}').contains(&c) || c == '\u{0110}');
+    let may_be_legacy = s.chars().any(|c| ('\u{80}'..='\u{FF}').contains(&c) || c == '\u{0110}');
     if !may_be_legacy || s.chars().any(is_unicode_only_vietnamese) {
         return None;
     }
@@ -934,10 +888,7 @@ fn thousands_groups(groups: &[&str]) -> bool {
 /// space). `groups` has one more element than `separators`, none empty.
 fn read_groups<'a>(groups: &[&'a str], separators: &[char]) -> Option<Reading<'a>> {
     let (Some(&last_sep), Some(&last_group)) = (separators.last(), groups.last()) else {
-        return Some(Reading::Number {
-            integer: groups.concat(),
-            fraction: "",
-        });
+        return Some(Reading::Number { integer: groups.concat(), fraction: "" });
     };
     let spaces = separators.iter().filter(|&&c| c == ' ').count();
     let dots = separators.iter().filter(|&&c| c == '.').count();
@@ -946,11 +897,7 @@ fn read_groups<'a>(groups: &[&'a str], separators: &[char]) -> Option<Reading<'a
     if spaces > 0 {
         // Spaces group the thousands; one dot or comma may follow as the
         // decimal mark, and then it cannot be a thousands separator.
-        let thousands_seps = if last_sep == ' ' {
-            separators.len()
-        } else {
-            separators.len() - 1
-        };
+        let thousands_seps = if last_sep == ' ' { separators.len() } else { separators.len() - 1 };
         if spaces != thousands_seps {
             return None;
         }
@@ -959,10 +906,7 @@ fn read_groups<'a>(groups: &[&'a str], separators: &[char]) -> Option<Reading<'a
             return None;
         }
         let fraction = if last_sep == ' ' { "" } else { last_group };
-        return Some(Reading::Number {
-            integer: integer_groups.concat(),
-            fraction,
-        });
+        return Some(Reading::Number { integer: integer_groups.concat(), fraction });
     }
 
     if dots > 0 && commas > 0 {
@@ -976,52 +920,32 @@ fn read_groups<'a>(groups: &[&'a str], separators: &[char]) -> Option<Reading<'a
         if !thousands_groups(integer_groups) {
             return None;
         }
-        return Some(Reading::Number {
-            integer: integer_groups.concat(),
-            fraction: last_group,
-        });
+        return Some(Reading::Number { integer: integer_groups.concat(), fraction: last_group });
     }
 
     if let [head, tail] = groups {
         if tail.len() == 3 && thousands_head(head) {
             return Some(if last_sep == '.' {
-                Reading::Number {
-                    integer: groups.concat(),
-                    fraction: "",
-                }
+                Reading::Number { integer: groups.concat(), fraction: "" }
             } else {
                 Reading::Ambiguous { head, tail }
             });
         }
         // Cannot be a thousands group, so the only reading is a decimal one.
-        return Some(Reading::Number {
-            integer: (*head).to_owned(),
-            fraction: tail,
-        });
+        return Some(Reading::Number { integer: (*head).to_owned(), fraction: tail });
     }
 
-    thousands_groups(groups).then(|| Reading::Number {
-        integer: groups.concat(),
-        fraction: "",
-    })
+    thousands_groups(groups).then(|| Reading::Number { integer: groups.concat(), fraction: "" })
 }
 
 fn digits_value(negative: bool, integer: &str, fraction: &str) -> Result<f64, NumberTextError> {
-    let text = if fraction.is_empty() {
-        integer.to_owned()
-    } else {
-        format!("{integer}.{fraction}")
-    };
+    let text = if fraction.is_empty() { integer.to_owned() } else { format!("{integer}.{fraction}") };
     let value: f64 = text.parse().map_err(|_| NumberTextError::NotANumber)?;
     if !value.is_finite() {
         return Err(NumberTextError::NotANumber);
     }
     // A typed "-0" is zero, not negative zero, which would print as "-0".
-    Ok(if negative && value != 0.0 {
-        -value
-    } else {
-        value
-    })
+    Ok(if negative && value != 0.0 { -value } else { value })
 }
 
 /// Parses a number typed as text, accepting the Vietnamese form (dot
@@ -1173,17 +1097,11 @@ pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
     let [first, second, third] = parts.as_slice() else {
         return None;
     };
-    if parts
-        .iter()
-        .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
-    let (year, month, day) = if separator == '-' && first.len() == 4 {
-        (first, second, third)
-    } else {
-        (third, second, first)
-    };
+    let (year, month, day) =
+        if separator == '-' && first.len() == 4 { (first, second, third) } else { (third, second, first) };
     if year.len() != 4 || !(1..=2).contains(&month.len()) || !(1..=2).contains(&day.len()) {
         return None;
     }
@@ -1194,31 +1112,14 @@ pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
 // Yes / no
 // ---------------------------------------------------------------------------
 
-const YES_WORDS: [&str; 13] = [
-    "Có",
-    "Co",
-    "C",
-    "x",
-    "X",
-    "Yes",
-    "Y",
-    "Đã",
-    "Rồi",
-    "Đã hoàn thành",
-    "1",
-    "TRUE",
-    "Đúng",
-];
+const YES_WORDS: [&str; 13] =
+    ["Có", "Co", "C", "x", "X", "Yes", "Y", "Đã", "Rồi", "Đã hoàn thành", "1", "TRUE", "Đúng"];
 
-const NO_WORDS: [&str; 9] = [
-    "Không", "Khong", "K", "No", "N", "Chưa", "0", "FALSE", "Sai",
-];
+const NO_WORDS: [&str; 9] = ["Không", "Khong", "K", "No", "N", "Chưa", "0", "FALSE", "Sai"];
 
-static YES_KEYS: LazyLock<Vec<String>> =
-    LazyLock::new(|| YES_WORDS.iter().map(|w| fold_key(w)).collect());
+static YES_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| YES_WORDS.iter().map(|w| fold_key(w)).collect());
 
-static NO_KEYS: LazyLock<Vec<String>> =
-    LazyLock::new(|| NO_WORDS.iter().map(|w| fold_key(w)).collect());
+static NO_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| NO_WORDS.iter().map(|w| fold_key(w)).collect());
 
 /// Parses a yes/no answer typed in a cell.
 ///
@@ -1282,10 +1183,7 @@ mod tests {
 
     #[test]
     fn normalize_replaces_non_breaking_spaces_and_trims() {
-        assert_eq!(
-            normalize_text("\u{A0} Tổng\u{A0}số\u{202F}xã\u{2007}1 \u{A0}"),
-            "Tổng số xã 1"
-        );
+        assert_eq!(normalize_text("\u{A0} Tổng\u{A0}số\u{202F}xã\u{2007}1 \u{A0}"), "Tổng số xã 1");
         assert_eq!(normalize_text("\t Bắc  Ninh \n"), "Bắc  Ninh");
         assert_eq!(normalize_text(""), "");
         assert_eq!(normalize_text(" \u{A0} "), "");
@@ -1332,28 +1230,16 @@ mod tests {
         ] {
             assert!(has_control_chars(bad), "{bad:?}");
         }
-        for good in [
-            "",
-            "Tổng số",
-            "a\tb\nc\r\n",
-            "\u{A0}\u{A0}",
-            "\u{FFFD}",
-            "\u{1F600}",
-        ] {
+        for good in ["", "Tổng số", "a\tb\nc\r\n", "\u{A0}\u{A0}", "\u{FFFD}", "\u{1F600}"] {
             assert!(!has_control_chars(good), "{good:?}");
         }
     }
 
     #[test]
     fn control_chars_stripped() {
-        assert_eq!(
-            strip_control_chars("\u{0}Tổng\u{7} số\u{1B}\t1\r\n\u{85}\u{FFFF}"),
-            "Tổng số\t1\r\n"
-        );
+        assert_eq!(strip_control_chars("\u{0}Tổng\u{7} số\u{1B}\t1\r\n\u{85}\u{FFFF}"), "Tổng số\t1\r\n");
         assert_eq!(strip_control_chars("Bình thường"), "Bình thường");
-        assert!(!has_control_chars(&strip_control_chars(
-            "\u{1}\u{2}x\u{9F}\u{FFFE}"
-        )));
+        assert!(!has_control_chars(&strip_control_chars("\u{1}\u{2}x\u{9F}\u{FFFE}")));
     }
 
     // --- legacy tables --------------------------------------------------
@@ -1387,9 +1273,7 @@ mod tests {
 
     #[test]
     fn tcvn3_leaves_other_characters_alone() {
-        for c in [
-            'a', 'Z', '1', ' ', 'À', 'Á', 'Â', 'Ã', 'à', '±', '°', 'º', '¿', 'ÿ', '€',
-        ] {
+        for c in ['a', 'Z', '1', ' ', 'À', 'Á', 'Â', 'Ã', 'à', '±', '°', 'º', '¿', 'ÿ', '€'] {
             assert_eq!(tcvn3_char(c), None, "{c}");
         }
     }
@@ -1442,15 +1326,9 @@ mod tests {
             ("Hµ Néi", "Hà Nội"),
             ("Thµnh phè Hå ChÝ Minh", "Thành phố Hồ Chí Minh"),
             ("Bé Néi vô", "Bộ Nội vụ"),
-            (
-                "Céng hoµ x· héi chñ nghÜa ViÖt Nam",
-                "Cộng hoà xã hội chủ nghĩa Việt Nam",
-            ),
+            ("Céng hoµ x· héi chñ nghÜa ViÖt Nam", "Cộng hoà xã hội chủ nghĩa Việt Nam"),
             ("§éc lËp - Tù do - H¹nh phóc", "Độc lập - Tự do - Hạnh phúc"),
-            (
-                "Uû ban nh©n d©n tØnh Qu¶ng Ng·i",
-                "Uỷ ban nhân dân tỉnh Quảng Ngãi",
-            ),
+            ("Uû ban nh©n d©n tØnh Qu¶ng Ng·i", "Uỷ ban nhân dân tỉnh Quảng Ngãi"),
             ("Ng\u{AD}êi lao ®éng", "Người lao động"),
             ("B¸o c¸o kÕt qu¶ n¨m 2024:", "Báo cáo kết quả năm 2024:"),
             ("§¾k L¾k", "Đắk Lắk"),
@@ -1463,10 +1341,7 @@ mod tests {
 
     #[test]
     fn convert_tcvn3_uppercase_words() {
-        assert_eq!(
-            convert_legacy("UBND TØNH NGHÖ AN", LegacyEncoding::Tcvn3),
-            "UBND TỈNH NGHỆ AN"
-        );
+        assert_eq!(convert_legacy("UBND TØNH NGHÖ AN", LegacyEncoding::Tcvn3), "UBND TỈNH NGHỆ AN");
         assert_eq!(convert_legacy("§¹I HéI", LegacyEncoding::Tcvn3), "ĐẠI HỘI");
         // One capital alone does not make a word all-caps.
         assert_eq!(convert_legacy("Hµ", LegacyEncoding::Tcvn3), "Hà");
@@ -1480,10 +1355,7 @@ mod tests {
         let normalized = normalize_text(raw);
         assert_ne!(raw, normalized);
         assert_eq!(convert_legacy(raw, LegacyEncoding::Tcvn3), "Phép tính");
-        assert_eq!(
-            convert_legacy(&normalized, LegacyEncoding::Tcvn3),
-            "Phép tính"
-        );
+        assert_eq!(convert_legacy(&normalized, LegacyEncoding::Tcvn3), "Phép tính");
     }
 
     #[test]
@@ -1492,14 +1364,8 @@ mod tests {
             ("Haø Noäi", "Hà Nội"),
             ("Boä Noäi vuï", "Bộ Nội vụ"),
             ("Thaønh phoá Hoà Chí Minh", "Thành phố Hồ Chí Minh"),
-            (
-                "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam",
-                "Cộng hòa xã hội chủ nghĩa Việt Nam",
-            ),
-            (
-                "Ñoäc laäp - Töï do - Haïnh phuùc",
-                "Độc lập - Tự do - Hạnh phúc",
-            ),
+            ("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
+            ("Ñoäc laäp - Töï do - Haïnh phuùc", "Độc lập - Tự do - Hạnh phúc"),
             ("Ngöôøi lao ñoäng", "Người lao động"),
             ("Ñaék Laék", "Đắk Lắk"),
             ("Quyønh, thuôû, khuyûu", "Quỳnh, thuở, khuỷu"),
@@ -1515,10 +1381,7 @@ mod tests {
     #[test]
     fn convert_output_is_nfc_and_keeps_ascii() {
         for encoding in [LegacyEncoding::Tcvn3, LegacyEncoding::Vni] {
-            assert_eq!(
-                convert_legacy("ABC-123 (x@y.vn)", encoding),
-                "ABC-123 (x@y.vn)"
-            );
+            assert_eq!(convert_legacy("ABC-123 (x@y.vn)", encoding), "ABC-123 (x@y.vn)");
             assert_eq!(convert_legacy("", encoding), "");
         }
         let out = convert_legacy("Ngöôøi", LegacyEncoding::Vni);
@@ -1530,8 +1393,8 @@ mod tests {
     #[test]
     fn syllable_check_accepts_vietnamese() {
         for w in [
-            "Hà", "Nội", "nghiêng", "người", "khuyên", "quốc", "giữa", "gì", "thuở", "khuỷu",
-            "Quỳnh", "huỳnh", "hoặc", "yêu", "ông", "à", "Đắk", "TỈNH", "oẳn",
+            "Hà", "Nội", "nghiêng", "người", "khuyên", "quốc", "giữa", "gì", "thuở", "khuỷu", "Quỳnh", "huỳnh", "hoặc",
+            "yêu", "ông", "à", "Đắk", "TỈNH", "oẳn",
         ] {
             assert!(plausible_syllable(w, true), "{w}");
         }
@@ -1540,9 +1403,7 @@ mod tests {
     #[test]
     fn syllable_check_enforces_phonotactics() {
         // Both tone placements of oa/oe/uy are in use.
-        for w in [
-            "hoà", "hòa", "thuỷ", "thủy", "khoẻ", "khỏe", "quý", "giết", "già", "gửi",
-        ] {
+        for w in ["hoà", "hòa", "thuỷ", "thủy", "khoẻ", "khỏe", "quý", "giết", "già", "gửi"] {
             assert!(plausible_syllable(w, true), "{w}");
         }
         for w in [
@@ -1562,10 +1423,9 @@ mod tests {
 
     #[test]
     fn syllable_check_rejects_non_vietnamese() {
-        for w in [
-            "Néi", "Hµ", "hello", "ăa", "tiê", "câ", "hàá", "ChÝ", "Müller", "naïve", "nana",
-            "fan", "qu", "ab", "kh",
-        ] {
+        for w in
+            ["Néi", "Hµ", "hello", "ăa", "tiê", "câ", "hàá", "ChÝ", "Müller", "naïve", "nana", "fan", "qu", "ab", "kh"]
+        {
             assert!(!plausible_syllable(w, true), "{w}");
         }
         // Mixed case only matters for the text as it stands.
@@ -1698,25 +1558,10 @@ mod tests {
 
     #[test]
     fn detects_short_legacy_text_with_support() {
-        for s in [
-            "Hµ Giang",
-            "Cµ Mau",
-            "Hå s¬",
-            "Tû lÖ",
-            "Bé Néi vô",
-            "Tèt",
-            "ThÓ thao",
-        ] {
+        for s in ["Hµ Giang", "Cµ Mau", "Hå s¬", "Tû lÖ", "Bé Néi vô", "Tèt", "ThÓ thao"] {
             assert_eq!(detect_legacy(s), Some(LegacyEncoding::Tcvn3), "{s}");
         }
-        for s in [
-            "Caàn Thô",
-            "Y teá",
-            "Du lòch",
-            "Maù",
-            "Traàn Thò B",
-            "Vónh Long",
-        ] {
+        for s in ["Caàn Thô", "Y teá", "Du lòch", "Maù", "Traàn Thò B", "Vónh Long"] {
             assert_eq!(detect_legacy(s), Some(LegacyEncoding::Vni), "{s}");
         }
     }
@@ -1737,10 +1582,7 @@ mod tests {
 
     #[test]
     fn detected_text_converts_to_plausible_vietnamese() {
-        for s in [
-            "Thµnh phè Hå ChÝ Minh",
-            "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam",
-        ] {
+        for s in ["Thµnh phè Hå ChÝ Minh", "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam"] {
             let Some(encoding) = detect_legacy(s) else {
                 panic!("not detected: {s}");
             };
@@ -1786,16 +1628,7 @@ mod tests {
         assert_eq!(num("1 234.5"), Ok(1234.5));
         assert_eq!(num("1 234,567"), Ok(1234.567));
         assert_eq!(num("-1 234"), Ok(-1234.0));
-        for bad in [
-            "12 34",
-            "1234 567",
-            "0 234",
-            "1  234",
-            "1 234.567,5",
-            "1 234,5 6",
-            "1.234 567",
-            "- 5",
-        ] {
+        for bad in ["12 34", "1234 567", "0 234", "1  234", "1 234.567,5", "1 234,5 6", "1.234 567", "- 5"] {
             assert_eq!(num(bad), Err(NumberTextError::NotANumber), "{bad}");
         }
     }
@@ -1811,15 +1644,7 @@ mod tests {
         assert_eq!(num("0.234"), Ok(0.234));
         assert_eq!(num("1234.567"), Ok(1234.567));
         assert_eq!(num("-94.402"), Ok(-94402.0));
-        for bad in [
-            "1.23.4",
-            "1234.567.8",
-            "0.234.567",
-            "1.2345.678",
-            "12.",
-            ".5",
-            "1..2",
-        ] {
+        for bad in ["1.23.4", "1234.567.8", "0.234.567", "1.2345.678", "12.", ".5", "1..2"] {
             assert_eq!(num(bad), Err(NumberTextError::NotANumber), "{bad}");
         }
     }
@@ -1831,27 +1656,9 @@ mod tests {
         assert_eq!(num("1234,56"), Ok(1234.56));
         assert_eq!(num("0,234"), Ok(0.234));
         assert_eq!(num("1234,567"), Ok(1234.567));
-        assert_eq!(
-            num("1,234"),
-            Err(NumberTextError::Ambiguous {
-                as_thousands: 1234.0,
-                as_decimal: 1.234
-            })
-        );
-        assert_eq!(
-            num("94,402"),
-            Err(NumberTextError::Ambiguous {
-                as_thousands: 94402.0,
-                as_decimal: 94.402
-            })
-        );
-        assert_eq!(
-            num("-100,000"),
-            Err(NumberTextError::Ambiguous {
-                as_thousands: -100_000.0,
-                as_decimal: -100.0
-            })
-        );
+        assert_eq!(num("1,234"), Err(NumberTextError::Ambiguous { as_thousands: 1234.0, as_decimal: 1.234 }));
+        assert_eq!(num("94,402"), Err(NumberTextError::Ambiguous { as_thousands: 94402.0, as_decimal: 94.402 }));
+        assert_eq!(num("-100,000"), Err(NumberTextError::Ambiguous { as_thousands: -100_000.0, as_decimal: -100.0 }));
         for bad in ["1,23,456", "1,2,3", "0,234,567", ",5", "5,", "1,,234"] {
             assert_eq!(num(bad), Err(NumberTextError::NotANumber), "{bad}");
         }
@@ -1865,15 +1672,7 @@ mod tests {
         assert_eq!(num("1,234,567.89"), Ok(1_234_567.89));
         assert_eq!(num("1.234,567"), Ok(1234.567));
         assert_eq!(num("-1.234,5"), Ok(-1234.5));
-        for bad in [
-            "1.2,3",
-            "1,2.3",
-            "1.234,5,6",
-            "1,234.5.6",
-            "1.234,567.8",
-            "0.234,5",
-            "1234.567,8",
-        ] {
+        for bad in ["1.2,3", "1,2.3", "1.234,5,6", "1,234.5.6", "1.234,567.8", "0.234,5", "1234.567,8"] {
             assert_eq!(num(bad), Err(NumberTextError::NotANumber), "{bad}");
         }
     }
@@ -1915,10 +1714,7 @@ mod tests {
     fn long_digit_strings_with_decimals_still_parse() {
         let text = format!("{},5", "1".repeat(30));
         let value = num(&text);
-        assert!(
-            matches!(value, Ok(v) if v > 1e29 && v.is_finite()),
-            "{value:?}"
-        );
+        assert!(matches!(value, Ok(v) if v > 1e29 && v.is_finite()), "{value:?}");
     }
 
     // --- robustness -------------------------------------------------------
@@ -1965,10 +1761,9 @@ mod tests {
 
             match parse_number_text(&s) {
                 Ok(v) => assert!(v.is_finite(), "{s:?}"),
-                Err(NumberTextError::Ambiguous {
-                    as_thousands,
-                    as_decimal,
-                }) => assert!(as_thousands.is_finite() && as_decimal.is_finite()),
+                Err(NumberTextError::Ambiguous { as_thousands, as_decimal }) => {
+                    assert!(as_thousands.is_finite() && as_decimal.is_finite())
+                }
                 Err(NumberTextError::NotANumber) => {}
             }
 
@@ -1978,8 +1773,7 @@ mod tests {
             for encoding in [LegacyEncoding::Tcvn3, LegacyEncoding::Vni] {
                 let converted = convert_legacy(&s, encoding);
                 // Separators survive conversion untouched.
-                let separators =
-                    |t: &str| -> String { t.chars().filter(|&c| !is_word_char(c)).collect() };
+                let separators = |t: &str| -> String { t.chars().filter(|&c| !is_word_char(c)).collect() };
                 assert_eq!(separators(&converted), separators(&s), "{s:?}");
             }
         }
@@ -1990,11 +1784,7 @@ mod tests {
         let s = "Hµ Néi, 2024 – “Thµnh phè”";
         let parts = segments(s);
         assert_eq!(parts.iter().map(|(_, p)| *p).collect::<String>(), s);
-        let words: Vec<&str> = parts
-            .iter()
-            .filter(|(is_word, _)| *is_word)
-            .map(|(_, p)| *p)
-            .collect();
+        let words: Vec<&str> = parts.iter().filter(|(is_word, _)| *is_word).map(|(_, p)| *p).collect();
         assert_eq!(words, ["Hµ", "Néi", "Thµnh", "phè"]);
         assert!(segments("").is_empty());
     }
@@ -2103,41 +1893,18 @@ mod tests {
 
     #[test]
     fn yes_no_ignores_case_diacritics_and_spacing() {
-        for w in [
-            "CÓ",
-            "có",
-            " Có. ",
-            "co\u{301}",
-            "ĐÃ HOÀN THÀNH",
-            "da hoan thanh",
-            "rồi",
-            "true",
-            "đúng",
-            "yes",
-            "y",
-        ] {
+        for w in ["CÓ", "có", " Có. ", "co\u{301}", "ĐÃ HOÀN THÀNH", "da hoan thanh", "rồi", "true", "đúng", "yes", "y"]
+        {
             assert_eq!(parse_yes_no(w), Some(true), "{w}");
         }
-        for w in [
-            "KHÔNG", "không", "khong", "chưa", "CHUA", "false", "sai", "n", "k",
-        ] {
+        for w in ["KHÔNG", "không", "khong", "chưa", "CHUA", "false", "sai", "n", "k"] {
             assert_eq!(parse_yes_no(w), Some(false), "{w}");
         }
     }
 
     #[test]
     fn yes_no_refuses_other_answers() {
-        for w in [
-            "",
-            " ",
-            "Có lẽ",
-            "Không rõ",
-            "2",
-            "1.0",
-            "?",
-            "Đang thực hiện",
-            "ok",
-        ] {
+        for w in ["", " ", "Có lẽ", "Không rõ", "2", "1.0", "?", "Đang thực hiện", "ok"] {
             assert_eq!(parse_yes_no(w), None, "{w}");
         }
     }

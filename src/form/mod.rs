@@ -10,9 +10,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
-    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook,
-    Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
 use crate::contract::{self, header, info};
@@ -102,12 +101,17 @@ struct Styles {
 impl Styles {
     fn new() -> Styles {
         let base = Format::new().set_font_name("Times New Roman").set_font_size(12);
-        let bordered = base.clone().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::VerticalCenter);
+        let bordered =
+            base.clone().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::VerticalCenter);
         let input = bordered.clone().set_unlocked().set_background_color(Color::RGB(0xFFF9DB));
         Styles {
             title: base.clone().set_bold().set_font_size(14).set_align(FormatAlign::Center),
             subtitle: base.clone().set_italic().set_align(FormatAlign::Center).set_text_wrap(),
-            header: bordered.clone().set_bold().set_align(FormatAlign::Center).set_background_color(Color::RGB(0xDDE7F3)),
+            header: bordered
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xDDE7F3)),
             label: bordered.clone(),
             label_bold: bordered.clone().set_bold(),
             section: bordered.clone().set_bold().set_background_color(Color::RGB(0xF2F2F2)),
@@ -134,11 +138,8 @@ impl Styles {
 pub fn write_form(config: &Config, request: &FormRequest<'_>) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut workbook = Workbook::new();
-    let type_label = config
-        .units
-        .type_def(request.unit_type)
-        .map(|d| d.vi.clone())
-        .unwrap_or_else(|| request.unit_type.0.clone());
+    let type_label =
+        config.units.type_def(request.unit_type).map(|d| d.vi.clone()).unwrap_or_else(|| request.unit_type.0.clone());
     let (y, m, d) = FIXED_CREATED;
     workbook.set_properties(
         &DocProperties::new()
@@ -187,11 +188,7 @@ impl ListRanges {
 }
 
 fn protect(sheet: &mut Worksheet) {
-    let options = ProtectionOptions {
-        format_columns: true,
-        format_rows: true,
-        ..ProtectionOptions::default()
-    };
+    let options = ProtectionOptions { format_columns: true, format_rows: true, ..ProtectionOptions::default() };
     sheet.protect_with_options(&options);
 }
 
@@ -212,7 +209,10 @@ fn write_instructions(sheet: &mut Worksheet, config: &Config, s: &Styles, type_l
     sheet.write_string_with_format(
         1,
         0,
-        format!("Mô hình chính quyền địa phương 02 cấp — biểu mẫu dành cho: {type_label} — phiên bản {}", config.schema.version),
+        format!(
+            "Mô hình chính quyền địa phương 02 cấp — biểu mẫu dành cho: {type_label} — phiên bản {}",
+            config.schema.version
+        ),
         &s.subtitle,
     )?;
     let (yes, no) = crate::text::yes_no_synonyms();
@@ -290,7 +290,11 @@ fn write_info(
                 let dv = DataValidation::new()
                     .allow_list_formula(ListRanges::formula('A', lists.units))
                     .set_error_style(DataValidationErrorStyle::Warning);
-                let dv = input_message(dv, "Mã đơn vị", "Chọn đơn vị trong danh sách. Có thể gõ mã (ví dụ 38) hoặc tên (Thanh Hóa).")?;
+                let dv = input_message(
+                    dv,
+                    "Mã đơn vị",
+                    "Chọn đơn vị trong danh sách. Có thể gõ mã (ví dụ 38) hoặc tên (Thanh Hóa).",
+                )?;
                 sheet.add_data_validation(row, 1, row, 1, &dv)?;
             }
             info::FROM | info::TO => {
@@ -304,9 +308,15 @@ fn write_info(
                     }
                 }
                 let dv = DataValidation::new()
-                    .allow_date(DataValidationRule::GreaterThanOrEqualTo(excel_date(first_due - chrono::Days::new(14))?))
+                    .allow_date(DataValidationRule::GreaterThanOrEqualTo(excel_date(
+                        first_due - chrono::Days::new(14),
+                    )?))
                     .set_error_message("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.")?;
-                let dv = input_message(dv, label, "Nhập ngày dạng dd/mm/yyyy. Kỳ báo cáo: từ thứ Bảy đến thứ Sáu trước thứ Hai nộp báo cáo.")?;
+                let dv = input_message(
+                    dv,
+                    label,
+                    "Nhập ngày dạng dd/mm/yyyy. Kỳ báo cáo: từ thứ Bảy đến thứ Sáu trước thứ Hai nộp báo cáo.",
+                )?;
                 sheet.add_data_validation(row, 1, row, 1, &dv)?;
             }
             _ => {
@@ -332,7 +342,12 @@ fn write_info(
     Ok(())
 }
 
-fn write_criteria(sheet: &mut Worksheet, config: &Config, request: &FormRequest<'_>, s: &Styles) -> Result<(), XlsxError> {
+fn write_criteria(
+    sheet: &mut Worksheet,
+    config: &Config,
+    request: &FormRequest<'_>,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     sheet.set_name(contract::SHEET_CRITERIA)?;
     for (col, width) in [(0, 6), (1, 8), (2, 64), (3, 13), (4, 16), (5, 30)] {
         sheet.set_column_width(col, width)?;
@@ -347,7 +362,9 @@ fn write_criteria(sheet: &mut Worksheet, config: &Config, request: &FormRequest<
         &s.subtitle,
     )?;
     let header_row = 3;
-    for (col, (vi, _)) in [header::NO, header::CODE, header::CRITERION, header::UNIT, header::VALUE, header::NOTE].iter().enumerate() {
+    for (col, (vi, _)) in
+        [header::NO, header::CODE, header::CRITERION, header::UNIT, header::VALUE, header::NOTE].iter().enumerate()
+    {
         sheet.write_string_with_format(header_row, col as u16, *vi, &s.header)?;
     }
     sheet.set_freeze_panes(header_row + 1, 0)?;
@@ -356,11 +373,8 @@ fn write_criteria(sheet: &mut Worksheet, config: &Config, request: &FormRequest<
     let mut row = header_row + 1;
     let mut number = 0;
     for section in &config.schema.sections {
-        let criteria: Vec<_> = config
-            .schema
-            .criteria_for(request.unit_type)
-            .filter(|c| c.section == section.code)
-            .collect();
+        let criteria: Vec<_> =
+            config.schema.criteria_for(request.unit_type).filter(|c| c.section == section.code).collect();
         if criteria.is_empty() {
             continue;
         }
@@ -382,8 +396,12 @@ fn write_criteria(sheet: &mut Worksheet, config: &Config, request: &FormRequest<
             let (format, dv) = criterion_input(c, s)?;
             match value {
                 Some(FillValue::Number(n)) => sheet.write_number_with_format(row, 4, *n, format).map(|_| ())?,
-                Some(FillValue::YesNo(b)) => sheet.write_string_with_format(row, 4, if *b { "Có" } else { "Không" }, format).map(|_| ())?,
-                Some(FillValue::Date(d)) => sheet.write_datetime_with_format(row, 4, excel_date(*d)?, &s.input_date).map(|_| ())?,
+                Some(FillValue::YesNo(b)) => {
+                    sheet.write_string_with_format(row, 4, if *b { "Có" } else { "Không" }, format).map(|_| ())?
+                }
+                Some(FillValue::Date(d)) => {
+                    sheet.write_datetime_with_format(row, 4, excel_date(*d)?, &s.input_date).map(|_| ())?
+                }
                 Some(FillValue::Text(t)) => sheet.write_string_with_format(row, 4, t, format).map(|_| ())?,
                 None => sheet.write_blank(row, 4, format).map(|_| ())?,
             }
@@ -400,7 +418,9 @@ fn write_criteria(sheet: &mut Worksheet, config: &Config, request: &FormRequest<
 fn criterion_input<'s>(c: &crate::schema::Criterion, s: &'s Styles) -> Result<(&'s Format, DataValidation), XlsxError> {
     let min = c.min.unwrap_or(0.0);
     let bound_text = match c.max {
-        Some(max) => format!("từ {} đến {}", crate::text::format_vi_number(min, 3), crate::text::format_vi_number(max, 3)),
+        Some(max) => {
+            format!("từ {} đến {}", crate::text::format_vi_number(min, 3), crate::text::format_vi_number(max, 3))
+        }
         None => format!("không nhỏ hơn {}", crate::text::format_vi_number(min, 3)),
     };
     let title: String = c.code.clone();
@@ -413,7 +433,11 @@ fn criterion_input<'s>(c: &crate::schema::Criterion, s: &'s Styles) -> Result<(&
             let dv = DataValidation::new()
                 .allow_whole_number(rule)
                 .set_error_message(format!("{}: nhập số nguyên {bound_text}.", c.code))?;
-            let dv = input_message(dv, &title, &format!("{} ({}). Số nguyên {bound_text}.", truncate(&c.vi, 150), c.unit_vi))?;
+            let dv = input_message(
+                dv,
+                &title,
+                &format!("{} ({}). Số nguyên {bound_text}.", truncate(&c.vi, 150), c.unit_vi),
+            )?;
             (&s.input_number, dv)
         }
         ValueType::Decimal => {
@@ -424,7 +448,11 @@ fn criterion_input<'s>(c: &crate::schema::Criterion, s: &'s Styles) -> Result<(&
             let dv = DataValidation::new()
                 .allow_decimal_number(rule)
                 .set_error_message(format!("{}: nhập số {bound_text}; phần thập phân dùng dấu phẩy.", c.code))?;
-            let dv = input_message(dv, &title, &format!("{} ({}). Số {bound_text}, có thể có phần thập phân.", truncate(&c.vi, 150), c.unit_vi))?;
+            let dv = input_message(
+                dv,
+                &title,
+                &format!("{} ({}). Số {bound_text}, có thể có phần thập phân.", truncate(&c.vi, 150), c.unit_vi),
+            )?;
             (&s.input_decimal, dv)
         }
         ValueType::YesNo => {
@@ -471,7 +499,13 @@ fn status_label(config: &Config, status: TaskStatus) -> String {
     config.schema.task_status_label(code, false).to_string()
 }
 
-fn write_tasks(sheet: &mut Worksheet, config: &Config, request: &FormRequest<'_>, s: &Styles, lists: &ListRanges) -> Result<(), XlsxError> {
+fn write_tasks(
+    sheet: &mut Worksheet,
+    config: &Config,
+    request: &FormRequest<'_>,
+    s: &Styles,
+    lists: &ListRanges,
+) -> Result<(), XlsxError> {
     sheet.set_name(contract::SHEET_TASKS)?;
     for (col, width) in [(0, 6), (1, 8), (2, 48), (3, 22), (4, 24), (5, 18), (6, 15), (7, 28)] {
         sheet.set_column_width(col, width)?;
@@ -486,7 +520,16 @@ fn write_tasks(sheet: &mut Worksheet, config: &Config, request: &FormRequest<'_>
         &s.subtitle,
     )?;
     let header_row = 3;
-    let headers = [header::NO, header::CODE, header::TASK, header::ASSIGNED_BY, header::DEADLINE, header::STATUS, header::COMPLETED_ON, header::NOTE];
+    let headers = [
+        header::NO,
+        header::CODE,
+        header::TASK,
+        header::ASSIGNED_BY,
+        header::DEADLINE,
+        header::STATUS,
+        header::COMPLETED_ON,
+        header::NOTE,
+    ];
     for (col, (vi, _)) in headers.iter().enumerate() {
         sheet.write_string_with_format(header_row, col as u16, *vi, &s.header)?;
     }
@@ -511,14 +554,10 @@ fn write_tasks(sheet: &mut Worksheet, config: &Config, request: &FormRequest<'_>
     let fill = request.fill;
     let mut row = header_row + 1;
     let mut number = 0;
-    let assigned = config
-        .schema
-        .tasks
-        .iter()
-        .filter(|t| match request.unit {
-            Some(unit) => t.assigned_to(&unit.code, &unit.unit_type),
-            None => t.concerns_type(request.unit_type, &config.units),
-        });
+    let assigned = config.schema.tasks.iter().filter(|t| match request.unit {
+        Some(unit) => t.assigned_to(&unit.code, &unit.unit_type),
+        None => t.concerns_type(request.unit_type, &config.units),
+    });
     for task in assigned {
         number += 1;
         sheet.write_number_with_format(row, 0, number as f64, &s.locked_text)?;
@@ -533,7 +572,14 @@ fn write_tasks(sheet: &mut Worksheet, config: &Config, request: &FormRequest<'_>
         row += 1;
     }
     // The label sits in the number column, which the reader ignores, so the row is not taken for a task.
-    sheet.merge_range(row, 0, row, 4, "Nhiệm vụ đơn vị tự bổ sung (ghi tên, văn bản giao, thời hạn, trạng thái)", &s.section)?;
+    sheet.merge_range(
+        row,
+        0,
+        row,
+        4,
+        "Nhiệm vụ đơn vị tự bổ sung (ghi tên, văn bản giao, thời hạn, trạng thái)",
+        &s.section,
+    )?;
     for col in 5..=7 {
         sheet.write_blank(row, col, &s.section)?;
     }
@@ -591,15 +637,29 @@ fn write_progress(
     Ok(())
 }
 
-fn write_narrative(sheet: &mut Worksheet, config: &Config, request: &FormRequest<'_>, s: &Styles, lists: &ListRanges) -> Result<(), XlsxError> {
+fn write_narrative(
+    sheet: &mut Worksheet,
+    config: &Config,
+    request: &FormRequest<'_>,
+    s: &Styles,
+    lists: &ListRanges,
+) -> Result<(), XlsxError> {
     sheet.set_name(contract::SHEET_NARRATIVE)?;
     for (col, width) in [(0, 6), (1, 22), (2, 28), (3, 70), (4, 28)] {
         sheet.set_column_width(col, width)?;
     }
     sheet.merge_range(0, 0, 0, 4, "KẾT QUẢ NỔI BẬT, KHÓ KHĂN, KIẾN NGHỊ VÀ NHIỆM VỤ TUẦN TỚI", &s.title)?;
-    sheet.merge_range(1, 0, 1, 4, "Mỗi dòng một nội dung. Chọn loại và lĩnh vực trong danh sách; kiến nghị ghi rõ cơ quan được đề nghị xử lý.", &s.subtitle)?;
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        4,
+        "Mỗi dòng một nội dung. Chọn loại và lĩnh vực trong danh sách; kiến nghị ghi rõ cơ quan được đề nghị xử lý.",
+        &s.subtitle,
+    )?;
     let header_row = 3;
-    for (col, (vi, _)) in [header::NO, header::KIND, header::FIELD, header::TEXT, header::ADDRESSEE].iter().enumerate() {
+    for (col, (vi, _)) in [header::NO, header::KIND, header::FIELD, header::TEXT, header::ADDRESSEE].iter().enumerate()
+    {
         sheet.write_string_with_format(header_row, col as u16, *vi, &s.header)?;
     }
     sheet.set_freeze_panes(header_row + 1, 0)?;
@@ -620,24 +680,45 @@ fn write_narrative(sheet: &mut Worksheet, config: &Config, request: &FormRequest
         let row = first + i;
         let item = items.get(i as usize);
         sheet.write_number_with_format(row, 0, (i + 1) as f64, &s.locked_text)?;
-        sheet.write_string_with_format(row, 1, item.map(|n| label(&kinds, &n.kind)).unwrap_or_default(), &s.input_text)?;
-        sheet.write_string_with_format(row, 2, item.map(|n| label(&config.schema.fields, &n.field)).unwrap_or_default(), &s.input_text)?;
+        sheet.write_string_with_format(
+            row,
+            1,
+            item.map(|n| label(&kinds, &n.kind)).unwrap_or_default(),
+            &s.input_text,
+        )?;
+        sheet.write_string_with_format(
+            row,
+            2,
+            item.map(|n| label(&config.schema.fields, &n.field)).unwrap_or_default(),
+            &s.input_text,
+        )?;
         sheet.write_string_with_format(row, 3, item.map(|n| n.text.as_str()).unwrap_or(""), &s.input_text)?;
-        sheet.write_string_with_format(row, 4, item.and_then(|n| n.addressee.as_deref()).unwrap_or(""), &s.input_text)?;
+        sheet.write_string_with_format(
+            row,
+            4,
+            item.and_then(|n| n.addressee.as_deref()).unwrap_or(""),
+            &s.input_text,
+        )?;
     }
     let last = first + rows - 1;
     let kind_dv = input_message(
-        DataValidation::new().allow_list_formula(ListRanges::formula('C', lists.kinds)).set_error_message("Chọn loại trong danh sách.")?,
+        DataValidation::new()
+            .allow_list_formula(ListRanges::formula('C', lists.kinds))
+            .set_error_message("Chọn loại trong danh sách.")?,
         "Loại",
         "Kết quả nổi bật / Khó khăn, vướng mắc / Kiến nghị, đề xuất / Nhiệm vụ tuần tới.",
     )?;
     let field_dv = input_message(
-        DataValidation::new().allow_list_formula(ListRanges::formula('D', lists.fields)).set_error_message("Chọn lĩnh vực trong danh sách.")?,
+        DataValidation::new()
+            .allow_list_formula(ListRanges::formula('D', lists.fields))
+            .set_error_message("Chọn lĩnh vực trong danh sách.")?,
         "Lĩnh vực",
         "Chọn lĩnh vực trong danh sách.",
     )?;
     let text_dv = input_message(
-        DataValidation::new().allow_text_length(DataValidationRule::LessThanOrEqualTo(4000)).set_error_message("Tối đa 4.000 ký tự.")?,
+        DataValidation::new()
+            .allow_text_length(DataValidationRule::LessThanOrEqualTo(4000))
+            .set_error_message("Tối đa 4.000 ký tự.")?,
         "Nội dung",
         "Viết ngắn gọn, cụ thể; có số liệu nếu có.",
     )?;
@@ -649,7 +730,12 @@ fn write_narrative(sheet: &mut Worksheet, config: &Config, request: &FormRequest
     Ok(())
 }
 
-fn write_lists(sheet: &mut Worksheet, config: &Config, unit_type: &UnitType, _lists: &ListRanges) -> Result<(), XlsxError> {
+fn write_lists(
+    sheet: &mut Worksheet,
+    config: &Config,
+    unit_type: &UnitType,
+    _lists: &ListRanges,
+) -> Result<(), XlsxError> {
     sheet.set_name(contract::SHEET_LISTS)?;
     let headers = ["Đơn vị", "Trạng thái", "Loại", "Lĩnh vực"];
     for (col, h) in headers.iter().enumerate() {

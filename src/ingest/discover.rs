@@ -62,7 +62,12 @@ fn classify(path: &Path, display: &str, file_type: std::fs::FileType) -> FoundKi
         return ignored(Code::HiddenFile, display, "Tệp ẩn.", "Hidden file.");
     }
     let lower = name.to_lowercase();
-    if name.starts_with('~') || lower.ends_with('~') || lower.ends_with(".tmp") || lower.ends_with(".part") || lower.ends_with(".crdownload") {
+    if name.starts_with('~')
+        || lower.ends_with('~')
+        || lower.ends_with(".tmp")
+        || lower.ends_with(".part")
+        || lower.ends_with(".crdownload")
+    {
         return ignored(
             Code::TemporaryFile,
             display,
@@ -102,10 +107,10 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
                 let display = root.display().to_string();
                 found.push(Found {
                     path: root.clone(),
-                    kind: FoundKind::Ignored(
-                        Issue::new(Code::Unreadable, Location::file(&display))
-                            .message(format!("Không tìm thấy hoặc không đọc được: {e}."), format!("Not found or unreadable: {e}.")),
-                    ),
+                    kind: FoundKind::Ignored(Issue::new(Code::Unreadable, Location::file(&display)).message(
+                        format!("Không tìm thấy hoặc không đọc được: {e}."),
+                        format!("Not found or unreadable: {e}."),
+                    )),
                     display,
                 });
                 continue;
@@ -124,10 +129,10 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
                     let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
                     let display = relative(root, &path);
                     found.push(Found {
-                        kind: FoundKind::Ignored(
-                            Issue::new(Code::Unreadable, Location::file(&display))
-                                .message(format!("Không đọc được thư mục hoặc tệp: {e}."), format!("Cannot read this folder or file: {e}.")),
-                        ),
+                        kind: FoundKind::Ignored(Issue::new(Code::Unreadable, Location::file(&display)).message(
+                            format!("Không đọc được thư mục hoặc tệp: {e}."),
+                            format!("Cannot read this folder or file: {e}."),
+                        )),
                         path,
                         display,
                     });
@@ -147,7 +152,11 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
                 }
                 continue;
             }
-            found.push(Found { path: entry.path().to_path_buf(), kind: classify(entry.path(), &display, file_type), display });
+            found.push(Found {
+                path: entry.path().to_path_buf(),
+                kind: classify(entry.path(), &display, file_type),
+                display,
+            });
         }
     }
     found

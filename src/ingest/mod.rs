@@ -7,6 +7,7 @@
 //! of the contract's sheets are kept.
 
 mod discover;
+mod received;
 mod sniff;
 
 use std::io::Cursor;
@@ -19,6 +20,7 @@ use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
 
 pub use discover::{Found, FoundKind, discover};
+pub use received::{RECEIVED_LOG, ReceivedLog};
 pub use sniff::Sniffed;
 
 use crate::contract::READ_SHEETS;
@@ -66,7 +68,10 @@ pub struct Ingested {
 ///
 /// Never panics on file content: a panic inside a reader is caught and becomes
 /// an `F010` issue for this file.
-pub fn read_file(path: &Path, display: &str, limits: &Limits, tz: Tz) -> Ingested {
+///
+/// `received` is the time from a received-times log, when there is one; the
+/// modification time is used otherwise.
+pub fn read_file(path: &Path, display: &str, limits: &Limits, tz: Tz, received: Option<DateTime<Tz>>) -> Ingested {
     let location = Location::file(display);
     let mut meta = FileMeta { path: display.to_string(), size: 0, sha256: String::new(), received: None };
     let metadata = match std::fs::metadata(path) {
@@ -76,7 +81,8 @@ pub fn read_file(path: &Path, display: &str, limits: &Limits, tz: Tz) -> Ingeste
         }
     };
     meta.size = metadata.len();
-    meta.received = metadata.modified().ok().map(|t| DateTime::<chrono::Utc>::from(t).with_timezone(&tz));
+    meta.received =
+        received.or_else(|| metadata.modified().ok().map(|t| DateTime::<chrono::Utc>::from(t).with_timezone(&tz)));
     if meta.size > limits.max_file_bytes {
         let issue = Issue::new(Code::FileTooLarge, location)
             .message(
@@ -94,18 +100,17 @@ pub fn read_file(path: &Path, display: &str, limits: &Limits, tz: Tz) -> Ingeste
         Err(e) => return Ingested { meta, result: Err(io_issue(&location, &e)) },
     };
     meta.sha256 = hex(&Sha256::digest(&bytes));
-    let result = catch_unwind(AssertUnwindSafe(|| read_bytes(&bytes, &location, limits)))
-        .unwrap_or_else(|_| {
-            Err(Issue::new(Code::ReaderCrashed, location.clone())
-                .message(
-                    "Trình đọc bảng tính gặp sự cố khi đọc tệp này; tệp có thể bị hỏng.",
-                    "The spreadsheet reader failed on this file; it may be corrupt.",
-                )
-                .hint(
-                    "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi nộp lại.",
-                    "Open the file in Excel or LibreOffice, save it again as .xlsx and resubmit.",
-                ))
-        });
+    let result = catch_unwind(AssertUnwindSafe(|| read_bytes(&bytes, &location, limits))).unwrap_or_else(|_| {
+        Err(Issue::new(Code::ReaderCrashed, location.clone())
+            .message(
+                "Trình đọc bảng tính gặp sự cố khi đọc tệp này; tệp có thể bị hỏng.",
+                "The spreadsheet reader failed on this file; it may be corrupt.",
+            )
+            .hint(
+                "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi nộp lại.",
+                "Open the file in Excel or LibreOffice, save it again as .xlsx and resubmit.",
+            ))
+    });
     Ingested { meta, result }
 }
 
@@ -119,12 +124,10 @@ fn io_issue(location: &Location, e: &std::io::Error) -> Issue {
     } else {
         ("Không đọc được tệp.", "The file cannot be read.")
     };
-    Issue::new(Code::Unreadable, location.clone())
-        .message(format!("{vi} ({e})"), format!("{en} ({e})"))
-        .hint(
-            "Kiểm tra quyền truy cập thư mục dùng chung, hoặc chép lại tệp.",
-            "Check the shared folder's permissions, or copy the file again.",
-        )
+    Issue::new(Code::Unreadable, location.clone()).message(format!("{vi} ({e})"), format!("{en} ({e})")).hint(
+        "Kiểm tra quyền truy cập thư mục dùng chung, hoặc chép lại tệp.",
+        "Check the shared folder's permissions, or copy the file again.",
+    )
 }
 
 /// Reads workbook bytes (of any supported format) into the contract's sheets.

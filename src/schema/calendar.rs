@@ -50,10 +50,7 @@ struct RawMeetings {
 
 fn iso_date(src: &SourceFile<'_>, value: &Spanned<String>) -> Result<NaiveDate, ConfigError> {
     NaiveDate::parse_from_str(value.get_ref(), "%Y-%m-%d").map_err(|_| {
-        src.error_span(
-            &value.span(),
-            format!("\"{}\" is not a date in the form yyyy-mm-dd", value.get_ref()),
-        )
+        src.error_span(&value.span(), format!("\"{}\" is not a date in the form yyyy-mm-dd", value.get_ref()))
     })
 }
 
@@ -63,13 +60,14 @@ impl Calendar {
         let timezone: Tz = raw.timezone.get_ref().parse().map_err(|_| {
             src.error_span(
                 &raw.timezone.span(),
-                format!("unknown time zone \"{}\" (expected an IANA name such as Asia/Ho_Chi_Minh)", raw.timezone.get_ref()),
+                format!(
+                    "unknown time zone \"{}\" (expected an IANA name such as Asia/Ho_Chi_Minh)",
+                    raw.timezone.get_ref()
+                ),
             )
         })?;
         let deadline_time = NaiveTime::parse_from_str(raw.deadline_time.get_ref(), "%H:%M")
-            .map_err(|_| {
-                src.error_span(&raw.deadline_time.span(), "deadline_time must be HH:MM, e.g. \"17:00\"")
-            })?;
+            .map_err(|_| src.error_span(&raw.deadline_time.span(), "deadline_time must be HH:MM, e.g. \"17:00\""))?;
         if *raw.period_days.get_ref() == 0 || *raw.period_days.get_ref() > 31 {
             return Err(src.error_span(&raw.period_days.span(), "period_days must be between 1 and 31"));
         }
@@ -97,7 +95,9 @@ impl Calendar {
             meeting_dates.push(date);
         }
         if meeting_dates.is_empty() {
-            return Err(src.error_at(None, "[meetings] dates must list at least one meeting (it anchors the 14-day rule)"));
+            return Err(
+                src.error_at(None, "[meetings] dates must list at least one meeting (it anchors the 14-day rule)")
+            );
         }
         if *raw.meetings.every_days.get_ref() == 0 {
             return Err(src.error_span(&raw.meetings.every_days.span(), "every_days must be at least 1"));
@@ -219,10 +219,9 @@ impl Calendar {
 
     /// The meeting whose cycle holds a week, if any.
     pub fn meeting_for_week(&self, week: &ReportWeek) -> Option<NaiveDate> {
-        let horizon = week.due.checked_add_days(Days::new(self.meeting_every_days + self.meeting_cutoff_days_before + 400))?;
-        self.meetings_until(horizon)
-            .into_iter()
-            .find(|&m| self.cycle_weeks(m).iter().any(|w| w.due == week.due))
+        let horizon =
+            week.due.checked_add_days(Days::new(self.meeting_every_days + self.meeting_cutoff_days_before + 400))?;
+        self.meetings_until(horizon).into_iter().find(|&m| self.cycle_weeks(m).iter().any(|w| w.due == week.due))
     }
 }
 

@@ -197,6 +197,29 @@ pub struct NarrativeKind {
     pub needs_addressee: bool,
 }
 
+/// Settings of the data-quality check: a value is flagged when it jumps
+/// against the same unit's own history (median and median absolute deviation).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QualitySettings {
+    /// Modified z-score above which a value is flagged (Iglewicz and Hoaglin suggest 3.5).
+    pub z_threshold: f64,
+    /// When the history has no spread: flag a value this many times above (or below) its median.
+    pub ratio_threshold: f64,
+    /// Fewest earlier weeks needed before a unit's values are judged.
+    pub min_history: usize,
+    /// Most earlier weeks taken into the history.
+    pub max_history: usize,
+    /// Values and medians both below this are never flagged (small counts jump naturally).
+    pub min_value: f64,
+}
+
+impl Default for QualitySettings {
+    fn default() -> QualitySettings {
+        QualitySettings { z_threshold: 3.5, ratio_threshold: 3.0, min_history: 3, max_history: 8, min_value: 20.0 }
+    }
+}
+
 /// The whole catalogue.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Schema {
@@ -210,6 +233,7 @@ pub struct Schema {
     pub task_statuses: Vec<Labelled>,
     pub narrative_kinds: Vec<NarrativeKind>,
     pub fields: Vec<Labelled>,
+    pub quality: QualitySettings,
 }
 
 /// The task statuses the program knows how to reason about; the schema labels them.
@@ -236,6 +260,8 @@ struct RawSchema {
     narrative_kinds: Vec<Spanned<NarrativeKind>>,
     #[serde(rename = "field", default)]
     fields: Vec<Spanned<Labelled>>,
+    #[serde(default)]
+    quality: QualitySettings,
 }
 
 #[derive(Deserialize)]
@@ -419,10 +445,7 @@ impl Schema {
             let kind = parse_kind(c.kind.get_ref()).ok_or_else(|| {
                 src.error_span(
                     &c.kind.span(),
-                    format!(
-                        "unknown aggregation kind \"{}\"; expected flow, stock, status or text",
-                        c.kind.get_ref()
-                    ),
+                    format!("unknown aggregation kind \"{}\"; expected flow, stock, status or text", c.kind.get_ref()),
                 )
             })?;
             let fits = match kind {
@@ -574,10 +597,9 @@ impl Schema {
                 responsible.push(r);
             }
             if responsible.is_empty() {
-                return Err(src.error_span(
-                    &t.responsible.span(),
-                    format!("task {} has no responsible unit", t.code.get_ref()),
-                ));
+                return Err(
+                    src.error_span(&t.responsible.span(), format!("task {} has no responsible unit", t.code.get_ref()))
+                );
             }
             let deadline = super::parse_deadline(t.deadline.get_ref()).ok_or_else(|| {
                 src.error_span(
@@ -608,15 +630,10 @@ impl Schema {
                 ));
             }
         }
-        if let Some(extra) =
-            task_statuses.iter().find(|s| !TASK_STATUS_CODES.contains(&s.code.as_str()))
-        {
+        if let Some(extra) = task_statuses.iter().find(|s| !TASK_STATUS_CODES.contains(&s.code.as_str())) {
             return Err(src.error_at(
                 None,
-                format!(
-                    "[[task_status]] \"{}\" is not one of completed, in_progress, not_started",
-                    extra.code
-                ),
+                format!("[[task_status]] \"{}\" is not one of completed, in_progress, not_started", extra.code),
             ));
         }
         let mut kind_codes = CodeSet::new(src, "narrative_kind");
@@ -643,6 +660,7 @@ impl Schema {
             task_statuses,
             narrative_kinds,
             fields,
+            quality: raw.quality,
         })
     }
 

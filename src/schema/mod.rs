@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 pub use calendar::Calendar;
 pub use criteria::{
-    Aggregation, Criterion, Labelled, NarrativeKind, Op, Ratio, Responsible, Rule, Schema,
-    Section, TaskDef, ValueType,
+    Aggregation, Criterion, Labelled, NarrativeKind, Op, QualitySettings, Ratio, Responsible, Rule, Schema, Section,
+    TaskDef, ValueType,
 };
 pub use deadline::parse_deadline;
 pub use units::{Registry, Unit, UnitMatch, UnitType, UnitVia};
@@ -71,11 +71,7 @@ impl SourceFile<'_> {
         }
     }
 
-    pub fn error_span(
-        &self,
-        span: &std::ops::Range<usize>,
-        message: impl Into<String>,
-    ) -> ConfigError {
+    pub fn error_span(&self, span: &std::ops::Range<usize>, message: impl Into<String>) -> ConfigError {
         self.error_at(Some(span.start), message)
     }
 
@@ -120,8 +116,7 @@ impl Config {
 
         let calendar_path = dir.join(CALENDAR_FILE);
         let calendar_text = read(&calendar_path)?;
-        let calendar =
-            Calendar::parse(&SourceFile { path: &calendar_path, text: &calendar_text })?;
+        let calendar = Calendar::parse(&SourceFile { path: &calendar_path, text: &calendar_text })?;
 
         Ok(Config { schema, units, calendar, dir: dir.to_path_buf() })
     }

@@ -137,11 +137,8 @@ impl Registry {
                 ));
             }
             let index = registry.units.len();
-            let mut spellings: Vec<(&Spanned<String>, UnitVia)> = vec![
-                (&u.code, UnitVia::Code),
-                (&u.name, UnitVia::Name),
-                (&u.short, UnitVia::Name),
-            ];
+            let mut spellings: Vec<(&Spanned<String>, UnitVia)> =
+                vec![(&u.code, UnitVia::Code), (&u.name, UnitVia::Name), (&u.short, UnitVia::Name)];
             spellings.extend(u.aliases.iter().map(|a| (a, UnitVia::Alias)));
             spellings.extend(u.former.iter().map(|a| (a, UnitVia::Former)));
             for (spelling, via) in spellings {
@@ -267,8 +264,6 @@ impl Registry {
             }
             candidates.push(stripped.to_string());
         }
-        candidates.iter().find_map(|k| {
-            self.index.get(k).map(|&(i, via)| UnitMatch { unit: &self.units[i], via })
-        })
+        candidates.iter().find_map(|k| self.index.get(k).map(|&(i, via)| UnitMatch { unit: &self.units[i], via }))
     }
 }

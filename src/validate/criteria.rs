@@ -53,18 +53,28 @@ impl Validator<'_> {
                     let (vi, en) = if is_ratio {
                         (
                             format!("{code} là tỷ lệ do Bộ Nội vụ tính từ số liệu tổng hợp; đơn vị không nhập tỷ lệ."),
-                            format!("{code} is a ratio computed from the aggregated figures; units do not enter ratios."),
+                            format!(
+                                "{code} is a ratio computed from the aggregated figures; units do not enter ratios."
+                            ),
                         )
                     } else {
                         (
-                            format!("Mã chỉ tiêu «{}» không có trong bộ tiêu chí phiên bản {}.", preview(&code), schema.version),
-                            format!("Criterion code \"{}\" is not in the criteria schema version {}.", preview(&code), schema.version),
+                            format!(
+                                "Mã chỉ tiêu «{}» không có trong bộ tiêu chí phiên bản {}.",
+                                preview(&code),
+                                schema.version
+                            ),
+                            format!(
+                                "Criterion code \"{}\" is not in the criteria schema version {}.",
+                                preview(&code),
+                                schema.version
+                            ),
                         )
                     };
-                    let issue = self
-                        .at(Code::UnknownCriterion, &name, row, code_col)
-                        .message(vi, en)
-                        .hint("Không sửa cột «Mã»; dùng biểu mẫu mới nhất.", "Do not edit the Code column; use the latest form.");
+                    let issue = self.at(Code::UnknownCriterion, &name, row, code_col).message(vi, en).hint(
+                        "Không sửa cột «Mã»; dùng biểu mẫu mới nhất.",
+                        "Do not edit the Code column; use the latest form.",
+                    );
                     self.issue(issue);
                 }
             }
@@ -72,7 +82,8 @@ impl Validator<'_> {
 
         let applicable: Vec<&Criterion> = schema.criteria_for(&unit.unit_type).collect();
         let missing: Vec<&&Criterion> = applicable.iter().filter(|c| !seen.contains_key(&c.code)).collect();
-        let type_label = config.units.type_def(&unit.unit_type).map(|d| (d.vi.clone(), d.en.clone())).unwrap_or_default();
+        let type_label =
+            config.units.type_def(&unit.unit_type).map(|d| (d.vi.clone(), d.en.clone())).unwrap_or_default();
         if !missing.is_empty() && !foreign.is_empty() {
             let issue = Issue::new(Code::WrongFormType, Location::file(&self.file))
                 .message(
@@ -103,7 +114,10 @@ impl Validator<'_> {
                     format!("Thiếu dòng chỉ tiêu {} «{}».", c.code, c.vi),
                     format!("The row of criterion {} \"{}\" is missing.", c.code, c.en),
                 )
-                .hint("Dùng biểu mẫu gốc; không xóa dòng chỉ tiêu.", "Use the original form; do not delete criterion rows.")
+                .hint(
+                    "Dùng biểu mẫu gốc; không xóa dòng chỉ tiêu.",
+                    "Use the original form; do not delete criterion rows.",
+                )
                 .in_sheet(&name);
             self.issue(issue);
         }
@@ -114,8 +128,14 @@ impl Validator<'_> {
                 let issue = self
                     .at(Code::NotApplicableCriterion, &name, row, value_col)
                     .message(
-                        format!("Chỉ tiêu {code} «{}» không thuộc loại đơn vị «{}»; số liệu không được tổng hợp.", c.vi, type_label.0),
-                        format!("Criterion {code} \"{}\" is not reported by \"{}\"; the value is not aggregated.", c.en, type_label.1),
+                        format!(
+                            "Chỉ tiêu {code} «{}» không thuộc loại đơn vị «{}»; số liệu không được tổng hợp.",
+                            c.vi, type_label.0
+                        ),
+                        format!(
+                            "Criterion {code} \"{}\" is not reported by \"{}\"; the value is not aggregated.",
+                            c.en, type_label.1
+                        ),
                     )
                     .hint("Dùng biểu mẫu đúng loại đơn vị.", "Use the form for your unit type.");
                 self.issue(issue);
@@ -131,14 +151,25 @@ impl Validator<'_> {
             };
             if let Some(value) = self.criterion_value(&name, row, value_col, raw.get(row, value_col), c) {
                 cells.insert(&c.code, row);
-                values.push(ReportedValue { code: c.code.clone(), value, source: Self::cell_ref(&name, row, value_col) });
+                values.push(ReportedValue {
+                    code: c.code.clone(),
+                    value,
+                    source: Self::cell_ref(&name, row, value_col),
+                });
             }
         }
         self.check_rules(&name, value_col, &values, &cells);
         values
     }
 
-    fn criterion_value(&mut self, sheet: &str, row: u32, col: u32, cell: Option<&CellValue>, c: &Criterion) -> Option<Value> {
+    fn criterion_value(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        cell: Option<&CellValue>,
+        c: &Criterion,
+    ) -> Option<Value> {
         let blank = match cell {
             None => true,
             Some(CellValue::Text(t)) => t.trim().is_empty(),
@@ -152,10 +183,7 @@ impl Validator<'_> {
                         format!("Chưa nhập số liệu chỉ tiêu {} «{}».", c.code, c.vi),
                         format!("No value for criterion {} \"{}\".", c.code, c.en),
                     )
-                    .hint(
-                        "Nhập số liệu; nếu không phát sinh, nhập 0.",
-                        "Enter the figure; if there is none, enter 0.",
-                    );
+                    .hint("Nhập số liệu; nếu không phát sinh, nhập 0.", "Enter the figure; if there is none, enter 0.");
                 self.issue(issue);
             }
             return None;
@@ -164,7 +192,10 @@ impl Validator<'_> {
         if let CellValue::Error(e) = cell {
             let issue = self
                 .at(Code::ErrorCell, sheet, row, col)
-                .message(format!("Ô chứa lỗi công thức {e} thay vì số liệu {}.", c.code), format!("The cell holds the formula error {e} instead of the value of {}.", c.code))
+                .message(
+                    format!("Ô chứa lỗi công thức {e} thay vì số liệu {}.", c.code),
+                    format!("The cell holds the formula error {e} instead of the value of {}.", c.code),
+                )
                 .hint("Thay công thức bằng số liệu.", "Replace the formula by the figure.");
             self.issue(issue);
             return None;
@@ -235,7 +266,10 @@ impl Validator<'_> {
                     Err(NumberTextError::NotANumber) => {
                         let issue = self
                             .at(Code::NotANumber, sheet, row, col)
-                            .message(format!("{}: «{}» không phải là số.", c.code, preview(&t)), format!("{}: \"{}\" is not a number.", c.code, preview(&t)))
+                            .message(
+                                format!("{}: «{}» không phải là số.", c.code, preview(&t)),
+                                format!("{}: \"{}\" is not a number.", c.code, preview(&t)),
+                            )
                             .hint(
                                 "Chỉ nhập con số, không ghi chữ, đơn vị hay dấu %; ví dụ 94402 hoặc 94.402.",
                                 "Type only the number, without words, units or %; for example 94402.",
@@ -249,7 +283,10 @@ impl Validator<'_> {
                 let shown = self.text(sheet, row, col, Some(other)).unwrap_or_default();
                 let issue = self
                     .at(Code::NotANumber, sheet, row, col)
-                    .message(format!("{}: «{}» không phải là số.", c.code, preview(&shown)), format!("{}: \"{}\" is not a number.", c.code, preview(&shown)))
+                    .message(
+                        format!("{}: «{}» không phải là số.", c.code, preview(&shown)),
+                        format!("{}: \"{}\" is not a number.", c.code, preview(&shown)),
+                    )
                     .hint("Nhập số liệu dạng số.", "Enter the figure as a number.");
                 self.issue(issue);
                 return None;
@@ -262,7 +299,12 @@ impl Validator<'_> {
             let issue = self
                 .at(Code::NotWhole, sheet, row, col)
                 .message(
-                    format!("{}: {} không phải số nguyên ({} là số đếm).", c.code, format_vi_number(number, 6), c.unit_vi),
+                    format!(
+                        "{}: {} không phải số nguyên ({} là số đếm).",
+                        c.code,
+                        format_vi_number(number, 6),
+                        c.unit_vi
+                    ),
                     format!("{}: {} is not a whole number ({} are counted).", c.code, plain_number(number), c.unit_en),
                 )
                 .hint("Nhập số nguyên, không có phần thập phân.", "Enter a whole number.");
@@ -275,10 +317,18 @@ impl Validator<'_> {
             let issue = self
                 .at(Code::BelowMinimum, sheet, row, col)
                 .message(
-                    format!("{}: {} nhỏ hơn giá trị nhỏ nhất cho phép ({}).", c.code, format_vi_number(number, 3), format_vi_number(min, 3)),
+                    format!(
+                        "{}: {} nhỏ hơn giá trị nhỏ nhất cho phép ({}).",
+                        c.code,
+                        format_vi_number(number, 3),
+                        format_vi_number(min, 3)
+                    ),
                     format!("{}: {} is below the minimum {}.", c.code, plain_number(number), plain_number(min)),
                 )
-                .hint("Số liệu không được âm; nếu không phát sinh, nhập 0.", "Values cannot be negative; enter 0 if there is none.");
+                .hint(
+                    "Số liệu không được âm; nếu không phát sinh, nhập 0.",
+                    "Values cannot be negative; enter 0 if there is none.",
+                );
             self.issue(issue);
             return None;
         }
@@ -288,7 +338,12 @@ impl Validator<'_> {
             let issue = self
                 .at(Code::AboveMaximum, sheet, row, col)
                 .message(
-                    format!("{}: {} lớn hơn giá trị lớn nhất cho phép ({}).", c.code, format_vi_number(number, 3), format_vi_number(max, 3)),
+                    format!(
+                        "{}: {} lớn hơn giá trị lớn nhất cho phép ({}).",
+                        c.code,
+                        format_vi_number(number, 3),
+                        format_vi_number(max, 3)
+                    ),
                     format!("{}: {} is above the maximum {}.", c.code, plain_number(number), plain_number(max)),
                 )
                 .hint("Kiểm tra lại số liệu và đơn vị tính.", "Check the figure and its unit.");

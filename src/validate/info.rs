@@ -29,10 +29,11 @@ fn find_entry<'s>(sheet: &'s RawSheet, label: (&str, &str)) -> Option<Entry<'s>>
         CellValue::Text(t) => keys.contains(&fold_key(t)),
         _ => false,
     })?;
-    let value = sheet
-        .cells
-        .iter()
-        .find(|c| c.row == label_cell.row && c.col > label_cell.col && !matches!(&c.value, CellValue::Text(t) if t.trim().is_empty()));
+    let value = sheet.cells.iter().find(|c| {
+        c.row == label_cell.row
+            && c.col > label_cell.col
+            && !matches!(&c.value, CellValue::Text(t) if t.trim().is_empty())
+    });
     Some(match value {
         Some(cell) => Entry { row: cell.row, col: cell.col, value: Some(&cell.value) },
         None => Entry { row: label_cell.row, col: label_cell.col + 1, value: None },
@@ -108,7 +109,10 @@ impl<'a> Validator<'a> {
             let issue = self
                 .at(Code::MissingUnit, sheet, e.row, e.col)
                 .message("Chưa ghi mã đơn vị.", "The unit code is empty.")
-                .hint("Chọn đơn vị trong danh sách, hoặc gõ mã đơn vị (ví dụ 38 hoặc BNV).", "Pick the unit from the list, or type its code (for example 38 or BNV).");
+                .hint(
+                    "Chọn đơn vị trong danh sách, hoặc gõ mã đơn vị (ví dụ 38 hoặc BNV).",
+                    "Pick the unit from the list, or type its code (for example 38 or BNV).",
+                );
             self.issue(issue);
             return None;
         };
@@ -157,7 +161,10 @@ impl<'a> Validator<'a> {
         if e.value.is_none() {
             let issue = self
                 .at(Code::BadPeriodDate, sheet, e.row, e.col)
-                .message(format!("Chưa ghi «{what_vi}» của kỳ báo cáo."), format!("The period's \"{what_en}\" date is empty."))
+                .message(
+                    format!("Chưa ghi «{what_vi}» của kỳ báo cáo."),
+                    format!("The period's \"{what_en}\" date is empty."),
+                )
                 .hint("Nhập ngày dạng dd/mm/yyyy.", "Type the date as dd/mm/yyyy.");
             self.issue(issue);
             return None;
@@ -173,19 +180,46 @@ impl<'a> Validator<'a> {
         date
     }
 
-    fn check_period(&mut self, sheet: &str, from: NaiveDate, to: NaiveDate, to_entry: &Entry<'_>, received_day: Option<NaiveDate>) -> Option<ReportWeek> {
+    fn check_period(
+        &mut self,
+        sheet: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        to_entry: &Entry<'_>,
+        received_day: Option<NaiveDate>,
+    ) -> Option<ReportWeek> {
         let calendar = &self.config.calendar;
         let fmt = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
         let Some(week) = calendar.week_for_period(from, to) else {
             let suggestion = calendar.week_containing(to).or_else(|| calendar.week_containing(from));
             let (hint_vi, hint_en) = match suggestion {
                 Some(w) => (
-                    format!("Kỳ báo cáo tuần {} (nộp thứ Hai {}): từ ngày {} đến ngày {}.", w.label(), fmt(w.due), fmt(w.from), fmt(w.to)),
-                    format!("The reporting week {} (due Monday {}) runs from {} to {}.", w.label(), fmt(w.due), fmt(w.from), fmt(w.to)),
+                    format!(
+                        "Kỳ báo cáo tuần {} (nộp thứ Hai {}): từ ngày {} đến ngày {}.",
+                        w.label(),
+                        fmt(w.due),
+                        fmt(w.from),
+                        fmt(w.to)
+                    ),
+                    format!(
+                        "The reporting week {} (due Monday {}) runs from {} to {}.",
+                        w.label(),
+                        fmt(w.due),
+                        fmt(w.from),
+                        fmt(w.to)
+                    ),
                 ),
                 None => (
-                    format!("Kỳ báo cáo tuần gồm {} ngày, từ thứ Bảy đến thứ Sáu trước thứ Hai nộp báo cáo; tuần đầu tiên nộp ngày {}.", calendar.period_days, fmt(calendar.first_due)),
-                    format!("A reporting week is {} days, Saturday to the Friday before the due Monday; the first was due on {}.", calendar.period_days, fmt(calendar.first_due)),
+                    format!(
+                        "Kỳ báo cáo tuần gồm {} ngày, từ thứ Bảy đến thứ Sáu trước thứ Hai nộp báo cáo; tuần đầu tiên nộp ngày {}.",
+                        calendar.period_days,
+                        fmt(calendar.first_due)
+                    ),
+                    format!(
+                        "A reporting week is {} days, Saturday to the Friday before the due Monday; the first was due on {}.",
+                        calendar.period_days,
+                        fmt(calendar.first_due)
+                    ),
                 ),
             };
             let issue = self
@@ -207,7 +241,10 @@ impl<'a> Validator<'a> {
                     format!("Kỳ báo cáo kết thúc ngày {}, sau ngày nhận tệp {}.", fmt(week.to), fmt(received)),
                     format!("The period ends on {}, after the file was received on {}.", fmt(week.to), fmt(received)),
                 )
-                .hint("Kiểm tra lại «Từ ngày», «Đến ngày»: báo cáo tuần đã kết thúc.", "Check the From and To dates: report on a week that has ended.");
+                .hint(
+                    "Kiểm tra lại «Từ ngày», «Đến ngày»: báo cáo tuần đã kết thúc.",
+                    "Check the From and To dates: report on a week that has ended.",
+                );
             self.issue(issue);
         }
         Some(week)
@@ -233,8 +270,16 @@ impl<'a> Validator<'a> {
         let issue = self
             .at(Code::UnknownFormVersion, sheet, e.row, e.col)
             .message(
-                format!("Biểu mẫu phiên bản «{}» không còn được chấp nhận (chấp nhận: {}).", preview(&version), schema.accepted_versions.join(", ")),
-                format!("Form version \"{}\" is no longer accepted (accepted: {}).", preview(&version), schema.accepted_versions.join(", ")),
+                format!(
+                    "Biểu mẫu phiên bản «{}» không còn được chấp nhận (chấp nhận: {}).",
+                    preview(&version),
+                    schema.accepted_versions.join(", ")
+                ),
+                format!(
+                    "Form version \"{}\" is no longer accepted (accepted: {}).",
+                    preview(&version),
+                    schema.accepted_versions.join(", ")
+                ),
             )
             .hint(
                 format!("Tải biểu mẫu mới nhất (phiên bản {}) và chép số liệu sang.", schema.version),

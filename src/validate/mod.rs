@@ -49,7 +49,15 @@ pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> File
 
 /// A report for a file that could not be read at all.
 pub fn unreadable(meta: FileMeta, issue: Issue) -> FileReport {
-    FileReport { file: meta, format: None, status: FileStatus::Rejected, issues: vec![issue], submission: None, unit: None, week: None }
+    FileReport {
+        file: meta,
+        format: None,
+        status: FileStatus::Rejected,
+        issues: vec![issue],
+        submission: None,
+        unit: None,
+        week: None,
+    }
 }
 
 struct Checked {
@@ -170,7 +178,10 @@ impl<'a> Validator<'a> {
                     "Văn bản có ký tự điều khiển không in được; đã loại bỏ.",
                     "The text holds non-printing control characters; they were removed.",
                 )
-                .hint("Gõ lại nội dung ô, không dán từ phần mềm khác.", "Retype the cell rather than pasting it from another program.");
+                .hint(
+                    "Gõ lại nội dung ô, không dán từ phần mềm khác.",
+                    "Retype the cell rather than pasting it from another program.",
+                );
             self.issue(issue);
         }
         if let Some(encoding) = text::detect_legacy(&text) {
@@ -198,9 +209,15 @@ impl<'a> Validator<'a> {
                 .at(Code::TextTooLong, sheet, row, col)
                 .message(
                     format!("Ô có {} ký tự, vượt giới hạn {MAX_TEXT_CHARS} ký tự.", text.chars().count()),
-                    format!("The cell holds {} characters, over the {MAX_TEXT_CHARS} character limit.", text.chars().count()),
+                    format!(
+                        "The cell holds {} characters, over the {MAX_TEXT_CHARS} character limit.",
+                        text.chars().count()
+                    ),
                 )
-                .hint("Tóm tắt nội dung; chi tiết gửi kèm văn bản riêng.", "Summarize; send details in a separate document.");
+                .hint(
+                    "Tóm tắt nội dung; chi tiết gửi kèm văn bản riêng.",
+                    "Summarize; send details in a separate document.",
+                );
             self.issue(issue);
             return None;
         }
@@ -208,7 +225,15 @@ impl<'a> Validator<'a> {
     }
 
     /// Reads a date cell: a real date, or `dd/mm/yyyy` text.
-    pub fn date(&mut self, sheet: &str, row: u32, col: u32, value: Option<&CellValue>, what_vi: &str, what_en: &str) -> Option<NaiveDate> {
+    pub fn date(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        value: Option<&CellValue>,
+        what_vi: &str,
+        what_en: &str,
+    ) -> Option<NaiveDate> {
         match value? {
             CellValue::Date(d) => Some(*d),
             other => {
@@ -224,7 +249,10 @@ impl<'a> Validator<'a> {
                         format!("{what_vi}: «{}» không phải là ngày.", preview(&shown)),
                         format!("{what_en}: \"{}\" is not a date.", preview(&shown)),
                     )
-                    .hint("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.", "Type the date as dd/mm/yyyy, for example 05/09/2025.");
+                    .hint(
+                        "Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.",
+                        "Type the date as dd/mm/yyyy, for example 05/09/2025.",
+                    );
                 self.issue(issue);
                 None
             }
@@ -249,7 +277,11 @@ pub(crate) fn preview(text: &str) -> String {
 
 /// Finds a header row: the first row holding every required header (by fold key).
 /// Returns the row and, for each header asked for, its column (None if absent).
-pub(crate) fn find_header(sheet: &RawSheet, required: &[(&str, &str)], optional: &[(&str, &str)]) -> Option<(u32, Vec<u32>, Vec<Option<u32>>)> {
+pub(crate) fn find_header(
+    sheet: &RawSheet,
+    required: &[(&str, &str)],
+    optional: &[(&str, &str)],
+) -> Option<(u32, Vec<u32>, Vec<Option<u32>>)> {
     let keys = |h: &(&str, &str)| [fold_key(h.0), fold_key(h.1)];
     let required_keys: Vec<[String; 2]> = required.iter().map(keys).collect();
     let optional_keys: Vec<[String; 2]> = optional.iter().map(keys).collect();
@@ -299,10 +331,21 @@ pub(crate) fn check_merged(v: &mut Validator<'_>, sheet: &RawSheet, header_row: 
             let issue = v
                 .at(Code::MergedCells, &sheet.name, r0, c0)
                 .message(
-                    format!("Vùng ô gộp {}:{} nằm trong vùng dữ liệu; chỉ ô đầu tiên được đọc.", a1(r0, c0), a1(r1, c1)),
-                    format!("Merged range {}:{} lies in the data area; only its first cell is read.", a1(r0, c0), a1(r1, c1)),
+                    format!(
+                        "Vùng ô gộp {}:{} nằm trong vùng dữ liệu; chỉ ô đầu tiên được đọc.",
+                        a1(r0, c0),
+                        a1(r1, c1)
+                    ),
+                    format!(
+                        "Merged range {}:{} lies in the data area; only its first cell is read.",
+                        a1(r0, c0),
+                        a1(r1, c1)
+                    ),
                 )
-                .hint("Bỏ gộp ô (Unmerge) và nhập số liệu vào từng ô.", "Unmerge the cells and enter each value in its own cell.");
+                .hint(
+                    "Bỏ gộp ô (Unmerge) và nhập số liệu vào từng ô.",
+                    "Unmerge the cells and enter each value in its own cell.",
+                );
             v.issue(issue);
         }
     }

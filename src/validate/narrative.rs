@@ -31,7 +31,10 @@ impl Validator<'_> {
             }
             let kind = kind_text.as_deref().and_then(|t| {
                 let key = fold_key(t);
-                schema.narrative_kinds.iter().find(|k| fold_key(&k.vi) == key || fold_key(&k.en) == key || fold_key(&k.code) == key)
+                schema
+                    .narrative_kinds
+                    .iter()
+                    .find(|k| fold_key(&k.vi) == key || fold_key(&k.en) == key || fold_key(&k.code) == key)
             });
             let Some(kind) = kind else {
                 let shown = kind_text.unwrap_or_default();
@@ -39,8 +42,16 @@ impl Validator<'_> {
                 let issue = self
                     .at(Code::NarrativeBadKind, &name, row, kind_col)
                     .message(
-                        if shown.is_empty() { "Chưa chọn loại nội dung.".to_string() } else { format!("Loại «{}» không hợp lệ.", preview(&shown)) },
-                        if shown.is_empty() { "No kind was chosen.".to_string() } else { format!("Kind \"{}\" is not valid.", preview(&shown)) },
+                        if shown.is_empty() {
+                            "Chưa chọn loại nội dung.".to_string()
+                        } else {
+                            format!("Loại «{}» không hợp lệ.", preview(&shown))
+                        },
+                        if shown.is_empty() {
+                            "No kind was chosen.".to_string()
+                        } else {
+                            format!("Kind \"{}\" is not valid.", preview(&shown))
+                        },
                     )
                     .hint(format!("Chọn một trong: {}.", names.join("; ")), "Choose a kind from the list.");
                 self.issue(issue);
@@ -48,24 +59,41 @@ impl Validator<'_> {
             };
             let field = field_text.as_deref().and_then(|t| {
                 let key = fold_key(t);
-                schema.fields.iter().find(|f| fold_key(&f.vi) == key || fold_key(&f.en) == key || fold_key(&f.code) == key)
+                schema
+                    .fields
+                    .iter()
+                    .find(|f| fold_key(&f.vi) == key || fold_key(&f.en) == key || fold_key(&f.code) == key)
             });
             let Some(field) = field else {
                 let shown = field_text.unwrap_or_default();
                 let issue = self
                     .at(Code::NarrativeBadField, &name, row, field_col)
                     .message(
-                        if shown.is_empty() { "Chưa chọn lĩnh vực.".to_string() } else { format!("Lĩnh vực «{}» không có trong danh mục.", preview(&shown)) },
-                        if shown.is_empty() { "No field was chosen.".to_string() } else { format!("Field \"{}\" is not in the list.", preview(&shown)) },
+                        if shown.is_empty() {
+                            "Chưa chọn lĩnh vực.".to_string()
+                        } else {
+                            format!("Lĩnh vực «{}» không có trong danh mục.", preview(&shown))
+                        },
+                        if shown.is_empty() {
+                            "No field was chosen.".to_string()
+                        } else {
+                            format!("Field \"{}\" is not in the list.", preview(&shown))
+                        },
                     )
-                    .hint("Chọn lĩnh vực trong danh sách; nếu không phù hợp, chọn «Khác».", "Choose a field from the list; if none fits, choose \"Other\".");
+                    .hint(
+                        "Chọn lĩnh vực trong danh sách; nếu không phù hợp, chọn «Khác».",
+                        "Choose a field from the list; if none fits, choose \"Other\".",
+                    );
                 self.issue(issue);
                 continue;
             };
             let Some(text) = text else {
                 let issue = self
                     .at(Code::NarrativeMissingText, &name, row, text_col)
-                    .message("Dòng có loại, lĩnh vực nhưng chưa có nội dung.", "The row has a kind and field but no content.")
+                    .message(
+                        "Dòng có loại, lĩnh vực nhưng chưa có nội dung.",
+                        "The row has a kind and field but no content.",
+                    )
                     .hint("Ghi nội dung, hoặc xóa cả dòng.", "Write the content, or clear the whole row.");
                 self.issue(issue);
                 continue;
@@ -73,8 +101,14 @@ impl Validator<'_> {
             if kind.needs_addressee && addressee.is_none() {
                 let issue = self
                     .at(Code::ProposalNoAddressee, &name, row, addressee_col.unwrap_or(text_col + 1))
-                    .message("Kiến nghị chưa ghi cơ quan được đề nghị xử lý.", "The proposal does not name the body asked to act.")
-                    .hint("Ghi cơ quan có thẩm quyền xử lý, ví dụ «Bộ Tài chính», «Thủ tướng Chính phủ».", "Name the competent body, for example the Ministry of Finance.");
+                    .message(
+                        "Kiến nghị chưa ghi cơ quan được đề nghị xử lý.",
+                        "The proposal does not name the body asked to act.",
+                    )
+                    .hint(
+                        "Ghi cơ quan có thẩm quyền xử lý, ví dụ «Bộ Tài chính», «Thủ tướng Chính phủ».",
+                        "Name the competent body, for example the Ministry of Finance.",
+                    );
                 self.issue(issue);
             }
             out.push(NarrativeItem {

@@ -20,7 +20,9 @@ fn parse_status(text: &str, labels: &[crate::schema::Labelled]) -> Option<TaskSt
         "not_started" => Some(TaskStatus::NotStarted),
         _ => None,
     };
-    if let Some(l) = labels.iter().find(|l| fold_key(&l.vi) == key || fold_key(&l.en) == key || fold_key(&l.code) == key) {
+    if let Some(l) =
+        labels.iter().find(|l| fold_key(&l.vi) == key || fold_key(&l.en) == key || fold_key(&l.code) == key)
+    {
         return status_of(&l.code);
     }
     match key.as_str() {
@@ -32,7 +34,12 @@ fn parse_status(text: &str, labels: &[crate::schema::Labelled]) -> Option<TaskSt
 }
 
 impl Validator<'_> {
-    pub(crate) fn check_tasks(&mut self, sheet: &SheetRef<'_>, unit: &Unit, received_day: Option<NaiveDate>) -> Vec<TaskReport> {
+    pub(crate) fn check_tasks(
+        &mut self,
+        sheet: &SheetRef<'_>,
+        unit: &Unit,
+        received_day: Option<NaiveDate>,
+    ) -> Vec<TaskReport> {
         let raw = sheet.sheet;
         let name = sheet.name().to_string();
         let needed = [header::CODE, header::TASK, header::STATUS];
@@ -63,7 +70,13 @@ impl Validator<'_> {
             };
             let note = read(self, note_col);
             let done_cell = done_col.and_then(|c| raw.get(row, c));
-            if code.is_none() && title.is_none() && status_text.is_none() && deadline_text.is_none() && done_cell.is_none() && assigned_by.is_none() {
+            if code.is_none()
+                && title.is_none()
+                && status_text.is_none()
+                && deadline_text.is_none()
+                && done_cell.is_none()
+                && assigned_by.is_none()
+            {
                 continue;
             }
             let schema_task = match &code {
@@ -124,8 +137,14 @@ impl Validator<'_> {
                     if title.is_none() {
                         let issue = self
                             .at(Code::TaskMissingTitle, &name, row, title_col)
-                            .message("Dòng nhiệm vụ tự bổ sung chưa có tên nhiệm vụ.", "An own-task row has no task title.")
-                            .hint("Ghi tên nhiệm vụ, hoặc xóa nội dung cả dòng.", "Write the task title, or clear the whole row.");
+                            .message(
+                                "Dòng nhiệm vụ tự bổ sung chưa có tên nhiệm vụ.",
+                                "An own-task row has no task title.",
+                            )
+                            .hint(
+                                "Ghi tên nhiệm vụ, hoặc xóa nội dung cả dòng.",
+                                "Write the task title, or clear the whole row.",
+                            );
                         self.issue(issue);
                         continue;
                     }
@@ -162,7 +181,10 @@ impl Validator<'_> {
                     let issue = self
                         .at(Code::TaskMissingStatus, &name, row, status_col)
                         .message("Chưa chọn trạng thái nhiệm vụ.", "No task status was chosen.")
-                        .hint("Chọn: Đã hoàn thành / Đang thực hiện / Chưa thực hiện.", "Choose: completed / in progress / not started.");
+                        .hint(
+                            "Chọn: Đã hoàn thành / Đang thực hiện / Chưa thực hiện.",
+                            "Choose: completed / in progress / not started.",
+                        );
                     self.issue(issue);
                     continue;
                 }
@@ -171,8 +193,14 @@ impl Validator<'_> {
                     None => {
                         let issue = self
                             .at(Code::TaskBadStatus, &name, row, status_col)
-                            .message(format!("Trạng thái «{}» không hợp lệ.", preview(t)), format!("Status \"{}\" is not valid.", preview(t)))
-                            .hint("Chọn: Đã hoàn thành / Đang thực hiện / Chưa thực hiện.", "Choose: completed / in progress / not started.");
+                            .message(
+                                format!("Trạng thái «{}» không hợp lệ.", preview(t)),
+                                format!("Status \"{}\" is not valid.", preview(t)),
+                            )
+                            .hint(
+                                "Chọn: Đã hoàn thành / Đang thực hiện / Chưa thực hiện.",
+                                "Choose: completed / in progress / not started.",
+                            );
                         self.issue(issue);
                         continue;
                     }
@@ -191,9 +219,16 @@ impl Validator<'_> {
                     .at(Code::TaskCompletionInFuture, &name, row, col)
                     .message(
                         format!("Ngày hoàn thành {} ở sau ngày nhận báo cáo {}.", fmt(day), fmt(received)),
-                        format!("The completion date {} is after the report was received ({}).", fmt(day), fmt(received)),
+                        format!(
+                            "The completion date {} is after the report was received ({}).",
+                            fmt(day),
+                            fmt(received)
+                        ),
                     )
-                    .hint("Chỉ ghi ngày đã hoàn thành thực tế.", "Write only the date the task was actually completed.");
+                    .hint(
+                        "Chỉ ghi ngày đã hoàn thành thực tế.",
+                        "Write only the date the task was actually completed.",
+                    );
                 self.issue(issue);
                 continue;
             }
@@ -201,7 +236,10 @@ impl Validator<'_> {
                 (TaskStatus::Completed, None) => {
                     let issue = self
                         .at(Code::TaskCompletionMissing, &name, row, done_col.unwrap_or(status_col + 1))
-                        .message("Nhiệm vụ đã hoàn thành nhưng chưa ghi ngày hoàn thành.", "The task is completed but has no completion date.")
+                        .message(
+                            "Nhiệm vụ đã hoàn thành nhưng chưa ghi ngày hoàn thành.",
+                            "The task is completed but has no completion date.",
+                        )
                         .hint("Ghi ngày hoàn thành dạng dd/mm/yyyy.", "Write the completion date as dd/mm/yyyy.");
                     self.issue(issue);
                 }
@@ -238,7 +276,10 @@ impl Validator<'_> {
                         format!("Thiếu dòng nhiệm vụ được giao {} «{}».", t.code, t.vi),
                         format!("The row of assigned task {} \"{}\" is missing.", t.code, t.en),
                     )
-                    .hint("Dùng biểu mẫu mới nhất; báo cáo trạng thái của mọi nhiệm vụ được giao.", "Use the latest form; report the status of every assigned task.")
+                    .hint(
+                        "Dùng biểu mẫu mới nhất; báo cáo trạng thái của mọi nhiệm vụ được giao.",
+                        "Use the latest form; report the status of every assigned task.",
+                    )
                     .in_sheet(&name);
                 self.issue(issue);
             }
@@ -253,7 +294,11 @@ mod tests {
 
     #[test]
     fn statuses_by_label_code_and_synonym() {
-        let labels = vec![crate::schema::Labelled { code: "completed".into(), vi: "Đã hoàn thành".into(), en: "Completed".into() }];
+        let labels = vec![crate::schema::Labelled {
+            code: "completed".into(),
+            vi: "Đã hoàn thành".into(),
+            en: "Completed".into(),
+        }];
         assert_eq!(parse_status("đã hoàn thành", &labels), Some(TaskStatus::Completed));
         assert_eq!(parse_status("DA HOAN THANH", &labels), Some(TaskStatus::Completed));
         assert_eq!(parse_status("Đang làm", &labels), Some(TaskStatus::InProgress));

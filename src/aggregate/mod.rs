@@ -1,0 +1,128 @@
+//! Stage 5: from validated files to the summary of a meeting cycle.
+//!
+//! [`aggregate`] is a pure function: validated file reports in, [`Summary`]
+//! out, no I/O and no clock. The rules it follows (PRODUCT §4–§5):
+//! - `flow` criteria are summed over the cycle's weeks and units;
+//! - `stock` criteria take each unit's latest week in the cycle, then sum units;
+//! - ratios divide aggregated numerator by aggregated denominator, over the
+//!   (unit, week) pairs that report both — never an average of rates;
+//! - `status` items count the units saying yes and name the others;
+//! - missing is not zero: every figure carries its coverage;
+//! - for each (unit, week) the last accepted file received wins; earlier ones
+//!   are superseded; timeliness is that of the first accepted file.
+
+mod cycle;
+mod figures;
+mod quality;
+mod submissions;
+pub mod summary;
+mod tasks;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+pub use cycle::{CycleChoice, CycleError, CycleSpec, resolve_cycle};
+pub use summary::*;
+
+use crate::model::{FileReport, FileStatus, ReportWeek, Submission};
+use crate::schema::Config;
+
+/// The accepted submission used for one (unit, week), with its file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Winner<'r> {
+    pub report: &'r FileReport,
+    pub submission: &'r Submission,
+}
+
+impl Winner<'_> {
+    pub fn file(&self) -> &str {
+        &self.report.file.path
+    }
+}
+
+/// Winning submissions by (unit code, due Monday), for every week found in the inputs.
+pub(crate) struct Winners<'r> {
+    pub by_key: BTreeMap<(String, NaiveDate), Winner<'r>>,
+}
+
+impl<'r> Winners<'r> {
+    pub fn get(&self, unit: &str, week: &ReportWeek) -> Option<&Winner<'r>> {
+        self.by_key.get(&(unit.to_string(), week.due))
+    }
+}
+
+/// Builds the summary of a cycle from every file report of the inputs.
+///
+/// Reports of weeks outside the cycle are used for the previous cycle's
+/// comparison and for the data-quality history only.
+pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lang: &str) -> Summary {
+    let (winners, rows, superseded_by) = submissions::resolve(config, cycle, reports);
+    let week_info = |w: &ReportWeek| WeekInfo {
+        label: w.label(),
+        due: w.due,
+        from: w.from,
+        to: w.to,
+        deadline: config.calendar.deadline(w).to_rfc3339(),
+    };
+    let current = figures::compute(config, &cycle.weeks, &winners);
+    let previous = if cycle.previous_weeks.is_empty() {
+        None
+    } else {
+        Some(figures::compute(config, &cycle.previous_weeks, &winners))
+    };
+    let figures::Computed { sections, ratios, statuses, texts, matrix } = figures::compare(current, previous);
+    let in_cycle = |week: &Option<ReportWeek>| match week {
+        Some(w) => cycle.weeks.iter().any(|c| c.due == w.due),
+        None => true,
+    };
+    let files = reports
+        .iter()
+        .map(|r| FileEntry {
+            path: r.file.path.clone(),
+            status: r.status,
+            unit: r.unit.clone(),
+            week: r.week.map(|w| w.label()),
+            received: r.file.received.map(|t| t.to_rfc3339()),
+            errors: r.issues.iter().filter(|i| i.severity == crate::issue::Severity::Error).count(),
+            warnings: r.issues.iter().filter(|i| i.severity == crate::issue::Severity::Warning).count(),
+            superseded_by: superseded_by.get(&r.file.path).cloned(),
+            sha256: r.file.sha256.clone(),
+        })
+        .collect();
+    let issues = reports
+        .iter()
+        .filter(|r| r.status != FileStatus::Ignored && in_cycle(&r.week))
+        .flat_map(|r| {
+            r.issues.iter().filter(|i| i.severity != crate::issue::Severity::Info).map(|i| FileIssue {
+                file: r.file.path.clone(),
+                unit: r.unit.clone(),
+                week: r.week.map(|w| w.label()),
+                issue: i.clone(),
+            })
+        })
+        .collect();
+    Summary {
+        cycle: CycleInfo {
+            id: cycle.id.clone(),
+            meeting: cycle.meeting,
+            previous_meeting: cycle.previous_meeting,
+            cutoff: cycle.cutoff,
+            weeks: cycle.weeks.iter().map(week_info).collect(),
+            previous_weeks: cycle.previous_weeks.iter().map(week_info).collect(),
+            schema_version: config.schema.version.clone(),
+            lang: lang.to_string(),
+        },
+        sections,
+        ratios,
+        statuses,
+        texts,
+        matrix,
+        tasks: tasks::summarize(config, cycle, &winners),
+        narrative: tasks::narrative(config, cycle, &winners),
+        submissions: rows,
+        quality: quality::flags(config, cycle, &winners),
+        files,
+        issues,
+    }
+}

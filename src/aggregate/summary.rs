@@ -1,0 +1,319 @@
+//! The summary of a meeting cycle: what `aggregate` produces and `render` writes.
+//!
+//! Everything is ordered as the schema and the registry order things, so that
+//! the same inputs always give the same summary (and the same bytes out).
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::issue::Issue;
+use crate::model::{FileStatus, TaskStatus};
+use crate::schema::Aggregation;
+
+/// The whole cycle, ready to render.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub cycle: CycleInfo,
+    pub sections: Vec<SectionSummary>,
+    pub ratios: Vec<RatioFigure>,
+    pub statuses: Vec<StatusFigure>,
+    pub texts: Vec<TextFigure>,
+    /// Per-unit figures of the cycle, for the unit × criterion matrix.
+    pub matrix: Vec<UnitRow>,
+    pub tasks: TaskSummary,
+    pub narrative: NarrativeSummary,
+    pub submissions: SubmissionSummary,
+    pub quality: Vec<QualityFlag>,
+    /// Every file seen, with its verdict.
+    pub files: Vec<FileEntry>,
+    /// Validation issues of the files of this cycle's weeks (errors and warnings).
+    pub issues: Vec<FileIssue>,
+}
+
+/// Which weeks, which meeting, which cut-off.
+#[derive(Debug, Clone, Serialize)]
+pub struct CycleInfo {
+    /// Folder name under `outputs/`: the meeting date, or the weeks joined.
+    pub id: String,
+    pub meeting: Option<NaiveDate>,
+    pub previous_meeting: Option<NaiveDate>,
+    /// The date overdue tasks are measured against.
+    pub cutoff: NaiveDate,
+    pub weeks: Vec<WeekInfo>,
+    pub previous_weeks: Vec<WeekInfo>,
+    pub schema_version: String,
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WeekInfo {
+    pub label: String,
+    pub due: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// RFC 3339 deadline in the reporting time zone.
+    pub deadline: String,
+}
+
+/// Where one number came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub unit: String,
+    pub week: String,
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+    pub value: f64,
+}
+
+/// How many of the units that should report a figure did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub reported: usize,
+    pub expected: usize,
+    /// For flows: (unit, week) pairs with a value, out of those expected.
+    pub unit_weeks_reported: usize,
+    pub unit_weeks_expected: usize,
+    /// Units with no value at all in the cycle.
+    pub missing_units: Vec<String>,
+    /// Units with a value for some weeks of the cycle only (flows).
+    pub partial_units: Vec<String>,
+}
+
+/// A numeric criterion aggregated over the cycle.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+    pub unit_vi: String,
+    pub unit_en: String,
+    pub kind: Aggregation,
+    pub parent: Option<String>,
+    /// None when no unit reported it.
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+    pub change: Option<f64>,
+    /// Relative change (0.05 = +5 %), None when the previous value is missing or 0.
+    pub change_ratio: Option<f64>,
+    pub coverage: Coverage,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionSummary {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+    pub figures: Vec<Figure>,
+}
+
+/// A ratio computed from aggregated numerator and denominator, over the
+/// (unit, week) pairs that report both.
+#[derive(Debug, Clone, Serialize)]
+pub struct RatioFigure {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+    pub numerator_code: String,
+    pub denominator_code: String,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// numerator / denominator (0.738 = 73.8 %).
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+    /// Change in percentage points (0.012 = +1.2 points).
+    pub change: Option<f64>,
+    pub units: usize,
+    pub sources: Vec<Source>,
+}
+
+/// A yes/no item: how many units said yes, and who did not.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusFigure {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+    pub yes: usize,
+    pub expected: usize,
+    pub previous_yes: Option<usize>,
+    pub yes_units: Vec<String>,
+    pub no_units: Vec<String>,
+    pub not_reported: Vec<String>,
+    pub sources: Vec<Source>,
+}
+
+/// A text criterion gathered with its units.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextFigure {
+    pub code: String,
+    pub vi: String,
+    pub en: String,
+    pub entries: Vec<(String, String)>,
+}
+
+/// One unit's figures for the cycle (flows summed over its weeks, stocks latest).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRow {
+    pub unit: String,
+    pub name: String,
+    pub name_en: String,
+    pub unit_type: String,
+    /// In schema order: (criterion code, value); None when not reported or not applicable.
+    pub values: Vec<(String, Option<f64>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskSummary {
+    pub completed: usize,
+    pub in_progress: usize,
+    pub not_started: usize,
+    pub overdue_count: usize,
+    /// Overdue first (most days first), then in progress, then not started, then completed.
+    pub items: Vec<TaskItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskItem {
+    pub unit: String,
+    pub code: Option<String>,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub assigned_by: Option<String>,
+    pub deadline_text: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub status: TaskStatus,
+    pub completed_on: Option<NaiveDate>,
+    pub overdue: bool,
+    pub days_overdue: i64,
+    /// Completed, but after its deadline.
+    pub completed_late: bool,
+    pub note: Option<String>,
+    pub week: String,
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NarrativeEntry {
+    pub unit: String,
+    pub kind: String,
+    pub field: String,
+    pub text: String,
+    pub addressee: Option<String>,
+    pub week: String,
+    pub file: String,
+    pub sheet: String,
+    pub cell: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldGroup {
+    pub field: String,
+    pub vi: String,
+    pub en: String,
+    pub items: Vec<NarrativeEntry>,
+    /// The same items with identical texts written once, naming every unit.
+    pub merged: Vec<MergedText>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AddresseeGroup {
+    pub addressee: String,
+    pub items: Vec<NarrativeEntry>,
+    pub merged: Vec<MergedText>,
+}
+
+/// One text raised by one or more units (compared without case and diacritics).
+#[derive(Debug, Clone, Serialize)]
+pub struct MergedText {
+    pub text: String,
+    pub units: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NarrativeSummary {
+    pub highlights: Vec<FieldGroup>,
+    pub difficulties: Vec<FieldGroup>,
+    pub proposals: Vec<FieldGroup>,
+    pub proposals_by_addressee: Vec<AddresseeGroup>,
+    pub next_week: Vec<FieldGroup>,
+}
+
+/// Timeliness of one expected (unit, week), as DHIS2 counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timeliness {
+    OnTime,
+    Late,
+    /// Only rejected files arrived.
+    Rejected,
+    Missing,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionRow {
+    pub unit: String,
+    pub week: String,
+    pub timeliness: Timeliness,
+    /// When the first accepted file arrived (RFC 3339).
+    pub received: Option<String>,
+    /// Minutes after the deadline, for late reports.
+    pub minutes_late: Option<i64>,
+    /// The file whose data are used (the last accepted one received).
+    pub file: Option<String>,
+    pub superseded: Vec<String>,
+    pub rejected: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionSummary {
+    pub expected: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub rejected: usize,
+    pub missing: usize,
+    pub rows: Vec<SubmissionRow>,
+}
+
+/// A value that jumps against the unit's own history.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualityFlag {
+    pub unit: String,
+    pub code: String,
+    pub week: String,
+    pub value: f64,
+    pub median: f64,
+    /// Weeks of history the median is taken over.
+    pub history_weeks: usize,
+    /// Modified z-score (None when the history has no spread and the ratio decided).
+    pub score: Option<f64>,
+    pub message_vi: String,
+    pub message_en: String,
+    pub source: Source,
+}
+
+/// One input file and its verdict, for the submission report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub status: FileStatus,
+    pub unit: Option<String>,
+    pub week: Option<String>,
+    pub received: Option<String>,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Set when a later file for the same unit and week replaced this one.
+    pub superseded_by: Option<String>,
+    pub sha256: String,
+}
+
+/// A validation issue with the file it belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileIssue {
+    pub file: String,
+    pub unit: Option<String>,
+    pub week: Option<String>,
+    pub issue: Issue,
+}

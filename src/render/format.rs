@@ -1,0 +1,89 @@
+//! Numbers, percentages and dates written the way each language writes them:
+//! Vietnamese `94.402`, `73,8%`, `05/09/2025`; English `94,402`, `73.8%`, `5 Sep 2025`.
+//! Shared by every output so that a figure reads the same everywhere.
+
+use chrono::NaiveDate;
+
+use crate::cli::Lang;
+use crate::text::format_vi_number;
+
+/// A number with thousands separators and at most `decimals` decimals.
+///
+/// ```
+/// use tonghop::{cli::Lang, render::format::number};
+/// assert_eq!(number(94402.0, 0, Lang::Vi), "94.402");
+/// assert_eq!(number(94402.0, 0, Lang::En), "94,402");
+/// assert_eq!(number(1234.5, 2, Lang::Vi), "1.234,5");
+/// ```
+pub fn number(value: f64, decimals: usize, lang: Lang) -> String {
+    let vi = format_vi_number(value, decimals);
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => vi
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                other => other,
+            })
+            .collect(),
+    }
+}
+
+/// A ratio as a percentage with one decimal: 0.738 → `73,8%` / `73.8%`.
+///
+/// ```
+/// use tonghop::{cli::Lang, render::format::percent};
+/// assert_eq!(percent(0.738, Lang::Vi), "73,8%");
+/// assert_eq!(percent(1.0, Lang::En), "100%");
+/// ```
+pub fn percent(ratio: f64, lang: Lang) -> String {
+    format!("{}%", number(ratio * 100.0, 1, lang))
+}
+
+/// A change with its sign: `+1.250`, `-3,5`, `0`.
+pub fn signed(value: f64, decimals: usize, lang: Lang) -> String {
+    let body = number(value, decimals, lang);
+    if value > 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') { format!("+{body}") } else { body }
+}
+
+/// A change of a ratio in percentage points: +1,2 điểm % / +1.2 pts.
+pub fn points(change: f64, lang: Lang) -> String {
+    let body = signed(change * 100.0, 1, lang);
+    match lang {
+        Lang::Vi => format!("{body} điểm %"),
+        Lang::En => format!("{body} pts"),
+    }
+}
+
+/// A date: `05/09/2025` in Vietnamese, `5 Sep 2025` in English.
+pub fn date(day: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => day.format("%d/%m/%Y").to_string(),
+        Lang::En => day.format("%-d %b %Y").to_string(),
+    }
+}
+
+/// Escapes reporter text for Markdown so that it stays text: no emphasis,
+/// links, HTML, headings or table cells can come out of it; line breaks become spaces.
+///
+/// ```
+/// assert_eq!(tonghop::render::format::escape_markdown("*a* [b](c) <x>|y"), r"\*a\* \[b\]\(c\) &lt;x&gt;\|y");
+/// ```
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            other => out.push(other),
+        }
+    }
+    out
+}
