@@ -126,3 +126,6 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         issues,
     }
 }
+
+#[cfg(test)]
+mod tests;
