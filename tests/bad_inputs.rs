@@ -10,7 +10,6 @@
 mod common;
 
 use std::io::{Cursor, Write};
-use std::path::Path;
 
 use common::*;
 
@@ -47,7 +46,7 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 const CONTENT_TYPES: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#;
 const WORKBOOK_XML: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Chỉ tiêu" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
 
 // ===========================================================================
 // Baselines: the fixture itself is valid, and read back exactly
@@ -87,7 +86,8 @@ fn baseline_ministry_is_accepted_and_read_back_exactly() {
         }
     }
     // NV03 (all units) and NV04 (BNV only), plus one own task.
-    let tasks: Vec<&str> = sub["tasks"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap_or("own")).collect();
+    let tasks: Vec<&str> =
+        sub["tasks"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap_or("own")).collect();
     assert_eq!(tasks, ["NV03", "NV04", "own"]);
 }
 
@@ -197,32 +197,159 @@ fn f006_file_too_large() {
 }
 
 #[test]
-fn f007_zip_bomb_one_huge_entry() {
-    // 300 MB of zeros streamed into one deflated entry: ~300 KB on disk.
+fn f007_zip_bomb_highly_compressed_entry() {
+    // 8 MiB of zeros streamed into one deflated entry: about 1000:1.
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
-        .large_file(false);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("[Content_Types].xml", options).unwrap();
     zip.write_all(CONTENT_TYPES).unwrap();
     zip.start_file("xl/workbook.xml", options).unwrap();
     zip.write_all(WORKBOOK_XML).unwrap();
     zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
     let zeros = vec![0u8; 1 << 20];
-    for _ in 0..BOMB_MIB {
+    for _ in 0..8 {
         zip.write_all(&zeros).unwrap();
     }
     let bytes = zip.finish().unwrap().into_inner();
-    assert!(bytes.len() < 2 << 20, "the bomb is small on disk: {}", bytes.len());
+    assert!(bytes.len() < 64 << 10, "small on disk: {}", bytes.len());
     let r = check_bytes(&bytes, "38-thanh-hoa.xlsx");
     assert_issue(&r, "F007", None, None);
     assert_codes(&r, &["F007"]);
     assert_status(&r, REJECTED);
 }
 
-/// Size of the single-entry bomb, in MiB.
-const BOMB_MIB: usize = 300;
+#[test]
+fn f007_zip_bomb_300_mib_entry_below_the_ratio_check() {
+    // One entry unpacking to 300 MiB of zeros at ~159:1, under the per-entry
+    // ratio limit, so only the total-size limit can stop it. Deflating 300 MiB
+    // takes too long in a debug build, so the (valid) deflate stream is
+    // written directly: fixed Huffman codes, a literal 0, then <258, 1> matches.
+    let bytes = bomb_300_mib();
+    assert!(bytes.len() < 3 << 20, "small on disk: {}", bytes.len());
+    let r = check_bytes(&bytes, "38-thanh-hoa.xlsx");
+    let issue = assert_issue(&r, "F007", None, None);
+    assert!(issue.message_en.contains("unpacked"), "{issue}");
+    assert_codes(&r, &["F007"]);
+    assert_status(&r, REJECTED);
+}
+
+/// Size of the hand-made bomb's big entry, and its CRC-32 (zlib.crc32 of 300 MiB of zeros).
+const BOMB_SIZE: u32 = 300 << 20;
+const BOMB_CRC: u32 = 0x6dfb_08c4;
+
+/// Deflate bit writer (bits are packed from the least significant bit).
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    fn put(&mut self, value: u32, count: u32) {
+        self.acc |= u64::from(value) << self.n;
+        self.n += count;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+    /// Huffman codes go most significant bit first.
+    fn code(&mut self, code: u32, len: u32) {
+        let reversed = code.reverse_bits() >> (32 - len);
+        self.put(reversed, len);
+    }
+    fn finish(mut self) -> Vec<u8> {
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
+}
+
+fn deflate_zeros(size: u32) -> Vec<u8> {
+    let mut bits = Bits { out: Vec::new(), acc: 0, n: 0 };
+    bits.put(1, 1); // BFINAL
+    bits.put(1, 2); // BTYPE = 01, fixed Huffman
+    let literal_zero = |b: &mut Bits| b.code(0x30, 8);
+    literal_zero(&mut bits);
+    let rest = size - 1;
+    for _ in 0..rest / 258 {
+        bits.code(0xC5, 8); // length code 285 = 258
+        bits.code(0, 5); // distance code 0 = 1
+    }
+    for _ in 0..rest % 258 {
+        literal_zero(&mut bits);
+    }
+    bits.code(0, 7); // end of block (256)
+    bits.finish()
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// A zip file written field by field: (name, method, crc, uncompressed size, data).
+fn raw_zip(entries: &[(&str, u16, u32, u32, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let le32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    for (name, method, crc, size, data) in entries {
+        let offset = out.len() as u32;
+        le32(&mut out, 0x0403_4b50);
+        for x in [20, 0, *method, 0, 0x21] {
+            le16(&mut out, x);
+        }
+        for x in [*crc, data.len() as u32, *size] {
+            le32(&mut out, x);
+        }
+        le16(&mut out, name.len() as u16);
+        le16(&mut out, 0);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+
+        le32(&mut central, 0x0201_4b50);
+        for x in [20, 20, 0, *method, 0, 0x21] {
+            le16(&mut central, x);
+        }
+        for x in [*crc, data.len() as u32, *size] {
+            le32(&mut central, x);
+        }
+        for x in [name.len() as u16, 0, 0, 0, 0] {
+            le16(&mut central, x);
+        }
+        le32(&mut central, 0);
+        le32(&mut central, offset);
+        central.extend_from_slice(name.as_bytes());
+    }
+    let central_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    le32(&mut out, 0x0605_4b50);
+    for x in [0, 0, entries.len() as u16, entries.len() as u16] {
+        le16(&mut out, x);
+    }
+    le32(&mut out, central.len() as u32);
+    le32(&mut out, central_offset);
+    le16(&mut out, 0);
+    out
+}
+
+fn bomb_300_mib() -> Vec<u8> {
+    let stored = |name: &'static str, data: &[u8]| (name, 0u16, crc32(data), data.len() as u32, data.to_vec());
+    raw_zip(&[
+        stored("[Content_Types].xml", CONTENT_TYPES),
+        stored("xl/workbook.xml", WORKBOOK_XML),
+        ("xl/worksheets/sheet1.xml", 8, BOMB_CRC, BOMB_SIZE, deflate_zeros(BOMB_SIZE)),
+    ])
+}
 
 #[test]
 fn f007_zip_bomb_many_entries_over_the_unpacked_limit() {
@@ -431,7 +558,8 @@ fn reordered_criterion_rows_are_accepted() {
         assert_eq!(r.value(code).unwrap()["source"]["cell"], book.value_cell(code).as_str(), "{code}");
     }
     // Output keeps schema order whatever the row order.
-    let codes: Vec<&str> = r.submission().unwrap()["values"].as_array().unwrap().iter().map(|v| v["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        r.submission().unwrap()["values"].as_array().unwrap().iter().map(|v| v["code"].as_str().unwrap()).collect();
     let mut sorted = codes.clone();
     sorted.sort();
     assert_eq!(codes, sorted);
@@ -497,7 +625,8 @@ fn s003_ratio_typed_as_a_row() {
 fn s004_duplicate_criterion_code() {
     let mut row = 0;
     let (_, r) = province_with(|b| {
-        row = b.append_row(CRITERIA, &[("A", text("B01")), ("B", text("Hồ sơ tiếp nhận (nhập lại)")), ("D", num(99.0))]);
+        row =
+            b.append_row(CRITERIA, &[("A", text("B01")), ("B", text("Hồ sơ tiếp nhận (nhập lại)")), ("D", num(99.0))]);
     });
     assert_issue(&r, "S004", Some(CRITERIA), Some(&format!("A{row}")));
     assert_codes(&r, &["S004"]);
@@ -564,7 +693,10 @@ fn s007_value_cells_merged_down_warn_and_lose_the_second_value() {
 fn s008_criterion_of_another_unit_type_with_a_value_warns() {
     let mut row = 0;
     let (_, r) = ministry_with(|b| {
-        row = b.append_row(CRITERIA, &[("A", text("C01")), ("B", text("Cơ quan chuyên môn thuộc UBND cấp tỉnh")), ("D", num(14.0))]);
+        row = b.append_row(
+            CRITERIA,
+            &[("A", text("C01")), ("B", text("Cơ quan chuyên môn thuộc UBND cấp tỉnh")), ("D", num(14.0))],
+        );
     });
     assert_issue_sev(&r, "S008", "warning", Some(CRITERIA), Some(&format!("D{row}")));
     assert_codes(&r, &["S008"]);
@@ -601,7 +733,8 @@ fn m001_unit_missing() {
 fn m001_unit_missing_with_a_guidance_column() {
     // The generated form itself has a guidance column right of the values.
     let (_, r) = province_with(|b| {
-        for (i, label) in [L_UNIT, L_FROM, L_TO, L_VERSION, L_PREPARED, L_PHONE, L_EMAIL, L_APPROVED].iter().enumerate() {
+        for (i, label) in [L_UNIT, L_FROM, L_TO, L_VERSION, L_PREPARED, L_PHONE, L_EMAIL, L_APPROVED].iter().enumerate()
+        {
             b.set(INFO, &format!("D{}", 4 + i), format!("Hướng dẫn: ghi {label}."));
         }
         b.clear(INFO, "C4");
@@ -614,7 +747,8 @@ fn m001_unit_missing_with_a_guidance_column() {
 #[test]
 fn guidance_column_right_of_filled_values_is_harmless() {
     let (_, r) = province_with(|b| {
-        for (i, label) in [L_UNIT, L_FROM, L_TO, L_VERSION, L_PREPARED, L_PHONE, L_EMAIL, L_APPROVED].iter().enumerate() {
+        for (i, label) in [L_UNIT, L_FROM, L_TO, L_VERSION, L_PREPARED, L_PHONE, L_EMAIL, L_APPROVED].iter().enumerate()
+        {
             b.set(INFO, &format!("D{}", 4 + i), format!("Hướng dẫn: ghi {label}."));
         }
     });
@@ -1105,10 +1239,22 @@ fn t006_own_task_with_bad_deadline() {
 
 #[test]
 fn own_task_deadline_wordings_are_accepted() {
-    let wordings = ["trước ngày 15/10/2025", "hoàn thành trong ngày 30/10/2025", "trong tháng 11/2025", "trong năm 2025", "30/10/2025"];
+    let wordings = [
+        "trước ngày 15/10/2025",
+        "hoàn thành trong ngày 30/10/2025",
+        "trong tháng 11/2025",
+        "trong năm 2025",
+        "30/10/2025",
+    ];
     let (_, r) = province_with(|b| {
         let first = b.own_task_row();
-        let row_cells: Vec<(u32, Cell)> = b.sheet(TASKS).cells.iter().filter(|((r, _), _)| *r == first - 1).map(|((_, c), v)| (*c, v.clone())).collect();
+        let row_cells: Vec<(u32, Cell)> = b
+            .sheet(TASKS)
+            .cells
+            .iter()
+            .filter(|((r, _), _)| *r == first - 1)
+            .map(|((_, c), v)| (*c, v.clone()))
+            .collect();
         for (i, w) in wordings.iter().enumerate() {
             let row = first + 1 + i as u32;
             for (c, v) in &row_cells {
@@ -1147,7 +1293,10 @@ fn t007_own_task_without_title() {
 fn t008_duplicate_task() {
     let mut row = 0;
     let (_, r) = province_with(|b| {
-        row = b.append_row(TASKS, &[("A", text("NV01")), ("B", text("Công bố danh mục TTHC")), ("E", text("Đang thực hiện"))]);
+        row = b.append_row(
+            TASKS,
+            &[("A", text("NV01")), ("B", text("Công bố danh mục TTHC")), ("E", text("Đang thực hiện"))],
+        );
     });
     assert_issue(&r, "T008", Some(TASKS), Some(&format!("A{row}")));
     assert_codes(&r, &["T008"]);
@@ -1158,7 +1307,10 @@ fn t008_duplicate_task() {
 fn t009_task_of_another_unit_reported_warns() {
     let mut row = 0;
     let (_, r) = province_with(|b| {
-        row = b.append_row(TASKS, &[("A", text("NV04")), ("B", text("Tiêu chuẩn đơn vị hành chính")), ("E", text("Đang thực hiện"))]);
+        row = b.append_row(
+            TASKS,
+            &[("A", text("NV04")), ("B", text("Tiêu chuẩn đơn vị hành chính")), ("E", text("Đang thực hiện"))],
+        );
     });
     assert_issue_sev(&r, "T009", "warning", Some(TASKS), Some(&format!("A{row}")));
     assert_codes(&r, &["T009"]);
@@ -1220,7 +1372,13 @@ fn n004_proposal_without_addressee_warns() {
         let cell = b.cell_at(NARRATIVE, b.narrative_row(3), H_ADDRESSEE);
         b.clear(NARRATIVE, &cell);
     });
-    assert_issue_sev(&r, "N004", "warning", Some(NARRATIVE), Some(&book.cell_at(NARRATIVE, book.narrative_row(3), H_ADDRESSEE)));
+    assert_issue_sev(
+        &r,
+        "N004",
+        "warning",
+        Some(NARRATIVE),
+        Some(&book.cell_at(NARRATIVE, book.narrative_row(3), H_ADDRESSEE)),
+    );
     assert_codes(&r, &["N004"]);
     assert_status(&r, WARNINGS);
 }

@@ -46,10 +46,19 @@ fn fill(config: &Config, unit: &str, values: &[(&str, f64)], tasks: &[(&str, Tas
 }
 
 /// Writes a filled report and sets its modification time (the received time).
-fn write(config: &Config, dir: &Path, unit: &str, week: &str, fill: &Fill, received: (i32, u32, u32, u32, u32)) -> PathBuf {
+fn write(
+    config: &Config,
+    dir: &Path,
+    unit: &str,
+    week: &str,
+    fill: &Fill,
+    received: (i32, u32, u32, u32, u32),
+) -> PathBuf {
     let u = config.units.get(unit).expect("unit");
     let w = config.calendar.week_by_label(week).expect("week");
-    let bytes = write_form(config, &FormRequest { unit_type: &u.unit_type, unit: Some(u), week: Some(w), fill: Some(fill) }).expect("form");
+    let bytes =
+        write_form(config, &FormRequest { unit_type: &u.unit_type, unit: Some(u), week: Some(w), fill: Some(fill) })
+            .expect("form");
     let path = dir.join(format!("{week}-{unit}.xlsx"));
     std::fs::write(&path, bytes).expect("write");
     let (y, mo, d, h, mi) = received;
@@ -64,20 +73,68 @@ fn example_inputs(dir: &Path) {
     let config = config();
     let done = NaiveDate::from_ymd_opt(2025, 6, 25);
     // Hà Nội, both weeks on time.
-    let hn39 = fill(&config, "01", &[("B01", 1000.0), ("B02", 800.0), ("B03", 700.0), ("D01", 500.0), ("D03", 300.0), ("D02", 400.0), ("H01", 1.0)], &[("NV01", TaskStatus::Completed, done)]);
+    let hn39 = fill(
+        &config,
+        "01",
+        &[
+            ("B01", 1000.0),
+            ("B02", 800.0),
+            ("B03", 700.0),
+            ("D01", 500.0),
+            ("D03", 300.0),
+            ("D02", 400.0),
+            ("H01", 1.0),
+        ],
+        &[("NV01", TaskStatus::Completed, done)],
+    );
     write(&config, dir, "01", "2025-W39", &hn39, (2025, 9, 22, 9, 0));
-    let mut hn40 = fill(&config, "01", &[("B01", 1200.0), ("B02", 1000.0), ("B03", 900.0), ("D01", 520.0), ("D02", 420.0), ("D03", 320.0), ("H01", 1.0)], &[("NV01", TaskStatus::Completed, done)]);
-    hn40.narrative.push(NarrativeFill { kind: "proposal".into(), field: "finance".into(), text: "Đề nghị bổ sung kinh phí <b>gấp</b>".into(), addressee: Some("Bộ Tài chính".into()) });
+    let mut hn40 = fill(
+        &config,
+        "01",
+        &[
+            ("B01", 1200.0),
+            ("B02", 1000.0),
+            ("B03", 900.0),
+            ("D01", 520.0),
+            ("D02", 420.0),
+            ("D03", 320.0),
+            ("H01", 1.0),
+        ],
+        &[("NV01", TaskStatus::Completed, done)],
+    );
+    hn40.narrative.push(NarrativeFill {
+        kind: "proposal".into(),
+        field: "finance".into(),
+        text: "Đề nghị bổ sung kinh phí <b>gấp</b>".into(),
+        addressee: Some("Bộ Tài chính".into()),
+    });
     write(&config, dir, "01", "2025-W40", &hn40, (2025, 9, 29, 16, 59));
     // TP. Hồ Chí Minh: W39 only, on Tuesday (late), nothing for W40; NV01 not started (overdue).
-    let hcm = fill(&config, "79", &[("B01", 3000.0), ("B02", 2000.0), ("B03", 600.0), ("D01", 800.0), ("D02", 700.0), ("D03", 600.0)], &[("NV01", TaskStatus::NotStarted, None)]);
+    let hcm = fill(
+        &config,
+        "79",
+        &[("B01", 3000.0), ("B02", 2000.0), ("B03", 600.0), ("D01", 800.0), ("D02", 700.0), ("D03", 600.0)],
+        &[("NV01", TaskStatus::NotStarted, None)],
+    );
     write(&config, dir, "79", "2025-W39", &hcm, (2025, 9, 23, 8, 30));
     // Bộ Nội vụ, both weeks; NV03 (by 30/6/2025) not started: 92 days overdue at the cut-off 30/9.
-    let bnv = |b01: f64, d01: f64| fill(&config, "BNV", &[("B01", b01), ("B03", 50.0), ("D01", d01), ("D02", 30.0), ("D03", 20.0)], &[("NV03", TaskStatus::NotStarted, None)]);
+    let bnv = |b01: f64, d01: f64| {
+        fill(
+            &config,
+            "BNV",
+            &[("B01", b01), ("B03", 50.0), ("D01", d01), ("D02", 30.0), ("D03", 20.0)],
+            &[("NV03", TaskStatus::NotStarted, None)],
+        )
+    };
     write(&config, dir, "BNV", "2025-W39", &bnv(100.0, 40.0), (2025, 9, 22, 10, 0));
     write(&config, dir, "BNV", "2025-W40", &bnv(100.0, 45.0), (2025, 9, 29, 10, 0));
     // Previous cycle for the comparison: Hà Nội W38 only.
-    let hn38 = fill(&config, "01", &[("B01", 900.0), ("B03", 600.0), ("D01", 480.0), ("D02", 380.0), ("D03", 280.0)], &[("NV01", TaskStatus::Completed, done)]);
+    let hn38 = fill(
+        &config,
+        "01",
+        &[("B01", 900.0), ("B03", 600.0), ("D01", 480.0), ("D02", 380.0), ("D03", 280.0)],
+        &[("NV01", TaskStatus::Completed, done)],
+    );
     write(&config, dir, "01", "2025-W38", &hn38, (2025, 9, 15, 9, 0));
     // A file that is not a workbook at all.
     std::fs::write(dir.join("ghi-chu.xlsx"), b"day khong phai bang tinh").expect("write");
@@ -141,7 +198,13 @@ fn build_matches_hand_computed_figures() {
 
     // Timeliness.
     let row = |unit: &str, week: &str| {
-        data["submissions"]["rows"].as_array().expect("rows").iter().find(|r| r["unit"] == unit && r["week"] == week).cloned().expect("row")
+        data["submissions"]["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["unit"] == unit && r["week"] == week)
+            .cloned()
+            .expect("row")
     };
     assert_eq!(row("01", "2025-W40")["timeliness"], "on_time", "16:59 is before 17:00");
     assert_eq!(row("79", "2025-W39")["timeliness"], "late");
@@ -157,7 +220,13 @@ fn build_matches_hand_computed_figures() {
         .expect("tasks")
         .iter()
         .filter(|t| t["overdue"] == true)
-        .map(|t| (t["unit"].as_str().unwrap_or("").to_string(), t["code"].as_str().unwrap_or("").to_string(), t["days_overdue"].as_i64().unwrap_or(0)))
+        .map(|t| {
+            (
+                t["unit"].as_str().unwrap_or("").to_string(),
+                t["code"].as_str().unwrap_or("").to_string(),
+                t["days_overdue"].as_i64().unwrap_or(0),
+            )
+        })
         .collect();
     assert!(overdue.contains(&("79".into(), "NV01".into(), 94)), "{overdue:?}");
     assert!(overdue.contains(&("BNV".into(), "NV03".into(), 92)), "{overdue:?}");
@@ -175,7 +244,9 @@ fn build_matches_hand_computed_figures() {
         for f in section["figures"].as_array().expect("figures") {
             for s in f["sources"].as_array().expect("sources") {
                 let file = s["file"].as_str().expect("file");
-                let wb = cache.entry(file.to_string()).or_insert_with(|| open_workbook_auto(inputs.join(file)).expect("open source"));
+                let wb = cache
+                    .entry(file.to_string())
+                    .or_insert_with(|| open_workbook_auto(inputs.join(file)).expect("open source"));
                 let range = wb.worksheet_range(s["sheet"].as_str().expect("sheet")).expect("sheet");
                 let (row, col) = a1_to_pos(s["cell"].as_str().expect("cell"));
                 let cell = range.get_value((row, col)).cloned().unwrap_or(Data::Empty);
@@ -269,4 +340,26 @@ fn xlsx_holds_numbers_readable_by_another_reader() {
     let overview = wb.worksheet_range("Tổng quan").expect("overview");
     let b01_row = overview.rows().find(|r| r.first() == Some(&Data::String("B01".into()))).expect("B01 row");
     assert_eq!(b01_row[4], Data::Float(5400.0), "numbers stored as numbers");
+}
+
+#[test]
+fn bundled_sample_inputs_match_their_generator() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    assert!(bin().arg("sample").arg("-o").arg(tmp.path()).status().expect("sample").success());
+    let list = |root: &Path| -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| e.path().strip_prefix(root).ok().map(Path::to_path_buf))
+            .collect();
+        files.sort();
+        files
+    };
+    let generated = list(tmp.path());
+    assert_eq!(generated, list(Path::new("inputs")), "run `cargo run --release -- sample` and commit inputs/");
+    for f in &generated {
+        let same = std::fs::read(tmp.path().join(f)).ok() == std::fs::read(Path::new("inputs").join(f)).ok();
+        assert!(same, "inputs/{} differs from the generator: run `cargo run --release -- sample`", f.display());
+    }
 }

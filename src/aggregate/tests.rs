@@ -3,7 +3,9 @@
 use chrono::{NaiveDate, TimeZone};
 
 use super::*;
-use crate::model::{CellRef, Deadline, DeadlineForm, FileMeta, ReportContacts, ReportedValue, TaskReport, TaskStatus, Value};
+use crate::model::{
+    CellRef, Deadline, DeadlineForm, FileMeta, ReportContacts, ReportedValue, TaskReport, TaskStatus, Value,
+};
 
 fn config() -> Config {
     Config::load(std::path::Path::new("report_templates")).expect("bundled config")
@@ -29,10 +31,19 @@ impl Fixture {
 
     /// Adds an accepted report of `unit` due on `due`, received at `hour`:`minute` that Monday
     /// (+ `days_late` days), with the given numeric values.
-    fn add(&mut self, config: &Config, unit: &str, due: NaiveDate, at: (i64, u32, u32), values: &[(&str, f64)]) -> &mut FileReport {
+    fn add(
+        &mut self,
+        config: &Config,
+        unit: &str,
+        due: NaiveDate,
+        at: (i64, u32, u32),
+        values: &[(&str, f64)],
+    ) -> &mut FileReport {
         let week = config.calendar.week_due(due).unwrap();
         let tz = config.calendar.timezone;
-        let received = tz.from_local_datetime(&(due + chrono::Days::new(at.0 as u64)).and_hms_opt(at.1, at.2, 0).unwrap()).unwrap();
+        let received = tz
+            .from_local_datetime(&(due + chrono::Days::new(at.0 as u64)).and_hms_opt(at.1, at.2, 0).unwrap())
+            .unwrap();
         let path = format!("{}/{unit}-{}{}.xlsx", week.label(), at.1, at.2);
         let values = values
             .iter()
@@ -71,7 +82,12 @@ impl Fixture {
         let week = config.calendar.week_due(due).unwrap();
         let received = config.calendar.deadline(&week) - chrono::Duration::hours(2);
         self.reports.push(FileReport {
-            file: FileMeta { path: format!("{}/{unit}-bad.xlsx", week.label()), size: 1, sha256: String::new(), received: Some(received) },
+            file: FileMeta {
+                path: format!("{}/{unit}-bad.xlsx", week.label()),
+                size: 1,
+                sha256: String::new(),
+                received: Some(received),
+            },
             format: Some(crate::model::FileFormat::Xlsx),
             status: FileStatus::Rejected,
             issues: Vec::new(),
@@ -255,7 +271,8 @@ fn overdue_is_computed_against_the_cutoff_whatever_the_reporter_wrote() {
 #[test]
 fn named_weeks_compare_with_the_same_number_of_weeks_before() {
     let config = config();
-    let cycle = resolve_cycle(&config.calendar, &CycleChoice::Weeks(vec!["2025-W40".into(), "2025-W39".into()]), &[]).unwrap();
+    let cycle =
+        resolve_cycle(&config.calendar, &CycleChoice::Weeks(vec!["2025-W40".into(), "2025-W39".into()]), &[]).unwrap();
     assert_eq!(cycle.id, "2025-W39_2025-W40");
     let previous: Vec<String> = cycle.previous_weeks.iter().map(|w| w.label()).collect();
     assert_eq!(previous, ["2025-W37", "2025-W38"]);
@@ -268,8 +285,14 @@ fn latest_cycle_with_data_is_chosen() {
     let config = config();
     let mut f = Fixture::new();
     f.add(&config, "01", due(W37), MORNING, &[]);
-    assert_eq!(resolve_cycle(&config.calendar, &CycleChoice::Latest, &f.reports).unwrap().meeting, Some(d(2025, 9, 18)));
+    assert_eq!(
+        resolve_cycle(&config.calendar, &CycleChoice::Latest, &f.reports).unwrap().meeting,
+        Some(d(2025, 9, 18))
+    );
     f.add(&config, "01", due(W40), MORNING, &[]);
-    assert_eq!(resolve_cycle(&config.calendar, &CycleChoice::Latest, &f.reports).unwrap().meeting, Some(d(2025, 10, 2)));
+    assert_eq!(
+        resolve_cycle(&config.calendar, &CycleChoice::Latest, &f.reports).unwrap().meeting,
+        Some(d(2025, 10, 2))
+    );
     assert!(resolve_cycle(&config.calendar, &CycleChoice::Latest, &[]).is_err());
 }

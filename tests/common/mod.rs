@@ -38,9 +38,7 @@ pub fn crate_dir() -> PathBuf {
 /// The bundled configuration, parsed once.
 pub fn config() -> &'static Config {
     static CONFIG: OnceLock<Config> = OnceLock::new();
-    CONFIG.get_or_init(|| {
-        Config::load(&crate_dir().join("report_templates")).expect("report_templates/ loads")
-    })
+    CONFIG.get_or_init(|| Config::load(&crate_dir().join("report_templates")).expect("report_templates/ loads"))
 }
 
 // Sheet titles, labels and headers of the workbook contract (PRODUCT.md §6),
@@ -168,10 +166,7 @@ impl Sheet {
 
     /// The position of the first cell (row-major) holding exactly this text.
     pub fn find_text(&self, wanted: &str) -> Option<(u32, u32)> {
-        self.cells
-            .iter()
-            .find(|(_, c)| matches!(c, Cell::Text(t) if t == wanted))
-            .map(|(pos, _)| *pos)
+        self.cells.iter().find(|(_, c)| matches!(c, Cell::Text(t) if t == wanted)).map(|(pos, _)| *pos)
     }
 
     /// The highest used row index, if any.
@@ -321,7 +316,8 @@ impl Book {
     pub fn valid(unit_code: &str, week_label: &str) -> Book {
         let config = config();
         let unit = config.units.get(unit_code).unwrap_or_else(|| panic!("unit {unit_code} in units.toml"));
-        let week = config.calendar.week_by_label(week_label).unwrap_or_else(|| panic!("{week_label} is a configured week"));
+        let week =
+            config.calendar.week_by_label(week_label).unwrap_or_else(|| panic!("{week_label} is a configured week"));
         let schema = &config.schema;
 
         // --- values that satisfy types, bounds and rules -------------------
@@ -435,7 +431,12 @@ impl Book {
             tasks.put(1, col as u32, *h);
         }
         let label = |code: &str| -> String {
-            schema.task_statuses.iter().find(|s| s.code == code).map(|s| s.vi.clone()).unwrap_or_else(|| code.to_string())
+            schema
+                .task_statuses
+                .iter()
+                .find(|s| s.code == code)
+                .map(|s| s.vi.clone())
+                .unwrap_or_else(|| code.to_string())
         };
         let mut row = 2;
         for (i, t) in schema.tasks.iter().filter(|t| t.assigned_to(&unit.code, &unit.unit_type)).enumerate() {
@@ -465,12 +466,18 @@ impl Book {
         for (col, h) in [H_KIND, H_FIELD, H_ADDRESSEE, H_TEXT].iter().enumerate() {
             narrative.put(2, col as u32, *h);
         }
-        let kind = |code: &str| schema.narrative_kinds.iter().find(|k| k.code == code).map(|k| k.vi.clone()).expect("kind");
+        let kind =
+            |code: &str| schema.narrative_kinds.iter().find(|k| k.code == code).map(|k| k.vi.clone()).expect("kind");
         let field = |code: &str| schema.fields.iter().find(|f| f.code == code).map(|f| f.vi.clone()).expect("field");
         let items = [
             ("highlight", "procedures", None, "Tỷ lệ hồ sơ trực tuyến tăng so với tuần trước."),
             ("difficulty", "organization", None, "Thiếu công chức chuyên môn về đất đai tại cấp xã."),
-            ("proposal", "finance", Some("Bộ Tài chính"), "Đề nghị bổ sung kinh phí chi trả chế độ cho người nghỉ việc."),
+            (
+                "proposal",
+                "finance",
+                Some("Bộ Tài chính"),
+                "Đề nghị bổ sung kinh phí chi trả chế độ cho người nghỉ việc.",
+            ),
             ("next_week", "other", None, "Tiếp tục đôn đốc chi trả chế độ, chính sách."),
         ];
         for (i, (k, f, to, body)) in items.iter().enumerate() {
@@ -681,7 +688,8 @@ impl Book {
     /// Reverses the order of the 1-based rows `first..=last`.
     pub fn reverse_rows(&mut self, sheet: &str, first: u32, last: u32) {
         let (first, last) = (first - 1, last - 1);
-        self.sheet_mut(sheet).remap(|r, c| Some(if (first..=last).contains(&r) { (first + last - r, c) } else { (r, c) }));
+        self.sheet_mut(sheet)
+            .remap(|r, c| Some(if (first..=last).contains(&r) { (first + last - r, c) } else { (r, c) }));
     }
 
     /// Moves 1-based row `from` so that it ends up as row `to` (cut and insert).
@@ -705,7 +713,9 @@ impl Book {
         let (a, b) = range.split_once(':').expect("range like D5:E5");
         let (first, last) = (parse_a1(a), parse_a1(b));
         let s = self.sheet_mut(sheet);
-        s.cells.retain(|&(r, c), _| (r, c) == first || !(first.0..=last.0).contains(&r) || !(first.1..=last.1).contains(&c));
+        s.cells.retain(|&(r, c), _| {
+            (r, c) == first || !(first.0..=last.0).contains(&r) || !(first.1..=last.1).contains(&c)
+        });
         s.merges.push(Merge { first, last });
     }
 
@@ -962,21 +972,21 @@ impl Report {
 #[track_caller]
 pub fn assert_issue(report: &Report, code: &str, sheet: Option<&str>, cell: Option<&str>) -> IssueView {
     let issues = report.issues();
-    match issues
-        .iter()
-        .find(|i| i.code == code && i.sheet.as_deref() == sheet && i.cell.as_deref() == cell)
-    {
+    match issues.iter().find(|i| i.code == code && i.sheet.as_deref() == sheet && i.cell.as_deref() == cell) {
         Some(i) => i.clone(),
-        None => panic!(
-            "expected issue {code} at sheet {sheet:?}, cell {cell:?}\n{}",
-            report.describe()
-        ),
+        None => panic!("expected issue {code} at sheet {sheet:?}, cell {cell:?}\n{}", report.describe()),
     }
 }
 
 /// Like [`assert_issue`], also checking the severity.
 #[track_caller]
-pub fn assert_issue_sev(report: &Report, code: &str, severity: &str, sheet: Option<&str>, cell: Option<&str>) -> IssueView {
+pub fn assert_issue_sev(
+    report: &Report,
+    code: &str,
+    severity: &str,
+    sheet: Option<&str>,
+    cell: Option<&str>,
+) -> IssueView {
     let issue = assert_issue(report, code, sheet, cell);
     assert_eq!(issue.severity, severity, "severity of {code}\n{}", report.describe());
     issue
