@@ -183,6 +183,29 @@ fn f004_encrypted_workbook() {
 }
 
 #[test]
+fn f011_workbook_without_sheets() {
+    let bytes = zip_of(&[
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            br#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>"#,
+        ),
+        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>"#),
+    ]);
+    let r = check_bytes(&bytes, "38-thanh-hoa.xlsx");
+    assert_issue(&r, "F011", None, None);
+    assert_codes(&r, &["F011"]);
+    assert_status(&r, REJECTED);
+}
+
+#[test]
 fn f006_file_too_large() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("38-thanh-hoa.xlsx");
@@ -563,6 +586,49 @@ fn reordered_criterion_rows_are_accepted() {
     let mut sorted = codes.clone();
     sorted.sort();
     assert_eq!(codes, sorted);
+}
+
+#[test]
+fn english_labels_and_headers_are_accepted() {
+    let (_, r) = province_with(|b| {
+        let english = [
+            (INFO, L_UNIT, "Unit code"),
+            (INFO, L_FROM, "From"),
+            (INFO, L_TO, "To"),
+            (INFO, L_VERSION, "Form version"),
+            (INFO, L_PREPARED, "Prepared by"),
+            (INFO, L_APPROVED, "Approved by"),
+            (CRITERIA, H_CODE, "Code"),
+            (CRITERIA, H_VALUE, "Value"),
+            (TASKS, H_CODE, "Code"),
+            (TASKS, H_TASK, "Task"),
+            (TASKS, H_STATUS, "Status"),
+            (TASKS, H_DONE, "Completed on"),
+            (NARRATIVE, H_KIND, "Kind"),
+            (NARRATIVE, H_FIELD, "Field"),
+            (NARRATIVE, H_TEXT, "Content"),
+            (NARRATIVE, H_ADDRESSEE, "Body asked to act"),
+        ];
+        for (sheet, vi, en) in english {
+            let (row, col) = b.sheet(sheet).find_text(vi).unwrap();
+            b.set(sheet, &a1(row, col), en);
+        }
+    });
+    assert_clean(&r);
+    assert_eq!(r.number("B01"), Some(12_500.0));
+}
+
+#[test]
+fn criterion_codes_in_lower_case_or_with_spaces_are_accepted() {
+    let (_, r) = province_with(|b| {
+        let b01 = b.code_cell("B01");
+        let c02 = b.code_cell("C02");
+        b.set(CRITERIA, &b01, "b01");
+        b.set(CRITERIA, &c02, " C02 ");
+    });
+    assert_clean(&r);
+    assert_eq!(r.number("B01"), Some(12_500.0));
+    assert_eq!(r.number("C02"), Some(1_650.0));
 }
 
 #[test]
@@ -951,6 +1017,11 @@ fn v002_text_in_a_number() {
 #[test]
 fn v002_boolean_in_a_number() {
     value_case("E01", Cell::Bool(true), "V002", "error", REJECTED);
+}
+
+#[test]
+fn v002_date_in_a_number() {
+    value_case("B06", date(2025, 9, 5), "V002", "error", REJECTED);
 }
 
 #[test]

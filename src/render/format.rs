@@ -68,7 +68,7 @@ pub fn date(day: NaiveDate, lang: Lang) -> String {
 /// links, HTML, headings or table cells can come out of it; line breaks become spaces.
 ///
 /// ```
-/// assert_eq!(tonghop::render::format::escape_markdown("*a* [b](c) <x>|y"), r"\*a\* \[b\]\(c\) &lt;x&gt;\|y");
+/// assert_eq!(tonghop::render::format::escape_markdown("*a* [b](c) <x>|y"), r"\*a\* \[b\](c) &lt;x&gt;\|y");
 /// ```
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
