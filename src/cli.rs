@@ -138,6 +138,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// `tonghop check`: validates files and folders, prints the verdicts.
 pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 {
+    // A mistyped path is a usage error, not a file to report on.
+    if let Some(missing) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
+        eprintln!("tonghop: không tìm thấy {} (no such file or folder)", missing.display());
+        return EXIT_USAGE;
+    }
     let reports = crate::check_paths(config, paths, &Limits::default());
     if json {
         let out = serde_json::json!({
@@ -146,7 +151,10 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
             "summary": count_files(&reports),
         });
         match serde_json::to_string_pretty(&out) {
-            Ok(s) => println!("{s}"),
+            // A closed pipe (`| head`) is not an error worth a panic.
+            Ok(s) => {
+                let _ = writeln!(std::io::stdout().lock(), "{s}");
+            }
             Err(e) => {
                 eprintln!("tonghop: {e}");
                 return EXIT_USAGE;
@@ -373,7 +381,9 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
     };
     if options.json {
         match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => {
+                let _ = writeln!(std::io::stdout().lock(), "{s}");
+            }
             Err(e) => {
                 eprintln!("tonghop: {e}");
                 return EXIT_USAGE;

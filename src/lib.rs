@@ -104,10 +104,12 @@ fn check_one(
 }
 
 fn ignored_report(f: &ingest::Found, issue: issue::Issue) -> FileReport {
+    // A file that could not even be listed (permissions) is a rejection, not a skip.
+    let status = if issue.severity == issue::Severity::Error { FileStatus::Rejected } else { FileStatus::Ignored };
     FileReport {
         file: FileMeta { path: f.display.clone(), size: 0, sha256: String::new(), received: None },
         format: None,
-        status: FileStatus::Ignored,
+        status,
         issues: vec![issue],
         submission: None,
         unit: None,

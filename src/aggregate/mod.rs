@@ -102,7 +102,9 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
             })
         })
         .collect();
+    let trend = trend(config, cycle, &winners);
     Summary {
+        trend,
         cycle: CycleInfo {
             id: cycle.id.clone(),
             meeting: cycle.meeting,
@@ -125,6 +127,66 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         files,
         issues,
     }
+}
+
+/// Cycles shown in trends: this one and up to this many before it.
+const TREND_CYCLES: usize = 6;
+
+/// The headline figures of this cycle and of the earlier cycles that have data, oldest first.
+fn trend(config: &Config, cycle: &CycleSpec, winners: &Winners<'_>) -> Vec<CyclePoint> {
+    let mut cycles: Vec<(String, Option<NaiveDate>, Vec<ReportWeek>)> =
+        vec![(cycle.id.clone(), cycle.meeting, cycle.weeks.clone())];
+    match cycle.meeting {
+        Some(meeting) => {
+            let mut at = meeting;
+            while cycles.len() < TREND_CYCLES {
+                let Some(previous) = config.calendar.previous_meeting(at) else { break };
+                cycles.push((
+                    previous.format("%Y-%m-%d").to_string(),
+                    Some(previous),
+                    config.calendar.cycle_weeks(previous),
+                ));
+                at = previous;
+            }
+        }
+        None => {
+            let n = cycle.weeks.len() as u64;
+            let mut first = cycle.weeks.first().map(|w| w.due);
+            while cycles.len() < TREND_CYCLES {
+                let Some(start) = first.and_then(|d| d.checked_sub_days(chrono::Days::new(7 * n))) else { break };
+                let weeks: Vec<ReportWeek> =
+                    (0..n).filter_map(|k| config.calendar.week_due(start + chrono::Days::new(7 * k))).collect();
+                if weeks.is_empty() {
+                    break;
+                }
+                let id = weeks.iter().map(|w| w.label()).collect::<Vec<_>>().join("_");
+                cycles.push((id, None, weeks));
+                first = Some(start);
+            }
+        }
+    }
+    let has_data = |weeks: &[ReportWeek]| weeks.iter().any(|w| winners.by_key.keys().any(|(_, due)| *due == w.due));
+    let mut points: Vec<CyclePoint> = cycles
+        .into_iter()
+        .filter(|(_, _, weeks)| has_data(weeks))
+        .map(|(id, meeting, weeks)| {
+            let computed = figures::compute(config, &weeks, winners);
+            let values = config
+                .schema
+                .headline
+                .iter()
+                .map(|code| {
+                    let figure =
+                        computed.sections.iter().flat_map(|s| &s.figures).find(|f| &f.code == code).map(|f| f.value);
+                    let ratio = computed.ratios.iter().find(|r| &r.code == code).map(|r| r.value);
+                    (code.clone(), figure.or(ratio).flatten())
+                })
+                .collect();
+            CyclePoint { id, meeting, weeks: weeks.iter().map(|w| w.label()).collect(), values }
+        })
+        .collect();
+    points.reverse();
+    points
 }
 
 #[cfg(test)]

@@ -28,6 +28,19 @@ pub struct Summary {
     pub files: Vec<FileEntry>,
     /// Validation issues of the files of this cycle's weeks (errors and warnings).
     pub issues: Vec<FileIssue>,
+    /// The headline figures of this and earlier cycles, oldest first.
+    pub trend: Vec<CyclePoint>,
+}
+
+/// The headline figures of one cycle, for trends.
+#[derive(Debug, Clone, Serialize)]
+pub struct CyclePoint {
+    pub id: String,
+    pub meeting: Option<NaiveDate>,
+    /// Weeks of the cycle.
+    pub weeks: Vec<String>,
+    /// In the order of the schema's `headline` list: (code, value).
+    pub values: Vec<(String, Option<f64>)>,
 }
 
 /// Which weeks, which meeting, which cut-off.

@@ -188,7 +188,13 @@ impl ListRanges {
 }
 
 fn protect(sheet: &mut Worksheet) {
-    let options = ProtectionOptions { format_columns: true, format_rows: true, ..ProtectionOptions::default() };
+    let options = ProtectionOptions {
+        format_columns: true,
+        format_rows: true,
+        insert_columns: true,
+        insert_rows: true,
+        ..ProtectionOptions::default()
+    };
     sheet.protect_with_options(&options);
 }
 
@@ -216,9 +222,11 @@ fn write_instructions(sheet: &mut Worksheet, config: &Config, s: &Styles, type_l
         &s.subtitle,
     )?;
     let (yes, no) = crate::text::yes_no_synonyms();
+    let (start_day, end_day) = config.calendar.period_weekdays_vi();
+    let deadline = config.calendar.deadline_time_vi();
     let lines = [
-        "1. Báo cáo nộp vào thứ Hai hằng tuần, trước 17 giờ, cho Bộ Nội vụ (đồng gửi Văn phòng Chính phủ): đặt tệp vào thư mục dùng chung.".to_string(),
-        "2. Trang «Thông tin chung»: chọn mã đơn vị trong danh sách (hoặc gõ tên đơn vị), ghi kỳ báo cáo (từ thứ Bảy đến thứ Sáu trước ngày nộp), người lập, điện thoại, email và lãnh đạo phê duyệt. Không sửa ô «Phiên bản biểu mẫu».".to_string(),
+        format!("1. Báo cáo nộp vào thứ Hai hằng tuần, trước {deadline}, cho Bộ Nội vụ (đồng gửi Văn phòng Chính phủ): đặt tệp vào thư mục dùng chung."),
+        format!("2. Trang «Thông tin chung»: chọn mã đơn vị trong danh sách (hoặc gõ tên đơn vị), ghi kỳ báo cáo (từ {start_day} đến {end_day} trước ngày nộp), người lập, điện thoại, email và lãnh đạo phê duyệt. Không sửa ô «Phiên bản biểu mẫu»."),
         "3. Trang «Chỉ tiêu»: chỉ nhập vào các ô nền vàng ở cột «Số liệu». Số liệu «trong tuần» là số phát sinh trong kỳ báo cáo; số liệu «lũy kế» là tổng cộng đến ngày chốt số liệu.".to_string(),
         "   Nhập số nguyên, không âm, không ghi đơn vị hay dấu %. Có thể gõ 94402 hoặc 94.402 (dấu chấm phân cách hàng nghìn); số thập phân dùng dấu phẩy: 1.234,5.".to_string(),
         format!("   Mục H: chọn «Có» hoặc «Không» (chấp nhận: {} / {}).", yes.join(", "), no.join(", ")),
@@ -257,16 +265,18 @@ fn write_info(
     sheet.set_name(contract::SHEET_INFO)?;
     sheet.set_column_width(0, 26)?;
     sheet.set_column_width(1, 42)?;
-    sheet.set_column_width(2, 60)?;
-    sheet.merge_range(0, 0, 0, 2, "THÔNG TIN CHUNG VỀ BÁO CÁO TUẦN", &s.title)?;
+    sheet.merge_range(0, 0, 0, 1, "THÔNG TIN CHUNG VỀ BÁO CÁO TUẦN", &s.title)?;
+    let (start_day, end_day) = config.calendar.period_weekdays_vi();
+    let from_note = format!("Ngày đầu kỳ báo cáo ({start_day}), dạng dd/mm/yyyy.");
+    let to_note = format!("Ngày chốt số liệu ({end_day} trước ngày nộp), dạng dd/mm/yyyy.");
     let fill = request.fill;
     let contacts = fill.map(|f| f.contacts.clone()).unwrap_or_default();
     let first_due = config.calendar.first_due;
     let rows: [(&str, &str); 9] = [
         (info::UNIT_TYPE, "Loại đơn vị của biểu mẫu (không sửa)."),
         (info::UNIT, "Chọn trong danh sách, hoặc gõ mã hay tên đơn vị."),
-        (info::FROM, "Ngày đầu kỳ báo cáo (thứ Bảy), dạng dd/mm/yyyy."),
-        (info::TO, "Ngày chốt số liệu (thứ Sáu trước ngày nộp), dạng dd/mm/yyyy."),
+        (info::FROM, &from_note),
+        (info::TO, &to_note),
         (info::PREPARED_BY, "Họ và tên người lập báo cáo."),
         (info::PHONE, "Số điện thoại liên hệ."),
         (info::EMAIL, "Thư điện tử công vụ."),
@@ -276,7 +286,10 @@ fn write_info(
     for (i, (label, guidance)) in rows.iter().enumerate() {
         let row = 2 + i as u32;
         sheet.write_string_with_format(row, 0, *label, &s.label_bold)?;
-        sheet.write_string_with_format(row, 2, *guidance, &s.note)?;
+        // Guidance goes below the entries, never to the right of a value: the
+        // reader takes the first filled cell right of a label as its value.
+        let note_row = 2 + rows.len() as u32 + 1 + i as u32;
+        sheet.merge_range(note_row, 0, note_row, 1, &format!("• {label}: {guidance}"), &s.note)?;
         match *label {
             info::UNIT_TYPE => {
                 sheet.write_string_with_format(row, 1, type_label, &s.locked_text)?;
@@ -315,7 +328,9 @@ fn write_info(
                 let dv = input_message(
                     dv,
                     label,
-                    "Nhập ngày dạng dd/mm/yyyy. Kỳ báo cáo: từ thứ Bảy đến thứ Sáu trước thứ Hai nộp báo cáo.",
+                    &format!(
+                        "Nhập ngày dạng dd/mm/yyyy. Kỳ báo cáo: từ {start_day} đến {end_day} trước thứ Hai nộp báo cáo."
+                    ),
                 )?;
                 sheet.add_data_validation(row, 1, row, 1, &dv)?;
             }

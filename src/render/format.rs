@@ -87,3 +87,43 @@ pub fn escape_markdown(text: &str) -> String {
     }
     out
 }
+
+/// A delay in minutes as people say it: `2 giờ 40 phút` / `2 h 40 min`, days when long.
+///
+/// ```
+/// use tonghop::{cli::Lang, render::format::duration};
+/// assert_eq!(duration(160, Lang::Vi), "2 giờ 40 phút");
+/// assert_eq!(duration(45, Lang::En), "45 min");
+/// assert_eq!(duration(1530, Lang::Vi), "1 ngày 1 giờ");
+/// ```
+pub fn duration(minutes: i64, lang: Lang) -> String {
+    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    let (day, hour, min) = match lang {
+        Lang::Vi => ("ngày", "giờ", "phút"),
+        Lang::En => ("d", "h", "min"),
+    };
+    match (d, h, m) {
+        (0, 0, m) => format!("{m} {min}"),
+        (0, h, 0) => format!("{h} {hour}"),
+        (0, h, m) => format!("{h} {hour} {m} {min}"),
+        (d, 0, _) => format!("{d} {day}"),
+        (d, h, _) => format!("{d} {day} {h} {hour}"),
+    }
+}
+
+/// An HTML id from any text: ASCII letters and digits, runs of anything else as one `-`.
+///
+/// ```
+/// assert_eq!(tonghop::render::format::slug("2025-W39/24 Bắc Ninh.xlsx"), "2025-w39-24-b-c-ninh-xlsx");
+/// ```
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}

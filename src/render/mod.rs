@@ -6,6 +6,7 @@
 //! document timestamps, so the same inputs give the same bytes.
 
 pub mod format;
+pub mod svg;
 mod xlsx;
 
 use std::collections::BTreeMap;

@@ -139,6 +139,23 @@ impl Calendar {
         self.week_due(due).filter(|w| w.from <= day && day <= w.to)
     }
 
+    /// Vietnamese names of the weekdays a period starts and ends on (`thứ Bảy`, `thứ Sáu` by default).
+    pub fn period_weekdays_vi(&self) -> (&'static str, &'static str) {
+        let due = self.first_due;
+        let end = due - Days::new(self.cutoff_days_before_due);
+        let start = end - Days::new(self.period_days - 1);
+        (weekday_vi(start.weekday()), weekday_vi(end.weekday()))
+    }
+
+    /// The deadline time as Vietnamese write it: `17 giờ`, `16 giờ 30`.
+    pub fn deadline_time_vi(&self) -> String {
+        use chrono::Timelike;
+        match self.deadline_time.minute() {
+            0 => format!("{} giờ", self.deadline_time.hour()),
+            m => format!("{} giờ {m:02}", self.deadline_time.hour()),
+        }
+    }
+
     /// The week labelled `2025-W37` (ISO week of the due Monday).
     ///
     /// ```
@@ -225,6 +242,18 @@ impl Calendar {
     }
 }
 
+fn weekday_vi(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "thứ Hai",
+        Weekday::Tue => "thứ Ba",
+        Weekday::Wed => "thứ Tư",
+        Weekday::Thu => "thứ Năm",
+        Weekday::Fri => "thứ Sáu",
+        Weekday::Sat => "thứ Bảy",
+        Weekday::Sun => "Chủ nhật",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::schema::Config;
@@ -249,6 +278,8 @@ mod tests {
         assert_eq!(c.week_for_period(d(2025, 9, 6), d(2025, 9, 12)), Some(w));
         assert_eq!(c.week_for_period(d(2025, 9, 8), d(2025, 9, 14)), None);
         assert_eq!(c.week_containing(d(2025, 9, 10)), Some(w));
+        assert_eq!(c.period_weekdays_vi(), ("thứ Bảy", "thứ Sáu"));
+        assert_eq!(c.deadline_time_vi(), "17 giờ");
     }
 
     #[test]

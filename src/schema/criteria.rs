@@ -210,7 +210,7 @@ pub struct QualitySettings {
     pub min_history: usize,
     /// Most earlier weeks taken into the history.
     pub max_history: usize,
-    /// Values and medians both below this are never flagged (small counts jump naturally).
+    /// Values whose history has a median below this are never flagged (small counts jump naturally).
     pub min_value: f64,
 }
 
@@ -234,6 +234,8 @@ pub struct Schema {
     pub narrative_kinds: Vec<NarrativeKind>,
     pub fields: Vec<Labelled>,
     pub quality: QualitySettings,
+    /// Codes (criteria or ratios) shown first in reports, with their trend.
+    pub headline: Vec<String>,
 }
 
 /// The task statuses the program knows how to reason about; the schema labels them.
@@ -262,6 +264,7 @@ struct RawSchema {
     fields: Vec<Spanned<Labelled>>,
     #[serde(default)]
     quality: QualitySettings,
+    headline: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -649,6 +652,15 @@ impl Schema {
             return Err(src.error_at(None, "at least one [[narrative_kind]] and one [[field]] are needed"));
         }
 
+        let headline = raw.headline.unwrap_or_else(|| Spanned::new(0..0, Vec::new()));
+        for code in headline.get_ref() {
+            if !numeric(code) && !ratios.iter().any(|r: &Ratio| &r.code == code) {
+                return Err(src.error_span(
+                    &headline.span(),
+                    format!("headline names \"{code}\", which is neither a numeric criterion nor a ratio"),
+                ));
+            }
+        }
         Ok(Schema {
             version: raw.version,
             accepted_versions: raw.accepted_versions,
@@ -661,6 +673,7 @@ impl Schema {
             narrative_kinds,
             fields,
             quality: raw.quality,
+            headline: headline.into_inner(),
         })
     }
 

@@ -81,7 +81,9 @@ impl Validator<'_> {
         }
 
         let applicable: Vec<&Criterion> = schema.criteria_for(&unit.unit_type).collect();
-        let missing: Vec<&&Criterion> = applicable.iter().filter(|c| !seen.contains_key(&c.code)).collect();
+        // An optional criterion's row may be absent (a form from before it was added).
+        let missing: Vec<&&Criterion> =
+            applicable.iter().filter(|c| c.required && !seen.contains_key(&c.code)).collect();
         let type_label =
             config.units.type_def(&unit.unit_type).map(|d| (d.vi.clone(), d.en.clone())).unwrap_or_default();
         if !missing.is_empty() && !foreign.is_empty() {

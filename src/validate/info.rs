@@ -23,20 +23,37 @@ struct Entry<'s> {
     value: Option<&'s CellValue>,
 }
 
-fn find_entry<'s>(sheet: &'s RawSheet, label: (&str, &str)) -> Option<Entry<'s>> {
+fn label_cell<'s>(sheet: &'s RawSheet, label: (&str, &str)) -> Option<&'s crate::model::RawCell> {
     let keys = [fold_key(label.0), fold_key(label.1)];
-    let label_cell = sheet.cells.iter().find(|c| match &c.value {
+    sheet.cells.iter().find(|c| match &c.value {
         CellValue::Text(t) => keys.contains(&fold_key(t)),
         _ => false,
-    })?;
-    let value = sheet.cells.iter().find(|c| {
-        c.row == label_cell.row
-            && c.col > label_cell.col
-            && !matches!(&c.value, CellValue::Text(t) if t.trim().is_empty())
-    });
-    Some(match value {
+    })
+}
+
+fn first_filled_right<'s>(sheet: &'s RawSheet, row: u32, col: u32) -> Option<&'s crate::model::RawCell> {
+    sheet
+        .cells
+        .iter()
+        .find(|c| c.row == row && c.col > col && !matches!(&c.value, CellValue::Text(t) if t.trim().is_empty()))
+}
+
+/// The column holding the values: where the form version sits (it is always
+/// filled), so that a blank value is not confused with a guidance note further
+/// right. Without a version entry, each label's first filled cell to its right.
+fn value_column(sheet: &RawSheet) -> Option<u32> {
+    let version = label_cell(sheet, (info::VERSION, "Form version"))?;
+    first_filled_right(sheet, version.row, version.col).map(|c| c.col)
+}
+
+fn find_entry<'s>(sheet: &'s RawSheet, label: (&str, &str)) -> Option<Entry<'s>> {
+    let label = label_cell(sheet, label)?;
+    if let Some(col) = value_column(sheet).filter(|&c| c > label.col) {
+        return Some(Entry { row: label.row, col, value: sheet.get(label.row, col) });
+    }
+    Some(match first_filled_right(sheet, label.row, label.col) {
         Some(cell) => Entry { row: cell.row, col: cell.col, value: Some(&cell.value) },
-        None => Entry { row: label_cell.row, col: label_cell.col + 1, value: None },
+        None => Entry { row: label.row, col: label.col + 1, value: None },
     })
 }
 
@@ -89,11 +106,13 @@ impl<'a> Validator<'a> {
         for (label, value) in [(info::PREPARED_BY, &contacts.prepared_by), (info::APPROVED_BY, &contacts.approved_by)] {
             if value.is_none() {
                 let pair = label_pair(label);
-                let (row, col) = find_entry(raw, pair).map(|e| (e.row, e.col)).unwrap_or((0, 0));
-                let issue = self
-                    .at(Code::MissingContact, &name, row, col)
-                    .message(format!("Chưa ghi «{}».", pair.0), format!("\"{}\" is empty.", pair.1))
-                    .hint(
+                let located = Issue::new(Code::MissingContact, Location::file(&self.file));
+                let located = match find_entry(raw, pair) {
+                    Some(e) => located.at(&name, crate::issue::a1(e.row, e.col)),
+                    None => located.in_sheet(&name),
+                };
+                let issue =
+                    located.message(format!("Chưa ghi «{}».", pair.0), format!("\"{}\" is empty.", pair.1)).hint(
                         "Ghi họ tên để Bộ Nội vụ liên hệ khi cần làm rõ số liệu.",
                         "Write the name, so that the Ministry can ask about the figures.",
                     );
@@ -211,13 +230,16 @@ impl<'a> Validator<'a> {
                 ),
                 None => (
                     format!(
-                        "Kỳ báo cáo tuần gồm {} ngày, từ thứ Bảy đến thứ Sáu trước thứ Hai nộp báo cáo; tuần đầu tiên nộp ngày {}.",
+                        "Kỳ báo cáo tuần gồm {} ngày, từ {} đến {} trước thứ Hai nộp báo cáo; tuần đầu tiên nộp ngày {}.",
                         calendar.period_days,
+                        calendar.period_weekdays_vi().0,
+                        calendar.period_weekdays_vi().1,
                         fmt(calendar.first_due)
                     ),
                     format!(
-                        "A reporting week is {} days, Saturday to the Friday before the due Monday; the first was due on {}.",
+                        "A reporting week is {} days, ending {} days before the due Monday; the first was due on {}.",
                         calendar.period_days,
+                        calendar.cutoff_days_before_due,
                         fmt(calendar.first_due)
                     ),
                 ),

@@ -236,6 +236,10 @@ impl<'a> Validator<'a> {
     ) -> Option<NaiveDate> {
         match value? {
             CellValue::Date(d) => Some(*d),
+            error @ CellValue::Error(_) => {
+                self.text(sheet, row, col, Some(error));
+                None
+            }
             other => {
                 if let CellValue::Text(t) = other
                     && let Some(d) = text::parse_date_text(&text::normalize_text(t))

@@ -1,0 +1,31 @@
+//! The documentation lists exactly the error codes the program can emit.
+
+use std::collections::BTreeSet;
+
+use tonghop::issue::Code;
+
+#[test]
+fn error_code_catalogue_matches_the_docs() {
+    let text = std::fs::read_to_string("docs/error-codes.md").expect("docs/error-codes.md");
+    let documented: BTreeSet<String> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split('`').next())
+        .filter(|code| code.len() == 4 && code[1..].chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_string)
+        .collect();
+    let catalogue: BTreeSet<String> = Code::ALL.iter().map(|c| c.as_str().to_string()).collect();
+    let undocumented: Vec<&String> = catalogue.difference(&documented).collect();
+    let unknown: Vec<&String> = documented.difference(&catalogue).collect();
+    assert!(undocumented.is_empty(), "codes missing from docs/error-codes.md: {undocumented:?}");
+    assert!(unknown.is_empty(), "docs/error-codes.md lists codes the program does not have: {unknown:?}");
+}
+
+#[test]
+fn readme_names_the_two_commands() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    assert!(readme.contains("cargo run --release -- build"));
+    assert!(readme.contains("cargo test"));
+    let ci = std::fs::read_to_string(".ci/run").expect(".ci/run");
+    assert!(ci.contains("\ncargo test\n"), ".ci/run must run the README's test command");
+}
