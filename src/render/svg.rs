@@ -111,16 +111,13 @@ pub fn trend_chart(title: &str, points: &[(String, Option<f64>)], format: &dyn F
     );
     let mut path = String::new();
     for (i, (_, v)) in points.iter().enumerate() {
-        match v {
-            Some(v) => {
-                let cmd = if path.is_empty() || points.get(i.wrapping_sub(1)).is_some_and(|(_, p)| p.is_none()) {
-                    'M'
-                } else {
-                    'L'
-                };
-                let _ = write!(path, "{cmd}{:.1},{:.1} ", x(i), y(*v));
-            }
-            None => {}
+        if let Some(v) = v {
+            let cmd = if path.is_empty() || points.get(i.wrapping_sub(1)).is_some_and(|(_, p)| p.is_none()) {
+                'M'
+            } else {
+                'L'
+            };
+            let _ = write!(path, "{cmd}{:.1},{:.1} ", x(i), y(*v));
         }
     }
     let _ = write!(svg, r#"<path d="{}" fill="none" stroke="{BAR}" stroke-width="2"/>"#, path.trim());

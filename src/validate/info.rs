@@ -31,7 +31,7 @@ fn label_cell<'s>(sheet: &'s RawSheet, label: (&str, &str)) -> Option<&'s crate:
     })
 }
 
-fn first_filled_right<'s>(sheet: &'s RawSheet, row: u32, col: u32) -> Option<&'s crate::model::RawCell> {
+fn first_filled_right(sheet: &RawSheet, row: u32, col: u32) -> Option<&crate::model::RawCell> {
     sheet
         .cells
         .iter()
