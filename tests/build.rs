@@ -310,6 +310,12 @@ fn english_outputs_and_template_override() {
     run_build(&inputs, &out2, &["--templates", overrides.to_str().expect("path")], None);
     assert_eq!(std::fs::read_to_string(out2.join("2025-10-02/tom-tat.md")).expect("md"), "Tổng số hồ sơ: 5.400\n");
 
+    // The HTML report is overridable the same way.
+    std::fs::write(overrides.join("vi/index.html"), "<p>{{ cycle.id }}: {{ submissions.late }}</p>\n").expect("write");
+    let out4 = tmp.path().join("out4");
+    run_build(&inputs, &out4, &["--templates", overrides.to_str().expect("path")], None);
+    assert_eq!(std::fs::read_to_string(out4.join("2025-10-02/index.html")).expect("html"), "<p>2025-10-02: 1</p>\n");
+
     // A template with a syntax error is refused with its name and the place of the error.
     std::fs::write(overrides.join("vi/tom-tat.md"), "{% for x in %}\n").expect("write");
     let output = bin()

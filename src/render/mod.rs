@@ -6,6 +6,7 @@
 //! document timestamps, so the same inputs give the same bytes.
 
 pub mod format;
+mod html;
 pub mod svg;
 mod xlsx;
 
@@ -74,6 +75,7 @@ pub fn lang_code(lang: Lang) -> &'static str {
 pub const DATA_JSON: &str = "data.json";
 pub const SUMMARY_MD: &str = "tom-tat.md";
 pub const WORKBOOK_XLSX: &str = "tong-hop.xlsx";
+pub const REPORT_HTML: &str = "index.html";
 
 /// Names and labels the templates look up by code.
 #[derive(Serialize)]
@@ -178,16 +180,32 @@ pub fn tera_for(config: &Config, lang: Lang) -> Tera {
     tera.register_filter("unit", move |v: &str, _: Kwargs, _: &State| {
         names.get(v).cloned().unwrap_or_else(|| v.to_string())
     });
+    tera.register_filter("duration", move |v: &Value, _: Kwargs, _: &State| {
+        number_arg(v).map(|m| format::duration(m as i64, lang)).unwrap_or_else(|| "—".into())
+    });
+    tera.register_filter("slug", |v: &str, _: Kwargs, _: &State| format::slug(v));
     tera
 }
 
-/// Renders a text template of the summary with the given escaping.
+/// Renders a text template of the summary (HTML escaped for `.html`, Markdown-escaped for `.md`).
 pub fn render_template(
     config: &Config,
     summary: &Summary,
     templates: &Templates,
     lang: Lang,
     name: &str,
+) -> Result<String, RenderError> {
+    render_template_with(config, summary, templates, lang, name, serde_json::Value::Null)
+}
+
+/// [`render_template`] with extra top-level variables (an object), such as charts.
+pub fn render_template_with(
+    config: &Config,
+    summary: &Summary,
+    templates: &Templates,
+    lang: Lang,
+    name: &str,
+    extra: serde_json::Value,
 ) -> Result<String, RenderError> {
     let err = |message: String| RenderError { output: name.to_string(), message };
     let path = templates.find(lang, name).ok_or_else(|| {
@@ -206,6 +224,11 @@ pub fn render_template(
     tera.add_raw_template(name, &source).map_err(|e| err(format!("{}: {}", path.display(), describe(&e))))?;
     let mut context = Context::from_serialize(summary).map_err(|e| err(describe(&e)))?;
     context.insert("lookups", &lookups(config));
+    if let serde_json::Value::Object(map) = extra {
+        for (key, value) in map {
+            context.insert(key, &value);
+        }
+    }
     tera.render(name, &context).map_err(|e| err(format!("{}: {}", path.display(), describe(&e))))
 }
 
@@ -233,6 +256,7 @@ pub fn render_all(
             name: SUMMARY_MD.into(),
             bytes: render_template(config, summary, templates, lang, SUMMARY_MD)?.into_bytes(),
         },
+        Output { name: REPORT_HTML.into(), bytes: html::render(config, summary, templates, lang)?.into_bytes() },
         Output {
             name: WORKBOOK_XLSX.into(),
             bytes: xlsx::workbook(config, summary, lang)
