@@ -297,6 +297,23 @@ pub struct BuildReport {
     pub quality_flags: usize,
     pub output_dir: String,
     pub outputs: Vec<String>,
+    /// Where the time went, in seconds (never written into the outputs).
+    pub timings: Timings,
+}
+
+/// Seconds spent by stage in one `build`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Timings {
+    /// Wall time of finding, reading and validating all files (parallel).
+    pub read_and_validate_wall: f64,
+    /// Reading time summed over threads.
+    pub read_thread_seconds: f64,
+    /// Validation time summed over threads.
+    pub validate_thread_seconds: f64,
+    pub aggregate: f64,
+    pub render: f64,
+    pub write: f64,
+    pub total: f64,
 }
 
 /// `tonghop build`: reads the inputs, aggregates the cycle and writes `outputs/<cycle>/`.
@@ -319,6 +336,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
         bar.set_message(if options.lang == Lang::Vi { "Đọc tệp" } else { "Reading" });
         bar
     });
+    let started = std::time::Instant::now();
+    let clock = crate::StageClock::default();
     let reports = crate::check_paths_with_progress(
         config,
         std::slice::from_ref(&options.inputs),
@@ -333,7 +352,9 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
                 b.inc(1);
             }
         },
+        &clock,
     );
+    let ingest_wall = started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -350,7 +371,10 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
         }
     };
     let lang_code = crate::render::lang_code(options.lang);
+    let stage = std::time::Instant::now();
     let summary = crate::aggregate::aggregate(config, &cycle, &reports, lang_code);
+    let aggregate_wall = stage.elapsed().as_secs_f64();
+    let stage = std::time::Instant::now();
     let templates =
         crate::render::Templates { config_dir: config.dir.clone(), override_dir: options.templates.clone() };
     let outputs = match crate::render::render_all(config, &summary, &templates, options.lang) {
@@ -360,11 +384,22 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
             return EXIT_USAGE;
         }
     };
+    let render_wall = stage.elapsed().as_secs_f64();
+    let stage = std::time::Instant::now();
     let dir = options.out.join(&cycle.id);
     if let Err(e) = crate::render::write_outputs(&dir, &outputs) {
         eprintln!("tonghop: không ghi được {} (cannot write): {e}", dir.display());
         return EXIT_USAGE;
     }
+    let timings = Timings {
+        read_and_validate_wall: ingest_wall,
+        read_thread_seconds: clock.read_seconds(),
+        validate_thread_seconds: clock.validate_seconds(),
+        aggregate: aggregate_wall,
+        render: render_wall,
+        write: stage.elapsed().as_secs_f64(),
+        total: started.elapsed().as_secs_f64(),
+    };
     let report = BuildReport {
         cycle: cycle.id.clone(),
         meeting: cycle.meeting,
@@ -378,6 +413,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
         quality_flags: summary.quality.len(),
         output_dir: dir.display().to_string(),
         outputs: outputs.iter().map(|o| o.name.clone()).collect(),
+        timings,
     };
     if options.json {
         match serde_json::to_string_pretty(&report) {

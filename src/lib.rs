@@ -29,6 +29,8 @@ pub mod text;
 pub mod validate;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -45,17 +47,18 @@ use crate::schema::Config;
 /// assert!(reports.iter().all(|r| !r.file.path.is_empty()));
 /// ```
 pub fn check_paths(config: &Config, paths: &[PathBuf], limits: &Limits) -> Vec<FileReport> {
-    check_paths_with_progress(config, paths, limits, &|_| {}, &|| {})
+    check_paths_with_progress(config, paths, limits, &|_| {}, &|| {}, &StageClock::default())
 }
 
-/// [`check_paths`], telling `on_found` how many files there are and calling
-/// `on_file` after each one (for a progress bar).
+/// [`check_paths`], telling `on_found` how many files there are, calling
+/// `on_file` after each one (for a progress bar), and timing the stages on `clock`.
 pub fn check_paths_with_progress(
     config: &Config,
     paths: &[PathBuf],
     limits: &Limits,
     on_found: &dyn Fn(usize),
     on_file: &(dyn Fn() + Sync),
+    clock: &StageClock,
 ) -> Vec<FileReport> {
     let tz = config.calendar.timezone;
     let mut logs = Vec::new();
@@ -71,11 +74,34 @@ pub fn check_paths_with_progress(
     found
         .par_iter()
         .map(|(f, root)| {
-            let report = check_one(config, f, logs[*root].as_ref(), limits, tz);
+            let report = check_one(config, f, logs[*root].as_ref(), limits, tz, clock);
             on_file();
             report
         })
         .collect()
+}
+
+/// Time spent in each stage, summed over the threads that ran it.
+#[derive(Debug, Default)]
+pub struct StageClock {
+    read_ns: AtomicU64,
+    validate_ns: AtomicU64,
+}
+
+impl StageClock {
+    /// Seconds spent reading files (all threads together).
+    pub fn read_seconds(&self) -> f64 {
+        self.read_ns.load(Ordering::Relaxed) as f64 / 1e9
+    }
+
+    /// Seconds spent validating (all threads together).
+    pub fn validate_seconds(&self) -> f64 {
+        self.validate_ns.load(Ordering::Relaxed) as f64 / 1e9
+    }
+}
+
+fn elapsed_ns(start: Instant) -> u64 {
+    u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
 fn check_one(
@@ -84,21 +110,25 @@ fn check_one(
     log: Option<&ingest::ReceivedLog>,
     limits: &Limits,
     tz: chrono_tz::Tz,
+    clock: &StageClock,
 ) -> FileReport {
-    {
-        if log.is_some() && f.display == ingest::RECEIVED_LOG {
-            return ignored_report(f, received_log_issue(f, log));
-        }
-        match &f.kind {
-            FoundKind::Ignored(issue) => ignored_report(f, issue.clone()),
-            FoundKind::Workbook => {
-                let received = log.and_then(|l| l.times.get(&f.display).copied());
-                let read = ingest::read_file(&f.path, &f.display, limits, tz, received);
-                match read.result {
-                    Ok(workbook) => validate::validate(config, read.meta, &workbook),
-                    Err(issue) => validate::unreadable(read.meta, issue),
-                }
-            }
+    if log.is_some() && f.display == ingest::RECEIVED_LOG {
+        return ignored_report(f, received_log_issue(f, log));
+    }
+    match &f.kind {
+        FoundKind::Ignored(issue) => ignored_report(f, issue.clone()),
+        FoundKind::Workbook => {
+            let received = log.and_then(|l| l.times.get(&f.display).copied());
+            let start = Instant::now();
+            let read = ingest::read_file(&f.path, &f.display, limits, tz, received);
+            clock.read_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
+            let start = Instant::now();
+            let report = match read.result {
+                Ok(workbook) => validate::validate(config, read.meta, &workbook),
+                Err(issue) => validate::unreadable(read.meta, issue),
+            };
+            clock.validate_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
+            report
         }
     }
 }
