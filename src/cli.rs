@@ -280,6 +280,10 @@ pub struct BuildOptions {
     pub templates: Option<PathBuf>,
     pub lang: Lang,
     pub json: bool,
+    /// The state folder of `watch` (ledger and archive), when there is one.
+    pub state: Option<PathBuf>,
+    /// Read every version from the archive instead of the inputs folder.
+    pub from_archive: bool,
 }
 
 /// What `build` did, as printed at the end (and as JSON with `--json`).
@@ -302,7 +306,7 @@ pub struct BuildReport {
 }
 
 /// Seconds spent by stage in one `build`.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Timings {
     /// Wall time of finding, reading and validating all files (parallel).
     pub read_and_validate_wall: f64,
@@ -316,16 +320,135 @@ pub struct Timings {
     pub total: f64,
 }
 
+/// An exclusive lock on an outputs folder, so that two runs never interleave writes.
+///
+/// Held for the lifetime of the value; the operating system releases it if the
+/// process dies, so a killed run never leaves the folder locked.
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+/// Name of the lock file in the outputs folder.
+pub const LOCK_FILE: &str = ".tonghop.lock";
+
+impl OutputLock {
+    /// Takes the lock, waiting up to `wait` for another run to finish.
+    pub fn acquire(out: &Path, wait: std::time::Duration) -> std::io::Result<Option<OutputLock>> {
+        std::fs::create_dir_all(out)?;
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(out.join(LOCK_FILE))?;
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(OutputLock { _file: file })),
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Reads and validates the inputs for a build: the folder, or the archive's versions.
+/// Received times come from the ledger's first sight when there is one.
+pub fn gather(
+    config: &Config,
+    options: &BuildOptions,
+    clock: &crate::StageClock,
+    progress: (&dyn Fn(usize), &(dyn Fn() + Sync)),
+) -> Result<Vec<FileReport>, String> {
+    let ledger = match &options.state {
+        Some(dir) if dir.join(crate::ledger::DATABASE).exists() || options.from_archive => {
+            Some(crate::ledger::Ledger::open(dir).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+    let tz = config.calendar.timezone;
+    if options.from_archive {
+        let ledger = ledger.ok_or("--from-archive needs --state")?;
+        let entries = ledger.entries().map_err(|e| e.to_string())?;
+        let files: Vec<(PathBuf, String, Option<chrono::DateTime<chrono_tz::Tz>>)> = entries
+            .iter()
+            .map(|e| {
+                let ext = Path::new(&e.path).extension().and_then(|x| x.to_str()).unwrap_or("bin");
+                (ledger.archive_path(&e.sha256, ext), e.path.clone(), Some(e.first_seen.with_timezone(&tz)))
+            })
+            .collect();
+        progress.0(files.len());
+        return Ok(crate::check_listed(config, &files, &Limits::default(), clock));
+    }
+    if !options.inputs.is_dir() {
+        return Err(format!(
+            "không có thư mục đầu vào {} (inputs folder not found); dùng --inputs DIR",
+            options.inputs.display()
+        ));
+    }
+    let mut reports = crate::check_paths_with_progress(
+        config,
+        std::slice::from_ref(&options.inputs),
+        &Limits::default(),
+        progress.0,
+        progress.1,
+        clock,
+    );
+    if let Some(ledger) = &ledger {
+        for r in &mut reports {
+            if let Ok(Some(first)) = ledger.first_seen(&r.file.path, &r.file.sha256) {
+                r.file.received = Some(first.with_timezone(&tz));
+            }
+        }
+    }
+    Ok(reports)
+}
+
+/// The outputs of a cycle, rendered and written (under the output lock).
+pub struct Produced {
+    pub cycle: crate::aggregate::CycleSpec,
+    pub summary: crate::aggregate::Summary,
+    pub outputs: Vec<String>,
+    pub dir: PathBuf,
+    pub timings: Timings,
+}
+
+/// Aggregates, renders and writes `out/<cycle>/` from checked reports.
+pub fn produce(
+    config: &Config,
+    reports: &[FileReport],
+    choice: &crate::aggregate::CycleChoice,
+    out: &Path,
+    templates: Option<PathBuf>,
+    lang: Lang,
+) -> Result<Produced, String> {
+    let cycle = crate::aggregate::resolve_cycle(&config.calendar, choice, reports)
+        .map_err(|e| if lang == Lang::Vi { e.vi } else { e.en })?;
+    let stage = std::time::Instant::now();
+    let summary = crate::aggregate::aggregate(config, &cycle, reports, crate::render::lang_code(lang));
+    let aggregate = stage.elapsed().as_secs_f64();
+    let stage = std::time::Instant::now();
+    let templates = crate::render::Templates { config_dir: config.dir.clone(), override_dir: templates };
+    let outputs = crate::render::render_all(config, &summary, &templates, lang)
+        .map_err(|e| format!("không tạo được {} (cannot render): {}", e.output, e.message))?;
+    let render = stage.elapsed().as_secs_f64();
+    let stage = std::time::Instant::now();
+    let _lock = OutputLock::acquire(out, std::time::Duration::from_secs(30))
+        .map_err(|e| format!("không khóa được {} (cannot lock the outputs folder): {e}", out.display()))?
+        .ok_or_else(|| {
+            format!(
+                "một lần chạy khác đang ghi vào {} (another run is writing this outputs folder); chạy lại sau",
+                out.display()
+            )
+        })?;
+    let dir = out.join(&cycle.id);
+    crate::render::write_outputs(&dir, &outputs)
+        .map_err(|e| format!("không ghi được {} (cannot write): {e}", dir.display()))?;
+    let timings = Timings { aggregate, render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
+    Ok(Produced { cycle, summary, outputs: outputs.into_iter().map(|o| o.name).collect(), dir, timings })
+}
+
 /// `tonghop build`: reads the inputs, aggregates the cycle and writes `outputs/<cycle>/`.
 pub fn build(config: &Config, options: &BuildOptions) -> i32 {
     use std::io::IsTerminal;
-    if !options.inputs.is_dir() {
-        eprintln!(
-            "tonghop: không có thư mục đầu vào {} (inputs folder not found); dùng --inputs DIR",
-            options.inputs.display()
-        );
-        return EXIT_USAGE;
-    }
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -338,22 +461,23 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
     });
     let started = std::time::Instant::now();
     let clock = crate::StageClock::default();
-    let reports = crate::check_paths_with_progress(
-        config,
-        std::slice::from_ref(&options.inputs),
-        &Limits::default(),
-        &|n| {
-            if let Some(b) = &bar {
-                b.set_length(n as u64);
-            }
-        },
-        &|| {
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-        },
-        &clock,
-    );
+    let on_found = |n: usize| {
+        if let Some(b) = &bar {
+            b.set_length(n as u64);
+        }
+    };
+    let on_file = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let reports = match gather(config, options, &clock, (&on_found, &on_file)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tonghop: {e}");
+            return EXIT_USAGE;
+        }
+    };
     let ingest_wall = started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -363,47 +487,25 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
         (None, Some(w)) => crate::aggregate::CycleChoice::Weeks(w.clone()),
         (None, None) => crate::aggregate::CycleChoice::Latest,
     };
-    let cycle = match crate::aggregate::resolve_cycle(&config.calendar, &choice, &reports) {
-        Ok(c) => c,
+    let produced = match produce(config, &reports, &choice, &options.out, options.templates.clone(), options.lang) {
+        Ok(p) => p,
         Err(e) => {
-            eprintln!("tonghop: {}", if options.lang == Lang::Vi { &e.vi } else { &e.en });
+            eprintln!("tonghop: {e}");
             return EXIT_USAGE;
         }
     };
-    let lang_code = crate::render::lang_code(options.lang);
-    let stage = std::time::Instant::now();
-    let summary = crate::aggregate::aggregate(config, &cycle, &reports, lang_code);
-    let aggregate_wall = stage.elapsed().as_secs_f64();
-    let stage = std::time::Instant::now();
-    let templates =
-        crate::render::Templates { config_dir: config.dir.clone(), override_dir: options.templates.clone() };
-    let outputs = match crate::render::render_all(config, &summary, &templates, options.lang) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("tonghop: không tạo được {} (cannot render): {}", e.output, e.message);
-            return EXIT_USAGE;
-        }
-    };
-    let render_wall = stage.elapsed().as_secs_f64();
-    let stage = std::time::Instant::now();
-    let dir = options.out.join(&cycle.id);
-    if let Err(e) = crate::render::write_outputs(&dir, &outputs) {
-        eprintln!("tonghop: không ghi được {} (cannot write): {e}", dir.display());
-        return EXIT_USAGE;
-    }
     let timings = Timings {
         read_and_validate_wall: ingest_wall,
         read_thread_seconds: clock.read_seconds(),
         validate_thread_seconds: clock.validate_seconds(),
-        aggregate: aggregate_wall,
-        render: render_wall,
-        write: stage.elapsed().as_secs_f64(),
         total: started.elapsed().as_secs_f64(),
+        ..produced.timings.clone()
     };
+    let summary = &produced.summary;
     let report = BuildReport {
-        cycle: cycle.id.clone(),
-        meeting: cycle.meeting,
-        weeks: cycle.weeks.iter().map(|w| w.label()).collect(),
+        cycle: produced.cycle.id.clone(),
+        meeting: produced.cycle.meeting,
+        weeks: produced.cycle.weeks.iter().map(|w| w.label()).collect(),
         files: count_files(&reports),
         on_time: summary.submissions.on_time,
         late: summary.submissions.late,
@@ -411,8 +513,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
         missing: summary.submissions.missing,
         overdue_tasks: summary.tasks.overdue_count,
         quality_flags: summary.quality.len(),
-        output_dir: dir.display().to_string(),
-        outputs: outputs.iter().map(|o| o.name.clone()).collect(),
+        output_dir: produced.dir.display().to_string(),
+        outputs: produced.outputs.clone(),
         timings,
     };
     if options.json {
@@ -465,4 +567,93 @@ fn print_build_report(r: &BuildReport, lang: Lang) {
             println!("Outputs: {} ({})", r.output_dir, r.outputs.join(", "));
         }
     }
+}
+
+/// `tonghop watch`: runs until Ctrl-C.
+pub fn watch(config: &Config, options: &crate::watch::WatchOptions) -> i32 {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst)) {
+        eprintln!("tonghop: {e}");
+        return EXIT_USAGE;
+    }
+    match crate::watch::run(config, options, stop) {
+        Ok(_) => EXIT_OK,
+        Err(e) => {
+            eprintln!("tonghop: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// `tonghop status`: who has reported for a week.
+pub fn status(config: &Config, options: &BuildOptions, week: Option<&str>, json: bool) -> i32 {
+    let week = match week {
+        Some(label) => match config.calendar.week_by_label(label) {
+            Some(w) => w,
+            None => {
+                eprintln!("tonghop: «{label}» không phải tuần báo cáo đã quy định (not a configured week)");
+                return EXIT_USAGE;
+            }
+        },
+        None => {
+            let today = chrono::Utc::now().with_timezone(&config.calendar.timezone).date_naive();
+            match crate::watch::current_week(config, today) {
+                Some(w) => w,
+                None => {
+                    eprintln!("tonghop: chưa có tuần báo cáo nào (no reporting week yet); dùng --week");
+                    return EXIT_USAGE;
+                }
+            }
+        }
+    };
+    let reports = match gather(config, options, &crate::StageClock::default(), (&|_| {}, &|| {})) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tonghop: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let board = crate::watch::week_status(config, &reports, week);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let value = serde_json::json!({ "week": week.label(), "deadline": config.calendar.deadline(&week).to_rfc3339(), "submissions": board });
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return EXIT_OK;
+    }
+    let vi = options.lang == Lang::Vi;
+    let _ = writeln!(
+        out,
+        "{} {} — {}: {} · {}: {} · {}: {} · {}: {}",
+        if vi { "Tuần" } else { "Week" },
+        week.label(),
+        if vi { "đúng hạn" } else { "on time" },
+        board.on_time,
+        if vi { "trễ hạn" } else { "late" },
+        board.late,
+        if vi { "bị từ chối" } else { "rejected" },
+        board.rejected,
+        if vi { "chưa nộp" } else { "missing" },
+        board.missing
+    );
+    for row in &board.rows {
+        use crate::aggregate::Timeliness;
+        if row.timeliness == Timeliness::OnTime {
+            continue;
+        }
+        let name = config.units.get(&row.unit).map(|u| if vi { u.short.as_str() } else { u.en.as_str() }).unwrap_or("");
+        let what = match (row.timeliness, vi) {
+            (Timeliness::Late, _) => format!(
+                "{} {}",
+                if vi { "trễ" } else { "late by" },
+                crate::render::format::duration(row.minutes_late.unwrap_or(0), options.lang)
+            ),
+            (Timeliness::Rejected, true) => "bị từ chối".into(),
+            (Timeliness::Rejected, false) => "rejected".into(),
+            (_, true) => "chưa nộp".into(),
+            (_, false) => "missing".into(),
+        };
+        let _ = writeln!(out, "  {:<8} {:<28} {what}", row.unit, name);
+    }
+    EXIT_OK
 }

@@ -21,12 +21,14 @@ pub mod contract;
 pub mod form;
 pub mod ingest;
 pub mod issue;
+pub mod ledger;
 pub mod model;
 pub mod render;
 pub mod sample;
 pub mod schema;
 pub mod text;
 pub mod validate;
+pub mod watch;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -81,6 +83,21 @@ pub fn check_paths_with_progress(
         .collect()
 }
 
+/// Checks files given one by one (for example versions kept in the archive),
+/// each with the name it is reported under and, when known, its received time.
+pub fn check_listed(
+    config: &Config,
+    files: &[(PathBuf, String, Option<chrono::DateTime<chrono_tz::Tz>>)],
+    limits: &Limits,
+    clock: &StageClock,
+) -> Vec<FileReport> {
+    let tz = config.calendar.timezone;
+    files
+        .par_iter()
+        .map(|(path, display, received)| read_and_validate(config, path, display, limits, tz, *received, clock))
+        .collect()
+}
+
 /// Time spent in each stage, summed over the threads that ran it.
 #[derive(Debug, Default)]
 pub struct StageClock {
@@ -119,18 +136,30 @@ fn check_one(
         FoundKind::Ignored(issue) => ignored_report(f, issue.clone()),
         FoundKind::Workbook => {
             let received = log.and_then(|l| l.times.get(&f.display).copied());
-            let start = Instant::now();
-            let read = ingest::read_file(&f.path, &f.display, limits, tz, received);
-            clock.read_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
-            let start = Instant::now();
-            let report = match read.result {
-                Ok(workbook) => validate::validate(config, read.meta, &workbook),
-                Err(issue) => validate::unreadable(read.meta, issue),
-            };
-            clock.validate_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
-            report
+            read_and_validate(config, &f.path, &f.display, limits, tz, received, clock)
         }
     }
+}
+
+fn read_and_validate(
+    config: &Config,
+    path: &std::path::Path,
+    display: &str,
+    limits: &Limits,
+    tz: chrono_tz::Tz,
+    received: Option<chrono::DateTime<chrono_tz::Tz>>,
+    clock: &StageClock,
+) -> FileReport {
+    let start = Instant::now();
+    let read = ingest::read_file(path, display, limits, tz, received);
+    clock.read_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
+    let start = Instant::now();
+    let report = match read.result {
+        Ok(workbook) => validate::validate(config, read.meta, &workbook),
+        Err(issue) => validate::unreadable(read.meta, issue),
+    };
+    clock.validate_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
+    report
 }
 
 fn ignored_report(f: &ingest::Found, issue: issue::Issue) -> FileReport {

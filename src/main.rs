@@ -72,6 +72,52 @@ enum Command {
         /// In tóm tắt dạng JSON (print the run summary as JSON).
         #[arg(long)]
         json: bool,
+        /// Thư mục trạng thái của chế độ theo dõi: sổ ghi và kho lưu (state folder of `watch`).
+        #[arg(long, default_value = "state")]
+        state: PathBuf,
+        /// Dựng lại từ kho lưu mọi phiên bản đã nhận (rebuild from the archive of every version received).
+        #[arg(long)]
+        from_archive: bool,
+    },
+    /// Theo dõi thư mục dùng chung: phiếu tiếp nhận, sổ ghi, bảng theo dõi (watch the shared folder).
+    Watch {
+        /// Thư mục nhận báo cáo (inputs folder).
+        #[arg(long, default_value = "inputs")]
+        inputs: PathBuf,
+        /// Thư mục kết quả: phiếu tiếp nhận, bảng theo dõi, báo cáo dự thảo (outputs folder).
+        #[arg(long, default_value = "outputs")]
+        out: PathBuf,
+        /// Thư mục trạng thái: sổ ghi và kho lưu (state folder: ledger and archive).
+        #[arg(long, default_value = "state")]
+        state: PathBuf,
+        /// Quét định kỳ thay vì chờ sự kiện (poll, for SMB/NFS shares).
+        #[arg(long)]
+        poll: bool,
+        /// Chu kỳ quét lại, giây (rescan and polling interval, seconds).
+        #[arg(long, default_value_t = 5.0)]
+        interval: f64,
+        /// Thời gian tệp phải đứng yên trước khi đọc, giây (settle time, seconds).
+        #[arg(long, default_value_t = 1.0)]
+        settle: f64,
+        /// Mẫu văn bản của người dùng (template overrides).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Ghi nhật ký chi tiết (verbose log).
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Tình hình nộp báo cáo của một tuần (who has reported for a week).
+    Status {
+        /// Tuần, ví dụ 2025-W37; mặc định tuần có hạn nộp gần nhất (default: the latest due week).
+        #[arg(long)]
+        week: Option<String>,
+        #[arg(long, default_value = "inputs")]
+        inputs: PathBuf,
+        #[arg(long, default_value = "state")]
+        state: PathBuf,
+        /// In dạng JSON (print JSON).
+        #[arg(long)]
+        json: bool,
     },
     /// Tạo bộ dữ liệu mẫu (write the sample inputs: every unit, four weeks, a few faults).
     Sample {
@@ -95,8 +141,41 @@ fn main() {
         Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
         Command::Check { paths, json } => cli::check(&config, &paths, json, lang),
         Command::Sample { out } => cli::sample(&config, &out),
-        Command::Build { meeting, weeks, inputs, out, templates, json } => {
-            cli::build(&config, &cli::BuildOptions { inputs, out, meeting, weeks, templates, lang, json })
+        Command::Build { meeting, weeks, inputs, out, templates, json, state, from_archive } => cli::build(
+            &config,
+            &cli::BuildOptions { inputs, out, meeting, weeks, templates, lang, json, state: Some(state), from_archive },
+        ),
+        Command::Watch { inputs, out, state, poll, interval, settle, templates, verbose } => {
+            let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.01, 3600.0));
+            let options = tonghop::watch::WatchOptions {
+                inputs,
+                state,
+                out,
+                poll,
+                interval: seconds(interval),
+                settle: seconds(settle),
+                incomplete_grace: seconds((settle * 30.0).max(30.0)),
+                rebuild_quiet: seconds(settle.max(1.0)),
+                lang,
+                templates,
+                verbose,
+            };
+            cli::watch(&config, &options)
+        }
+        Command::Status { week, inputs, state, json } => {
+            let options = cli::BuildOptions {
+                inputs,
+                out: PathBuf::from("outputs"),
+                meeting: None,
+                weeks: None,
+                templates: None,
+                lang,
+                json,
+                // With a ledger, everything ever received counts, even a file since deleted.
+                from_archive: state.join(tonghop::ledger::DATABASE).exists(),
+                state: Some(state),
+            };
+            cli::status(&config, &options, week.as_deref(), json)
         }
     };
     std::process::exit(code);

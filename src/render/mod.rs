@@ -7,6 +7,7 @@
 
 pub mod format;
 mod html;
+pub mod receipt;
 pub mod svg;
 mod xlsx;
 
@@ -184,6 +185,12 @@ pub fn tera_for(config: &Config, lang: Lang) -> Tera {
         number_arg(v).map(|m| format::duration(m as i64, lang)).unwrap_or_else(|| "—".into())
     });
     tera.register_filter("slug", |v: &str, _: Kwargs, _: &State| format::slug(v));
+    tera.register_filter("datetime", move |v: &Value, _: Kwargs, _: &State| {
+        v.as_str()
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| format!("{} {}", format::date(t.date_naive(), lang), t.format("%H:%M")))
+            .unwrap_or_else(|| "—".into())
+    });
     tera
 }
 
@@ -207,6 +214,36 @@ pub fn render_template_with(
     name: &str,
     extra: serde_json::Value,
 ) -> Result<String, RenderError> {
+    let mut context = Context::from_serialize(summary)
+        .map_err(|e| RenderError { output: name.to_string(), message: describe(&e) })?;
+    if let serde_json::Value::Object(map) = extra {
+        for (key, value) in map {
+            context.insert(key, &value);
+        }
+    }
+    render_context(config, templates, lang, name, context)
+}
+
+/// Renders a template over any serializable data (receipts, the status board).
+pub fn render_value(
+    config: &Config,
+    templates: &Templates,
+    lang: Lang,
+    name: &str,
+    data: serde_json::Value,
+) -> Result<String, RenderError> {
+    let context =
+        Context::from_serialize(&data).map_err(|e| RenderError { output: name.to_string(), message: describe(&e) })?;
+    render_context(config, templates, lang, name, context)
+}
+
+fn render_context(
+    config: &Config,
+    templates: &Templates,
+    lang: Lang,
+    name: &str,
+    mut context: Context,
+) -> Result<String, RenderError> {
     let err = |message: String| RenderError { output: name.to_string(), message };
     let path = templates.find(lang, name).ok_or_else(|| {
         err(format!(
@@ -222,13 +259,7 @@ pub fn render_template_with(
         tera.set_escape_fn(|input, out| out.write_all(format::escape_markdown(input).as_bytes()));
     }
     tera.add_raw_template(name, &source).map_err(|e| err(format!("{}: {}", path.display(), describe(&e))))?;
-    let mut context = Context::from_serialize(summary).map_err(|e| err(describe(&e)))?;
     context.insert("lookups", &lookups(config));
-    if let serde_json::Value::Object(map) = extra {
-        for (key, value) in map {
-            context.insert(key, &value);
-        }
-    }
     tera.render(name, &context).map_err(|e| err(format!("{}: {}", path.display(), describe(&e))))
 }
 

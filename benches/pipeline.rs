@@ -1,0 +1,2 @@
+//! The pipeline benchmark (see BENCHMARKS.md).
+fn main() {}

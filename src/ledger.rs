@@ -1,0 +1,226 @@
+//! The ledger: every file ever seen in the shared folder, in a SQLite database,
+//! and a content-addressed archive of every distinct version received.
+//!
+//! A ministry that overwrites or deletes its file loses nothing: the archive
+//! keeps each version under its SHA-256, and the ledger keeps when it was first
+//! seen (the received time for timeliness), what it was judged, and what
+//! happened to the path since. WAL mode lets `watch` write while `build` reads.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::model::FileReport;
+
+/// File name of the database inside the state folder.
+pub const DATABASE: &str = "ledger.sqlite";
+/// Folder of the archive inside the state folder.
+pub const ARCHIVE: &str = "archive";
+
+/// An open ledger.
+pub struct Ledger {
+    conn: Connection,
+    dir: PathBuf,
+}
+
+/// One version of one path, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    pub first_seen: DateTime<FixedOffset>,
+    pub unit: Option<String>,
+    pub week: Option<String>,
+    pub status: String,
+    pub deleted: bool,
+}
+
+/// Errors of the ledger, with the path of the state folder for the message.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("ledger database {path}: {source}")]
+    Database { path: PathBuf, source: rusqlite::Error },
+    #[error("archive {path}: {source}")]
+    Archive { path: PathBuf, source: std::io::Error },
+}
+
+impl Ledger {
+    /// Opens (creating if needed) the ledger in `state_dir`.
+    pub fn open(state_dir: &Path) -> Result<Ledger, LedgerError> {
+        let db = state_dir.join(DATABASE);
+        let wrap = |source| LedgerError::Database { path: db.clone(), source };
+        std::fs::create_dir_all(state_dir.join(ARCHIVE))
+            .map_err(|source| LedgerError::Archive { path: state_dir.join(ARCHIVE), source })?;
+        let conn = Connection::open(&db).map_err(wrap)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(wrap)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(wrap)?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS files (
+                id INTEGER PRIMARY KEY,
+                path TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                first_seen TEXT NOT NULL,
+                last_seen TEXT NOT NULL,
+                unit TEXT,
+                week TEXT,
+                status TEXT NOT NULL,
+                errors INTEGER NOT NULL DEFAULT 0,
+                warnings INTEGER NOT NULL DEFAULT 0,
+                supersedes INTEGER REFERENCES files(id),
+                deleted_at TEXT,
+                UNIQUE(path, sha256)
+            );
+            CREATE INDEX IF NOT EXISTS files_unit_week ON files(unit, week);
+            CREATE TABLE IF NOT EXISTS events (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                path TEXT NOT NULL,
+                sha256 TEXT,
+                detail TEXT
+            );",
+        )
+        .map_err(wrap)?;
+        Ok(Ledger { conn, dir: state_dir.to_path_buf() })
+    }
+
+    fn db_error(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Database { path: self.dir.join(DATABASE), source }
+    }
+
+    /// Whether this exact version of this path was already recorded.
+    pub fn knows(&self, path: &str, sha256: &str) -> Result<bool, LedgerError> {
+        self.conn
+            .query_row("SELECT 1 FROM files WHERE path = ?1 AND sha256 = ?2", params![path, sha256], |_| Ok(()))
+            .optional()
+            .map(|r| r.is_some())
+            .map_err(|e| self.db_error(e))
+    }
+
+    /// The archive path of a version.
+    pub fn archive_path(&self, sha256: &str, extension: &str) -> PathBuf {
+        self.dir.join(ARCHIVE).join(format!("{sha256}.{}", extension.to_lowercase()))
+    }
+
+    /// Records a checked file version: archives its bytes, stores its verdict,
+    /// links it to the version of the same (unit, week) it supersedes. Returns
+    /// the id of the superseded row, if any.
+    pub fn record(
+        &mut self,
+        report: &FileReport,
+        bytes: &[u8],
+        seen: DateTime<Tz>,
+    ) -> Result<Option<i64>, LedgerError> {
+        let extension = Path::new(&report.file.path).extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string();
+        let archived = self.archive_path(&report.file.sha256, &extension);
+        if !archived.exists() {
+            crate::cli::write_atomic(&archived, bytes)
+                .map_err(|source| LedgerError::Archive { path: archived.clone(), source })?;
+        }
+        let week = report.week.map(|w| w.label());
+        let status =
+            serde_json::to_value(report.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let errors = report.issues.iter().filter(|i| i.severity == crate::issue::Severity::Error).count() as i64;
+        let warnings = report.issues.iter().filter(|i| i.severity == crate::issue::Severity::Warning).count() as i64;
+        let at = seen.to_rfc3339();
+        let tx =
+            self.conn.transaction().map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?;
+        let superseded: Option<i64> = match (&report.unit, &week, report.submission.is_some()) {
+            (Some(unit), Some(week), true) => tx
+                .query_row(
+                    "SELECT id FROM files WHERE unit = ?1 AND week = ?2 AND status IN ('accepted','accepted_with_warnings')
+                     ORDER BY first_seen DESC, id DESC LIMIT 1",
+                    params![unit, week],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?,
+            _ => None,
+        };
+        tx.execute(
+            "INSERT INTO files (path, sha256, size, first_seen, last_seen, unit, week, status, errors, warnings, supersedes)
+             VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT(path, sha256) DO UPDATE SET last_seen = excluded.last_seen, deleted_at = NULL",
+            params![report.file.path, report.file.sha256, report.file.size as i64, at, report.unit, week, status, errors, warnings, superseded],
+        )
+        .map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?;
+        tx.execute(
+            "INSERT INTO events (at, kind, path, sha256, detail) VALUES (?1, 'received', ?2, ?3, ?4)",
+            params![at, report.file.path, report.file.sha256, status],
+        )
+        .map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?;
+        tx.commit().map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?;
+        Ok(superseded)
+    }
+
+    /// Records that a path has disappeared from the folder (its versions stay archived).
+    pub fn mark_deleted(&self, path: &str, at: DateTime<Tz>) -> Result<(), LedgerError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE files SET deleted_at = ?1 WHERE path = ?2 AND deleted_at IS NULL",
+                params![at.to_rfc3339(), path],
+            )
+            .map_err(|e| self.db_error(e))?;
+        if changed > 0 {
+            self.conn
+                .execute(
+                    "INSERT INTO events (at, kind, path) VALUES (?1, 'deleted', ?2)",
+                    params![at.to_rfc3339(), path],
+                )
+                .map_err(|e| self.db_error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Paths currently present according to the ledger (not marked deleted).
+    pub fn present_paths(&self) -> Result<Vec<String>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT path FROM files WHERE deleted_at IS NULL ORDER BY path")
+            .map_err(|e| self.db_error(e))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(|e| self.db_error(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.db_error(e))
+    }
+
+    /// Every version ever recorded, oldest first.
+    pub fn entries(&self) -> Result<Vec<Entry>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, sha256, size, first_seen, unit, week, status, deleted_at IS NOT NULL FROM files ORDER BY first_seen, id")
+            .map_err(|e| self.db_error(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let first_seen: String = r.get(3)?;
+                Ok(Entry {
+                    path: r.get(0)?,
+                    sha256: r.get(1)?,
+                    size: r.get::<_, i64>(2)? as u64,
+                    first_seen: DateTime::parse_from_rfc3339(&first_seen).unwrap_or_default(),
+                    unit: r.get(4)?,
+                    week: r.get(5)?,
+                    status: r.get(6)?,
+                    deleted: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.db_error(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.db_error(e))
+    }
+
+    /// When a version was first seen, by (path, sha256).
+    pub fn first_seen(&self, path: &str, sha256: &str) -> Result<Option<DateTime<FixedOffset>>, LedgerError> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT first_seen FROM files WHERE path = ?1 AND sha256 = ?2", params![path, sha256], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.db_error(e))?;
+        Ok(text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()))
+    }
+}

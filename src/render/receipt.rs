@@ -1,0 +1,172 @@
+//! Receipts (one per input file, for the reporter) and the status board of a
+//! week (for Home Affairs staff), as self-contained HTML and as JSON.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{RenderError, Templates};
+use crate::aggregate::SubmissionSummary;
+use crate::cli::Lang;
+use crate::model::{FileReport, ReportWeek, Value};
+use crate::schema::Config;
+
+/// Where a file's receipt goes, relative to the outputs folder, without extension:
+/// `receipts/<week>/<unit>/<file name>`.
+///
+/// ```
+/// use tonghop::render::receipt::receipt_stem;
+/// assert_eq!(receipt_stem(Some("2025-W37"), Some("38"), "a/../38 Thanh Hóa.xlsx").to_str(), Some("receipts/2025-W37/38/38 Thanh Hóa.xlsx"));
+/// assert_eq!(receipt_stem(None, None, "../../CON").to_str(), Some("receipts/_khong-ro-tuan/_khong-ro-don-vi/_CON"));
+/// ```
+pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> PathBuf {
+    let name = file_path.rsplit(['/', '\\']).next().unwrap_or(file_path);
+    PathBuf::from("receipts")
+        .join(week.map(safe_name).unwrap_or_else(|| "_khong-ro-tuan".into()))
+        .join(unit.map(safe_name).unwrap_or_else(|| "_khong-ro-don-vi".into()))
+        .join(safe_name(name))
+}
+
+/// A file name derived from reporter data that is safe on every system: no
+/// separators, no `..`, no control or reserved characters, no reserved device
+/// names, not hidden, at most 150 characters.
+pub fn safe_name(text: &str) -> String {
+    let mut out: String =
+        text.chars()
+            .map(|c| {
+                if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+    while out.contains("..") {
+        out = out.replace("..", "_");
+    }
+    let out = out.trim().trim_start_matches('.').to_string();
+    let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit());
+    let out = if out.is_empty() || reserved { format!("_{out}") } else { out };
+    out.chars().take(150).collect()
+}
+
+/// A value as the reporter typed it, for "the figures as read".
+#[derive(Debug, Serialize)]
+struct ReadValue {
+    code: String,
+    label: String,
+    unit: String,
+    value: String,
+    cell: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Timeliness {
+    deadline: Option<String>,
+    on_time: Option<bool>,
+    minutes_late: Option<i64>,
+}
+
+/// The receipt's data (also what `.json` holds).
+#[derive(Debug, Serialize)]
+pub struct Receipt<'r> {
+    format: &'static str,
+    report: &'r FileReport,
+    unit_name: Option<String>,
+    week: Option<ReportWeek>,
+    week_label: Option<String>,
+    timeliness: Timeliness,
+    values: Vec<ReadValue>,
+}
+
+/// Builds the receipt of one checked file.
+pub fn receipt<'r>(config: &Config, report: &'r FileReport, lang: Lang) -> Receipt<'r> {
+    let vi = lang == Lang::Vi;
+    let deadline = report.week.map(|w| config.calendar.deadline(&w));
+    let received = report.file.received;
+    let (on_time, minutes_late) = match (deadline, received) {
+        (Some(d), Some(r)) if r <= d => (Some(true), None),
+        (Some(d), Some(r)) => (Some(false), Some((r - d).num_minutes())),
+        _ => (None, None),
+    };
+    let values = report
+        .submission
+        .iter()
+        .flat_map(|s| &s.values)
+        .map(|v| {
+            let c = config.schema.criterion(&v.code);
+            ReadValue {
+                code: v.code.clone(),
+                label: c.map(|c| if vi { c.vi.clone() } else { c.en.clone() }).unwrap_or_default(),
+                unit: c.map(|c| if vi { c.unit_vi.clone() } else { c.unit_en.clone() }).unwrap_or_default(),
+                value: match &v.value {
+                    Value::Number(n) => super::format::number(*n, 3, lang),
+                    Value::YesNo(b) => (if *b {
+                        if vi { "Có" } else { "Yes" }
+                    } else if vi {
+                        "Không"
+                    } else {
+                        "No"
+                    })
+                    .to_string(),
+                    Value::Date(d) => super::format::date(*d, lang),
+                    Value::Text(t) => t.clone(),
+                },
+                cell: format!("{}!{}", v.source.sheet, v.source.cell),
+            }
+        })
+        .collect();
+    Receipt {
+        format: "tonghop-receipt/1",
+        report,
+        unit_name: report
+            .unit
+            .as_deref()
+            .and_then(|c| config.units.get(c))
+            .map(|u| if vi { u.name.clone() } else { u.en.clone() }),
+        week: report.week,
+        week_label: report.week.map(|w| w.label()),
+        timeliness: Timeliness { deadline: deadline.map(|d| d.to_rfc3339()), on_time, minutes_late },
+        values,
+    }
+}
+
+/// The receipt as JSON.
+pub fn receipt_json(receipt: &Receipt<'_>) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(receipt).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The receipt as a self-contained HTML page (`report_templates/<lang>/receipt.html`).
+pub fn receipt_html(
+    config: &Config,
+    receipt: &Receipt<'_>,
+    templates: &Templates,
+    lang: Lang,
+) -> Result<String, RenderError> {
+    let context = serde_json::to_value(receipt)
+        .map_err(|e| RenderError { output: "receipt.html".into(), message: e.to_string() })?;
+    super::render_value(config, templates, lang, "receipt.html", context)
+}
+
+/// The status board of one week (`report_templates/<lang>/status.html`).
+pub fn status_html(
+    config: &Config,
+    week: &ReportWeek,
+    submissions: &SubmissionSummary,
+    templates: &Templates,
+    lang: Lang,
+) -> Result<String, RenderError> {
+    let context = serde_json::json!({
+        "week": week,
+        "week_label": week.label(),
+        "deadline": config.calendar.deadline(week).to_rfc3339(),
+        "submissions": submissions,
+    });
+    super::render_value(config, templates, lang, "status.html", context)
+}

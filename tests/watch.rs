@@ -1,0 +1,192 @@
+//! `tonghop watch` on a temporary folder: slow copies, renames into place,
+//! overwrites, deletions, sub-folders, Ctrl-C. Bounded in time; the watcher is
+//! always stopped (the guard kills it if a test fails).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+struct Watcher {
+    child: Child,
+}
+
+impl Watcher {
+    fn start(root: &Path, extra: &[&str]) -> Watcher {
+        let child = Command::new(env!("CARGO_BIN_EXE_tonghop"))
+            .args(["watch", "-v", "--settle", "0.3", "--interval", "0.5", "--inputs"])
+            .arg(root.join("in"))
+            .arg("--out")
+            .arg(root.join("out"))
+            .arg("--state")
+            .arg(root.join("state"))
+            .args(extra)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start watch");
+        Watcher { child }
+    }
+
+    /// Ctrl-C, then wait for a clean exit.
+    fn interrupt(mut self) -> (bool, String) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-INT", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                let mut log = String::new();
+                if let Some(mut err) = self.child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut err, &mut log);
+                }
+                return (status.success(), log);
+            }
+            assert!(Instant::now() < deadline, "watch did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sample(dir: &Path) -> PathBuf {
+    let sample = dir.join("sample");
+    let status =
+        Command::new(env!("CARGO_BIN_EXE_tonghop")).arg("sample").arg("-o").arg(&sample).stdout(Stdio::null()).status();
+    assert!(status.expect("sample").success());
+    sample
+}
+
+/// Waits until `check` holds, or fails after `limit`.
+fn eventually(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn receipt(root: &Path, week: &str, unit: &str, file: &str) -> Option<Value> {
+    let path = root.join("out/receipts").join(week).join(unit).join(format!("{file}.json"));
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+fn archive_count(root: &Path) -> usize {
+    std::fs::read_dir(root.join("state/archive")).map(|d| d.count()).unwrap_or(0)
+}
+
+fn ledger_rows(root: &Path) -> Vec<(String, String, Option<String>)> {
+    let conn = rusqlite::Connection::open(root.join("state/ledger.sqlite")).expect("ledger");
+    let mut stmt = conn.prepare("SELECT path, status, deleted_at FROM files ORDER BY id").expect("query");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+fn run_scenario(extra: &[&str]) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let sample = sample(root);
+    std::fs::create_dir_all(root.join("in")).expect("mkdir");
+    let watcher = Watcher::start(root, extra);
+    std::thread::sleep(Duration::from_millis(500));
+
+    // 1. A slow copy: half the bytes, a pause longer than the settle time would allow a
+    //    naive reader to see a truncated zip, then the rest. It must be accepted, not rejected.
+    let bytes = std::fs::read(sample.join("2025-W37/01-ha-noi.xlsx")).expect("sample file");
+    let target = root.join("in/01-ha-noi.xlsx");
+    {
+        let mut f = std::fs::File::create(&target).expect("create");
+        f.write_all(&bytes[..bytes.len() / 2]).expect("write");
+        f.flush().expect("flush");
+        std::thread::sleep(Duration::from_millis(900));
+        f.write_all(&bytes[bytes.len() / 2..]).expect("write");
+    }
+    eventually(Duration::from_secs(15), "receipt of the slow copy", || {
+        receipt(root, "2025-W37", "01", "01-ha-noi.xlsx").is_some()
+    });
+    let r = receipt(root, "2025-W37", "01", "01-ha-noi.xlsx").expect("receipt");
+    assert_eq!(r["report"]["status"], "accepted", "a file still being copied must not be judged: {r:#}");
+    assert!(r["values"].as_array().is_some_and(|v| !v.is_empty()), "figures as read are in the receipt");
+
+    // 2. Rename into place, in a sub-folder; and a rejected file.
+    std::fs::create_dir_all(root.join("in/bo")).expect("mkdir");
+    std::fs::copy(sample.join("2025-W37/BNV-noi-vu.xlsx"), root.join("in/bo/.tmp-upload")).expect("copy");
+    std::fs::rename(root.join("in/bo/.tmp-upload"), root.join("in/bo/BNV-noi-vu.xlsx")).expect("rename");
+    std::fs::copy(sample.join("2025-W40/44-quang-tri.xlsx"), root.join("in/44-quang-tri.xlsx")).expect("copy");
+    eventually(Duration::from_secs(15), "receipts of the renamed and the rejected file", || {
+        receipt(root, "2025-W37", "BNV", "BNV-noi-vu.xlsx").is_some()
+            && receipt(root, "2025-W40", "44", "44-quang-tri.xlsx").is_some()
+    });
+    let rejected = receipt(root, "2025-W40", "44", "44-quang-tri.xlsx").expect("receipt");
+    assert_eq!(rejected["report"]["status"], "rejected");
+    assert_eq!(rejected["report"]["issues"][0]["code"], "X001");
+    assert!(root.join("out/receipts/2025-W40/44/44-quang-tri.xlsx.html").exists());
+
+    // 3. Overwrite a file with another version: both versions archived.
+    std::fs::copy(sample.join("2025-W38/01-ha-noi.xlsx"), root.join("in/01-ha-noi.xlsx")).expect("overwrite");
+    eventually(Duration::from_secs(15), "the second version archived", || archive_count(root) == 4);
+
+    // 4. Delete a file: recorded, not fatal, still archived.
+    std::fs::remove_file(root.join("in/bo/BNV-noi-vu.xlsx")).expect("delete");
+    eventually(Duration::from_secs(15), "deletion recorded", || {
+        ledger_rows(root).iter().any(|(p, _, deleted)| p == "bo/BNV-noi-vu.xlsx" && deleted.is_some())
+    });
+
+    // 5. The status board and a draft report exist.
+    eventually(Duration::from_secs(15), "status board", || root.join("out/status.html").exists());
+
+    let (clean, log) = watcher.interrupt();
+    assert!(clean, "watch must exit cleanly on Ctrl-C: {log}");
+    let rows = ledger_rows(root);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(archive_count(root), 4);
+    assert_eq!(
+        rows.iter().filter(|(p, _, _)| p == "01-ha-noi.xlsx").count(),
+        2,
+        "both versions of the overwritten file"
+    );
+
+    // Nothing lost: a rebuild from the archive still has the deleted ministry's report.
+    let out = Command::new(env!("CARGO_BIN_EXE_tonghop"))
+        .args(["build", "--json", "--from-archive", "--meeting", "2025-09-18", "--state"])
+        .arg(root.join("state"))
+        .arg("--out")
+        .arg(root.join("rebuilt"))
+        .output()
+        .expect("build");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let data: Value =
+        serde_json::from_slice(&std::fs::read(root.join("rebuilt/2025-09-18/data.json")).expect("data")).expect("json");
+    let bnv = data["submissions"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["unit"] == "BNV" && r["week"] == "2025-W37")
+        .cloned();
+    assert_eq!(bnv.expect("BNV row")["file"], "bo/BNV-noi-vu.xlsx");
+
+    // And a second start on the same folder does not process anything again.
+    let again = Watcher::start(root, extra);
+    std::thread::sleep(Duration::from_millis(1500));
+    let (clean, _) = again.interrupt();
+    assert!(clean);
+    assert_eq!(ledger_rows(root).len(), 4, "already recorded versions are not processed twice");
+}
+
+#[test]
+fn watch_with_file_system_events() {
+    run_scenario(&[]);
+}
+
+#[test]
+fn watch_by_polling() {
+    run_scenario(&["--poll"]);
+}
