@@ -97,7 +97,7 @@ enum Command {
         #[arg(long, default_value_t = 5.0)]
         interval: f64,
         /// Thời gian tệp phải đứng yên trước khi đọc, giây (settle time, seconds).
-        #[arg(long, default_value_t = 1.0)]
+        #[arg(long, default_value_t = 0.5)]
         settle: f64,
         /// Mẫu văn bản của người dùng (template overrides).
         #[arg(long)]
