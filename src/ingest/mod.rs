@@ -7,14 +7,16 @@
 //! of the contract's sheets are kept.
 
 mod discover;
+mod ods_scan;
 mod received;
 mod sniff;
+mod xls_scan;
 
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use calamine::{Data, DataRef, Dimensions, Range, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Range, Reader, Xls, Xlsx, XlsxFormulaMetadata};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
@@ -43,6 +45,15 @@ pub struct Limits {
     pub max_rows: u32,
     /// Most columns in a sheet that is read.
     pub max_cols: u32,
+    /// Most text (UTF-8 bytes of cell text and formulas) held from one file.
+    /// A short string referenced by many cells is counted once per cell, which
+    /// is what it costs once read.
+    pub max_text_bytes: u64,
+    /// Most cells the .xls and .ods readers may lay out as grids for one file.
+    /// Those readers build every sheet of the file, read or not, as a full
+    /// rectangle (about 32 bytes a cell), so the sheets' extents are measured
+    /// before the reader is called.
+    pub max_grid_cells: u64,
 }
 
 impl Default for Limits {
@@ -54,6 +65,8 @@ impl Default for Limits {
             max_zip_entries: 5_000,
             max_rows: 20_000,
             max_cols: 200,
+            max_text_bytes: 5 * 1024 * 1024,
+            max_grid_cells: 4_000_000,
         }
     }
 }
