@@ -171,6 +171,7 @@ fn ignored_report(f: &ingest::Found, issue: issue::Issue) -> FileReport {
         status,
         issues: vec![issue],
         submission: None,
+        read_values: Vec::new(),
         unit: None,
         week: None,
     }

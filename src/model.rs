@@ -292,6 +292,9 @@ pub struct FileReport {
     pub issues: Vec<Issue>,
     /// Present unless the file was rejected or ignored.
     pub submission: Option<Submission>,
+    /// For a rejected file, the values that could be read anyway (for the receipt).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_values: Vec<ReportedValue>,
     /// The unit understood from the file, even when rejected (for the receipt).
     pub unit: Option<String>,
     /// The week understood from the file, even when rejected.

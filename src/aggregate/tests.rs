@@ -72,6 +72,7 @@ impl Fixture {
                 tasks: Vec::new(),
                 narrative: Vec::new(),
             }),
+            read_values: Vec::new(),
             unit: Some(unit.into()),
             week: Some(week),
         });
@@ -92,6 +93,7 @@ impl Fixture {
             status: FileStatus::Rejected,
             issues: Vec::new(),
             submission: None,
+            read_values: Vec::new(),
             unit: Some(unit.into()),
             week: Some(week),
         });

@@ -93,10 +93,9 @@ pub fn receipt<'r>(config: &Config, report: &'r FileReport, lang: Lang) -> Recei
         (Some(d), Some(r)) => (Some(false), Some((r - d).num_minutes())),
         _ => (None, None),
     };
-    let values = report
-        .submission
+    let read = report.submission.as_ref().map(|s| s.values.as_slice()).unwrap_or(&report.read_values);
+    let values = read
         .iter()
-        .flat_map(|s| &s.values)
         .map(|v| {
             let c = config.schema.criterion(&v.code);
             ReadValue {

@@ -37,14 +37,14 @@ pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> File
     let received_day = meta.received.map(|t| t.date_naive());
     let result = v.run(workbook, received_day);
     let status = FileStatus::from_issues(&v.issues);
-    let (unit, week, submission) = match result {
-        Some(Checked { unit, week, submission }) => {
-            let submission = if status == FileStatus::Rejected { None } else { submission };
-            (unit, week, submission)
+    let (unit, week, submission, read_values) = match result {
+        Some(Checked { unit, week, submission }) if status == FileStatus::Rejected => {
+            (unit, week, None, submission.map(|s| s.values).unwrap_or_default())
         }
-        None => (None, None, None),
+        Some(Checked { unit, week, submission }) => (unit, week, submission, Vec::new()),
+        None => (None, None, None, Vec::new()),
     };
-    FileReport { file: meta, format: Some(workbook.format), status, issues: v.issues, submission, unit, week }
+    FileReport { file: meta, format: Some(workbook.format), status, issues: v.issues, submission, read_values, unit, week }
 }
 
 /// A report for a file that could not be read at all.
@@ -55,6 +55,7 @@ pub fn unreadable(meta: FileMeta, issue: Issue) -> FileReport {
         status: FileStatus::Rejected,
         issues: vec![issue],
         submission: None,
+        read_values: Vec::new(),
         unit: None,
         week: None,
     }
