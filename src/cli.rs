@@ -442,6 +442,10 @@ pub fn produce(
     let dir = out.join(&cycle.id);
     crate::render::write_outputs(&dir, &outputs)
         .map_err(|e| format!("không ghi được {} (cannot write): {e}", dir.display()))?;
+    // Every file checked gets its receipt, so the report can link to the reasons.
+    for report in reports.iter().filter(|r| r.status != crate::model::FileStatus::Ignored) {
+        crate::watch::write_receipt(config, out, report, &templates, lang)?;
+    }
     let timings = Timings { aggregate, render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
     Ok(Produced { cycle, summary, outputs: outputs.into_iter().map(|o| o.name).collect(), dir, timings })
 }

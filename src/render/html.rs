@@ -216,7 +216,17 @@ pub fn render(config: &Config, summary: &Summary, templates: &Templates, lang: L
     let extra = serde_json::json!({
         "headlines": headlines(config, summary),
         "charts": charts(config, summary, lang),
-        "rejected_files": summary.files.iter().filter(|f| f.status == crate::model::FileStatus::Rejected).collect::<Vec<_>>(),
+        "rejected_files": summary
+            .files
+            .iter()
+            .filter(|f| f.status == crate::model::FileStatus::Rejected)
+            .map(|f| {
+                // Receipts sit in outputs/receipts/, one level above the cycle's folder.
+                let stem = super::receipt::receipt_stem(f.week.as_deref(), f.unit.as_deref(), &f.path);
+                let link = format!("../{}.html", stem.to_string_lossy().replace('\\', "/"));
+                serde_json::json!({ "path": f.path, "unit": f.unit, "week": f.week, "receipt": link })
+            })
+            .collect::<Vec<_>>(),
     });
     super::render_template_with(config, summary, templates, lang, super::REPORT_HTML, extra)
 }
