@@ -661,3 +661,20 @@ pub fn status(config: &Config, options: &BuildOptions, week: Option<&str>, json:
     }
     EXIT_OK
 }
+
+/// `tonghop template`: rebuilds the meeting document's Word template from scratch.
+pub fn template(config: &Config, out: Option<&Path>, lang: Lang) -> i32 {
+    let path = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| config.dir.join(crate::render::lang_code(lang)).join(crate::render::docx::DOCX_NAME));
+    match write_atomic(&path, &crate::render::docx::build_template(config, lang)) {
+        Ok(()) => {
+            println!("{}", path.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("tonghop: không ghi được {} (cannot write): {e}", path.display());
+            EXIT_USAGE
+        }
+    }
+}

@@ -119,6 +119,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Tạo lại mẫu Word của báo cáo họp (rebuild the meeting document's Word template).
+    Template {
+        /// Tệp đầu ra; mặc định report_templates/<lang>/bao-cao-tong-hop.docx.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Tạo bộ dữ liệu mẫu (write the sample inputs: every unit, four weeks, a few faults).
     Sample {
         /// Thư mục đầu ra (output folder).
@@ -141,6 +147,7 @@ fn main() {
         Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
         Command::Check { paths, json } => cli::check(&config, &paths, json, lang),
         Command::Sample { out } => cli::sample(&config, &out),
+        Command::Template { out } => cli::template(&config, out.as_deref(), lang),
         Command::Build { meeting, weeks, inputs, out, templates, json, state, from_archive } => cli::build(
             &config,
             &cli::BuildOptions { inputs, out, meeting, weeks, templates, lang, json, state: Some(state), from_archive },

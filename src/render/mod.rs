@@ -289,6 +289,7 @@ pub fn render_all(
             bytes: render_template(config, summary, templates, lang, SUMMARY_MD)?.into_bytes(),
         },
         Output { name: REPORT_HTML.into(), bytes: html::render(config, summary, templates, lang)?.into_bytes() },
+        Output { name: docx::DOCX_NAME.into(), bytes: docx::render(config, summary, templates, lang)? },
         Output {
             name: WORKBOOK_XLSX.into(),
             bytes: xlsx::workbook(config, summary, lang)
