@@ -12,7 +12,7 @@ mod received;
 mod sniff;
 mod xls_scan;
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
@@ -217,12 +217,137 @@ fn sheet_too_large(location: &Location, sheet: &str, row: u32, col: u32, limits:
         .at(sheet, a1(row, col))
 }
 
+/// The file holds more text than [`Limits::max_text_bytes`]; `sheet`/`row`/`col`
+/// is where the limit was crossed.
+pub(crate) fn text_too_large(location: &Location, sheet: &str, row: u32, col: u32, limits: &Limits) -> Issue {
+    let mib = limits.max_text_bytes as f64 / (1024.0 * 1024.0);
+    Issue::new(Code::SheetTooLarge, location.clone())
+        .message(
+            format!(
+                "Tệp chứa quá nhiều chữ (vượt {mib:.0} MB văn bản, tính đến ô {}); tệp không được đọc để bảo vệ hệ thống.",
+                a1(row, col)
+            ),
+            format!(
+                "The file holds too much text (over {mib:.0} MB, counting up to cell {}); it was not read, to protect the system.",
+                a1(row, col)
+            ),
+        )
+        .hint(
+            "Báo cáo tuần chỉ cần số liệu và vài đoạn văn ngắn: xóa nội dung dán thừa, lưu lại và nộp lại.",
+            "A weekly report needs figures and a few short paragraphs: delete pasted bulk text, save and resubmit.",
+        )
+        .at(sheet, a1(row, col))
+}
+
+/// A sheet the .xls/.ods reader would lay out as a grid larger than
+/// [`Limits::max_grid_cells`] (with the other sheets before it).
+pub(crate) fn grid_too_large(
+    location: &Location,
+    sheet: &str,
+    row: u32,
+    col: u32,
+    cells: u64,
+    limits: &Limits,
+) -> Issue {
+    Issue::new(Code::SheetTooLarge, location.clone())
+        .message(
+            format!(
+                "Trang tính «{sheet}» trải tới ô {} ({cells} ô); cả tệp vượt giới hạn {} ô, tệp không được đọc để bảo vệ hệ thống.",
+                a1(row, col),
+                limits.max_grid_cells
+            ),
+            format!(
+                "Sheet \"{sheet}\" spans as far as cell {} ({cells} cells); the file exceeds the limit of {} cells and was not read, to protect the system.",
+                a1(row, col),
+                limits.max_grid_cells
+            ),
+        )
+        .hint(
+            "Xóa các dòng, cột thừa (kể cả ở các trang tính khác), hoặc chép số liệu sang biểu mẫu .xlsx mới rồi nộp lại.",
+            "Delete the extra rows and columns (on every sheet), or copy the figures into a new .xlsx form and resubmit.",
+        )
+        .at(sheet, a1(row, col))
+}
+
 fn check_extent(dims: &Dimensions, sheet: &str, location: &Location, limits: &Limits) -> Result<(), Issue> {
     let (row, col) = dims.end;
     if row >= limits.max_rows || col >= limits.max_cols {
         return Err(sheet_too_large(location, sheet, row, col, limits));
     }
     Ok(())
+}
+
+/// Prefix of the error text that marks a formula saved without a computed value.
+///
+/// Such a cell is carried as an [`CellValue::Error`] so that it can never pass
+/// for a value; the marker cannot come from a file, where error cells only
+/// hold the standard `#…!` codes that readers recognise.
+const UNCALCULATED: &str = "#UNCALCULATED!";
+
+/// The value of a cell holding a formula (its text when known) but no computed value:
+/// the file was saved by a program that does not calculate.
+pub fn uncalculated(formula: Option<&str>) -> CellValue {
+    CellValue::Error(format!("{UNCALCULATED}{}", formula.unwrap_or_default()))
+}
+
+/// The formula text (empty when unknown) of a cell read as a formula without a computed value.
+///
+/// ```
+/// use tonghop::ingest::{uncalculated, uncalculated_formula};
+/// assert_eq!(uncalculated_formula(&uncalculated(Some("SUM(D5:D9)"))), Some("SUM(D5:D9)"));
+/// assert_eq!(uncalculated_formula(&tonghop::model::CellValue::Error("#DIV/0!".into())), None);
+/// ```
+pub fn uncalculated_formula(value: &CellValue) -> Option<&str> {
+    match value {
+        CellValue::Error(e) => e.strip_prefix(UNCALCULATED),
+        _ => None,
+    }
+}
+
+/// What the cells kept from one file cost so far: text bytes and cells.
+struct Budget<'a> {
+    location: &'a Location,
+    limits: &'a Limits,
+    text: u64,
+    cells: u64,
+}
+
+impl<'a> Budget<'a> {
+    fn new(location: &'a Location, limits: &'a Limits) -> Budget<'a> {
+        Budget { location, limits, text: 0, cells: 0 }
+    }
+
+    /// Accounts for one kept cell.
+    fn keep(&mut self, value: &CellValue, sheet: &str, row: u32, col: u32) -> Result<(), Issue> {
+        let bytes = match value {
+            CellValue::Text(t) | CellValue::Error(t) => t.len() as u64,
+            _ => 0,
+        };
+        self.text = self.text.saturating_add(bytes);
+        if self.text > self.limits.max_text_bytes {
+            return Err(text_too_large(self.location, sheet, row, col, self.limits));
+        }
+        // A hostile file may repeat one position many times: the cells kept are
+        // counted, not only the extent.
+        self.cells += 1;
+        if self.cells > self.limits.max_grid_cells {
+            return Err(grid_too_large(self.location, sheet, row, col, self.cells, self.limits));
+        }
+        Ok(())
+    }
+}
+
+/// Merged ranges kept per sheet: they only produce warnings, and a hostile file
+/// could declare millions.
+const MAX_MERGES: usize = 1_000;
+
+fn merges_within(merged: &[Dimensions], limits: &Limits) -> Vec<((u32, u32), (u32, u32))> {
+    merged
+        .iter()
+        .filter(|d| d.start.0 < limits.max_rows && d.start.1 < limits.max_cols)
+        .take(MAX_MERGES)
+        .map(|d| (d.start, (d.end.0.min(limits.max_rows), d.end.1.min(limits.max_cols))))
+        .collect()
 }
 
 fn excel_date(dt: &calamine::ExcelDateTime) -> Option<NaiveDate> {
@@ -274,6 +399,15 @@ fn finish_sheet(mut sheet: RawSheet) -> RawSheet {
     sheet
 }
 
+/// The formula text of an xlsx formula record, when the record carries it.
+fn xlsx_formula_text(formula: &XlsxFormulaMetadata) -> Option<&str> {
+    match formula {
+        XlsxFormulaMetadata::Normal { formula } | XlsxFormulaMetadata::Shared { formula, .. } => Some(formula),
+        // A cell sharing another cell's formula: its text would have to be expanded.
+        _ => None,
+    }
+}
+
 fn read_xlsx(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWorkbook, Issue> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => encrypted(location),
@@ -283,43 +417,112 @@ fn read_xlsx(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWo
     if sheet_names.is_empty() {
         return Err(empty_workbook(location));
     }
+    let mut budget = Budget::new(location, limits);
+    let mut full_calc: Option<bool> = None;
     let mut sheets = Vec::new();
     for name in wanted_sheets(&sheet_names) {
         let mut sheet = RawSheet { name: name.clone(), ..RawSheet::default() };
         {
             // Streaming keeps calamine from allocating the declared grid, which a
             // 2 KB file can make gigantic (one cell at A1 and one at XFD1048576).
+            // Formula metadata comes in the same pass, without expanding shared
+            // formulas: it tells a formula saved without its value from an empty cell.
             let mut reader = workbook.worksheet_cells_reader(&name).map_err(|e| read_failed(location, e))?;
             check_extent(&reader.dimensions(), &name, location, limits)?;
-            while let Some(cell) = reader.next_cell().map_err(|e| read_failed(location, e))? {
-                let (row, col) = cell.get_position();
+            while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(|e| read_failed(location, e))? {
+                let (row, col) = cell.pos;
                 if row >= limits.max_rows || col >= limits.max_cols {
                     return Err(sheet_too_large(location, &name, row, col, limits));
                 }
-                if let Some(value) = cell_from_ref(cell.get_value().clone()) {
-                    sheet.cells.push(RawCell { row, col, value });
-                }
+                let value = match (cell_from_ref(cell.value), &cell.formula) {
+                    // An empty text result is what a program that does not
+                    // calculate writes as a placeholder (and asks Excel to
+                    // recalculate everything on opening); otherwise it is a
+                    // formula whose result is the empty string.
+                    (Some(CellValue::Text(t)), Some(formula))
+                        if t.is_empty() && *full_calc.get_or_insert_with(|| recalculation_pending(bytes)) =>
+                    {
+                        uncalculated(xlsx_formula_text(formula))
+                    }
+                    (Some(value), _) => value,
+                    (None, Some(formula)) => uncalculated(xlsx_formula_text(formula)),
+                    (None, None) => continue,
+                };
+                budget.keep(&value, &name, row, col)?;
+                sheet.cells.push(RawCell { row, col, value });
             }
         }
         if let Ok(merged) = workbook.merge_cells_by_sheet_name(&name) {
-            sheet.merged = merged.iter().map(|d| (d.start, d.end)).collect();
+            sheet.merged = merges_within(&merged, limits);
         }
         sheets.push(finish_sheet(sheet));
     }
     Ok(RawWorkbook { format: FileFormat::Xlsx, sheet_names, sheets })
 }
 
-fn range_sheet(name: &str, range: &Range<Data>, location: &Location, limits: &Limits) -> Result<RawSheet, Issue> {
+/// Whether the workbook asks to be fully recalculated when opened
+/// (`<calcPr fullCalcOnLoad="1"/>`), which programs that write formulas
+/// without calculating them do: its cached formula results are placeholders.
+fn recalculation_pending(bytes: &[u8]) -> bool {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return false };
+    let Ok(part) = archive.by_name("xl/workbook.xml") else { return false };
+    let mut xml = Vec::new();
+    if part.take(4 * 1024 * 1024).read_to_end(&mut xml).is_err() {
+        return false;
+    }
+    let xml = String::from_utf8_lossy(&xml);
+    xml.find("<calcPr")
+        .and_then(|at| xml[at..].split('>').next())
+        .is_some_and(|calc| calc.contains(r#"fullCalcOnLoad="1""#) || calc.contains(r#"fullCalcOnLoad="true""#))
+}
+
+/// Error texts of formula results (LibreOffice stores them as the cell text in .ods).
+/// (LibreOffice's own errors read `Err:502` and the like.)
+const ERROR_TEXTS: [&str; 7] = ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"];
+
+/// The cells of a sheet read as a whole range (.xls, .ods), with the cells
+/// holding a formula but no computed value marked as such.
+fn range_sheet(
+    name: &str,
+    range: &Range<Data>,
+    formulas: Option<&Range<String>>,
+    budget: &mut Budget<'_>,
+) -> Result<RawSheet, Issue> {
+    let (location, limits) = (budget.location, budget.limits);
     let mut sheet = RawSheet { name: name.to_string(), ..RawSheet::default() };
-    let Some((row0, col0)) = range.start() else {
-        return Ok(sheet);
-    };
-    for (r, c, value) in range.used_cells() {
-        let (row, col) = (row0 + r as u32, col0 + c as u32);
-        if row >= limits.max_rows || col >= limits.max_cols {
-            return Err(sheet_too_large(location, name, row, col, limits));
+    if let (Some(start), Some(end)) = (range.start(), range.end()) {
+        check_extent(&Dimensions::new(start, end), name, location, limits)?;
+        for (r, c, value) in range.used_cells() {
+            let (row, col) = (start.0 + r as u32, start.1 + c as u32);
+            if let Some(value) = cell_from_data(value) {
+                budget.keep(&value, name, row, col)?;
+                sheet.cells.push(RawCell { row, col, value });
+            }
         }
-        if let Some(value) = cell_from_data(value) {
+    }
+    if let Some(formulas) = formulas
+        && let (Some(start), Some(end)) = (formulas.start(), formulas.end())
+    {
+        check_extent(&Dimensions::new(start, end), name, location, limits)?;
+        for (r, c, formula) in formulas.used_cells() {
+            let (row, col) = (start.0 + r as u32, start.1 + c as u32);
+            if formula.is_empty() {
+                continue;
+            }
+            match range.get_value((row, col)) {
+                None | Some(Data::Empty) => {}
+                // LibreOffice writes an error result as text: read it as the error it is.
+                Some(Data::String(t)) if ERROR_TEXTS.contains(&t.trim()) || t.trim().starts_with("Err:") => {
+                    // The range's cells were kept in row-major order.
+                    if let Ok(i) = sheet.cells.binary_search_by_key(&(row, col), |c| (c.row, c.col)) {
+                        sheet.cells[i].value = CellValue::Error(t.trim().to_string());
+                    }
+                    continue;
+                }
+                Some(_) => continue,
+            }
+            let value = uncalculated(Some(formula.trim_start_matches("of:").trim_start_matches('=')));
+            budget.keep(&value, name, row, col)?;
             sheet.cells.push(RawCell { row, col, value });
         }
     }
@@ -327,7 +530,10 @@ fn range_sheet(name: &str, range: &Range<Data>, location: &Location, limits: &Li
 }
 
 fn read_xls(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWorkbook, Issue> {
-    // The xls format caps a sheet at 65,536 × 256 cells, so building its range is bounded.
+    // calamine lays out every sheet as a full grid while opening the file, from
+    // positions a hostile file chooses freely (up to 65,536 × 65,536 cells), and
+    // copies shared strings into every cell using them: measure first.
+    xls_scan::check(bytes, location, limits)?;
     let mut workbook: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => encrypted(location),
         other => read_failed(location, other),
@@ -336,12 +542,14 @@ fn read_xls(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWor
     if sheet_names.is_empty() {
         return Err(empty_workbook(location));
     }
+    let mut budget = Budget::new(location, limits);
     let mut sheets = Vec::new();
     for name in wanted_sheets(&sheet_names) {
         let range = workbook.worksheet_range(&name).map_err(|e| read_failed(location, e))?;
-        let mut sheet = range_sheet(&name, &range, location, limits)?;
+        let formulas = workbook.worksheet_formula(&name).ok();
+        let mut sheet = range_sheet(&name, &range, formulas.as_ref(), &mut budget)?;
         if let Ok(merged) = workbook.merge_cells_by_sheet_name(&name) {
-            sheet.merged = merged.iter().map(|d| (d.start, d.end)).collect();
+            sheet.merged = merges_within(&merged, limits);
         }
         sheets.push(finish_sheet(sheet));
     }
@@ -349,6 +557,9 @@ fn read_xls(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWor
 }
 
 fn read_ods(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWorkbook, Issue> {
+    // calamine expands `number-rows-repeated` / `number-columns-repeated` and
+    // `<text:s text:c=…>` of every sheet while opening the file: measure first.
+    ods_scan::check(bytes, location, limits, &|name| !wanted_sheets(&[name.to_string()]).is_empty())?;
     let mut workbook: calamine::Ods<_> = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::OdsError::Password => encrypted(location),
         other => read_failed(location, other),
@@ -357,13 +568,12 @@ fn read_ods(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWor
     if sheet_names.is_empty() {
         return Err(empty_workbook(location));
     }
+    let mut budget = Budget::new(location, limits);
     let mut sheets = Vec::new();
     for name in wanted_sheets(&sheet_names) {
         let range = workbook.worksheet_range(&name).map_err(|e| read_failed(location, e))?;
-        if let (Some(start), Some(end)) = (range.start(), range.end()) {
-            check_extent(&Dimensions::new(start, end), &name, location, limits)?;
-        }
-        sheets.push(finish_sheet(range_sheet(&name, &range, location, limits)?));
+        let formulas = workbook.worksheet_formula(&name).ok();
+        sheets.push(finish_sheet(range_sheet(&name, &range, formulas.as_ref(), &mut budget)?));
     }
     Ok(RawWorkbook { format: FileFormat::Ods, sheet_names, sheets })
 }

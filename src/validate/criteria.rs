@@ -192,13 +192,7 @@ impl Validator<'_> {
         }
         let cell = cell?;
         if let CellValue::Error(e) = cell {
-            let issue = self
-                .at(Code::ErrorCell, sheet, row, col)
-                .message(
-                    format!("Ô chứa lỗi công thức {e} thay vì số liệu {}.", c.code),
-                    format!("The cell holds the formula error {e} instead of the value of {}.", c.code),
-                )
-                .hint("Thay công thức bằng số liệu.", "Replace the formula by the figure.");
+            let issue = self.error_cell(sheet, row, col, e, Some(&c.code));
             self.issue(issue);
             return None;
         }

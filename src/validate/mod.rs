@@ -13,6 +13,7 @@ mod tasks;
 use chrono::NaiveDate;
 
 use crate::contract::READ_SHEETS;
+use crate::ingest;
 use crate::issue::{Code, Issue, Location, a1};
 use crate::model::{CellRef, CellValue, FileMeta, FileReport, FileStatus, RawSheet, RawWorkbook, Submission};
 use crate::schema::{Config, Unit};
@@ -44,7 +45,16 @@ pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> File
         Some(Checked { unit, week, submission }) => (unit, week, submission, Vec::new()),
         None => (None, None, None, Vec::new()),
     };
-    FileReport { file: meta, format: Some(workbook.format), status, issues: v.issues, submission, read_values, unit, week }
+    FileReport {
+        file: meta,
+        format: Some(workbook.format),
+        status,
+        issues: v.issues,
+        submission,
+        read_values,
+        unit,
+        week,
+    }
 }
 
 /// A report for a file that could not be read at all.
@@ -162,10 +172,7 @@ impl<'a> Validator<'a> {
             CellValue::Date(d) => d.format("%d/%m/%Y").to_string(),
             CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             CellValue::Error(e) => {
-                let issue = self
-                    .at(Code::ErrorCell, sheet, row, col)
-                    .message(format!("Ô chứa lỗi công thức {e}."), format!("The cell holds the formula error {e}."))
-                    .hint("Thay công thức bằng giá trị.", "Replace the formula by a value.");
+                let issue = self.error_cell(sheet, row, col, e, None);
                 self.issue(issue);
                 return None;
             }
@@ -223,6 +230,50 @@ impl<'a> Validator<'a> {
             return None;
         }
         if text.is_empty() { None } else { Some(text) }
+    }
+
+    /// The issue for an error cell: a formula error such as `#DIV/0!`, or a
+    /// formula saved without its computed value (by a program that does not
+    /// calculate), which would otherwise look like an empty cell. `what` names
+    /// the value expected (a criterion code).
+    pub fn error_cell(&self, sheet: &str, row: u32, col: u32, error: &str, what: Option<&str>) -> Issue {
+        let issue = self.at(Code::ErrorCell, sheet, row, col);
+        if let Some(formula) = ingest::uncalculated_formula(&CellValue::Error(error.to_string())) {
+            let formula = text::strip_control_chars(formula);
+            let (shown_vi, shown_en) = if formula.is_empty() {
+                (String::new(), String::new())
+            } else {
+                (format!(" «={}»", preview(&formula)), format!(" \"={}\"", preview(&formula)))
+            };
+            let (of_vi, of_en) = match what {
+                Some(code) => (format!(" thay vì số liệu {code}"), format!(" instead of the value of {code}")),
+                None => (String::new(), String::new()),
+            };
+            return issue
+                .message(
+                    format!(
+                        "Ô chứa công thức{shown_vi} chưa có giá trị tính sẵn{of_vi}: tệp được lưu bằng chương trình không tính công thức."
+                    ),
+                    format!(
+                        "The cell holds a formula{shown_en} without a computed value{of_en}: the file was saved by a program that does not calculate formulas."
+                    ),
+                )
+                .hint(
+                    "Mở tệp bằng Excel hoặc LibreOffice để công thức được tính rồi lưu lại, hoặc nhập thẳng số liệu thay cho công thức.",
+                    "Open the file in Excel or LibreOffice so that the formula is calculated and save it again, or type the figure instead of the formula.",
+                );
+        }
+        match what {
+            Some(code) => issue
+                .message(
+                    format!("Ô chứa lỗi công thức {error} thay vì số liệu {code}."),
+                    format!("The cell holds the formula error {error} instead of the value of {code}."),
+                )
+                .hint("Thay công thức bằng số liệu.", "Replace the formula by the figure."),
+            None => issue
+                .message(format!("Ô chứa lỗi công thức {error}."), format!("The cell holds the formula error {error}."))
+                .hint("Thay công thức bằng giá trị.", "Replace the formula by a value."),
+        }
     }
 
     /// Reads a date cell: a real date, or `dd/mm/yyyy` text.
@@ -290,11 +341,11 @@ pub(crate) fn find_header(
     let keys = |h: &(&str, &str)| [fold_key(h.0), fold_key(h.1)];
     let required_keys: Vec<[String; 2]> = required.iter().map(keys).collect();
     let optional_keys: Vec<[String; 2]> = optional.iter().map(keys).collect();
-    for row in sheet.used_rows() {
-        let row_cells: Vec<(u32, String)> = sheet
-            .cells
+    // Cells are sorted row-major: one pass over the rows, not one pass per row.
+    for row_cells in sheet.cells.chunk_by(|a, b| a.row == b.row) {
+        let row = row_cells[0].row;
+        let row_cells: Vec<(u32, String)> = row_cells
             .iter()
-            .filter(|c| c.row == row)
             .filter_map(|c| match &c.value {
                 CellValue::Text(t) => Some((c.col, fold_key(t))),
                 _ => None,
