@@ -150,15 +150,8 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
             "files": reports,
             "summary": count_files(&reports),
         });
-        match serde_json::to_string_pretty(&out) {
-            // A closed pipe (`| head`) is not an error worth a panic.
-            Ok(s) => {
-                let _ = writeln!(std::io::stdout().lock(), "{s}");
-            }
-            Err(e) => {
-                eprintln!("tonghop: {e}");
-                return EXIT_USAGE;
-            }
+        if let Err(code) = print_json(&out) {
+            return code;
         }
     } else {
         let stdout = std::io::stdout();
@@ -192,6 +185,20 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
         eprintln!("tonghop: không tìm thấy tệp nào (no files found)");
     }
     if reports.iter().any(|r| r.status == FileStatus::Rejected) { EXIT_REJECTED } else { EXIT_OK }
+}
+
+/// Prints a value as pretty JSON on stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn print_json(value: &impl serde::Serialize) -> Result<(), i32> {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            let _ = writeln!(std::io::stdout().lock(), "{s}");
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("tonghop: {e}");
+            Err(EXIT_USAGE)
+        }
+    }
 }
 
 /// Counts of files by status.
@@ -522,14 +529,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
         timings,
     };
     if options.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(s) => {
-                let _ = writeln!(std::io::stdout().lock(), "{s}");
-            }
-            Err(e) => {
-                eprintln!("tonghop: {e}");
-                return EXIT_USAGE;
-            }
+        if let Err(code) = print_json(&report) {
+            return code;
         }
     } else {
         print_build_report(&report, options.lang);
@@ -622,8 +623,7 @@ pub fn status(config: &Config, options: &BuildOptions, week: Option<&str>, json:
     let mut out = std::io::stdout().lock();
     if json {
         let value = serde_json::json!({ "week": week.label(), "deadline": config.calendar.deadline(&week).to_rfc3339(), "submissions": board });
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
-        return EXIT_OK;
+        return print_json(&value).err().unwrap_or(EXIT_OK);
     }
     let vi = options.lang == Lang::Vi;
     let _ = writeln!(

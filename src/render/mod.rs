@@ -81,7 +81,7 @@ pub const REPORT_HTML: &str = "index.html";
 
 /// Names and labels the templates look up by code.
 #[derive(Serialize)]
-struct Lookups<'a> {
+pub(crate) struct Lookups<'a> {
     units: BTreeMap<&'a str, UnitLabel<'a>>,
     criteria: BTreeMap<&'a str, CriterionLabel<'a>>,
 }
@@ -102,7 +102,7 @@ struct CriterionLabel<'a> {
     unit_en: &'a str,
 }
 
-fn lookups(config: &Config) -> Lookups<'_> {
+pub(crate) fn lookups(config: &Config) -> Lookups<'_> {
     Lookups {
         units: config
             .units

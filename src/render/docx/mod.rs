@@ -30,10 +30,8 @@ mod tags;
 mod template;
 mod xml;
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
-use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
 use crate::aggregate::Summary;
@@ -83,51 +81,6 @@ fn is_template_part(name: &str) -> bool {
         || name == "word/footnotes.xml"
         || name == "word/endnotes.xml"
         || ((name.starts_with("word/header") || name.starts_with("word/footer")) && name.ends_with(".xml"))
-}
-
-/// The names and labels of units and criteria by code, as `tom-tat.md` gets them.
-#[derive(Serialize)]
-struct Lookups<'a> {
-    units: BTreeMap<&'a str, UnitLabel<'a>>,
-    criteria: BTreeMap<&'a str, CriterionLabel<'a>>,
-}
-
-#[derive(Serialize)]
-struct UnitLabel<'a> {
-    name: &'a str,
-    short: &'a str,
-    en: &'a str,
-    unit_type: &'a str,
-}
-
-#[derive(Serialize)]
-struct CriterionLabel<'a> {
-    vi: &'a str,
-    en: &'a str,
-    unit_vi: &'a str,
-    unit_en: &'a str,
-}
-
-fn lookups(config: &Config) -> Lookups<'_> {
-    Lookups {
-        units: config
-            .units
-            .units()
-            .iter()
-            .map(|u| {
-                let label = UnitLabel { name: &u.name, short: &u.short, en: &u.en, unit_type: u.unit_type.as_str() };
-                (u.code.as_str(), label)
-            })
-            .collect(),
-        criteria: config
-            .schema
-            .criteria
-            .iter()
-            .map(|c| {
-                (c.code.as_str(), CriterionLabel { vi: &c.vi, en: &c.en, unit_vi: &c.unit_vi, unit_en: &c.unit_en })
-            })
-            .collect(),
-    }
 }
 
 /// "…text before⟪here⟫text after…": the visible document text around a byte
@@ -245,7 +198,7 @@ pub fn render(config: &Config, summary: &Summary, templates: &Templates, lang: L
     let doc = context::build(config, summary, &settings, text, lang);
 
     let mut context = Context::from_serialize(summary).map_err(|e| err(e.to_string()))?;
-    context.insert("lookups", &lookups(config));
+    context.insert("lookups", &super::lookups(config));
     context.insert("doc", &doc);
 
     let mut tera: Tera = tera_for(config, lang);
