@@ -449,9 +449,20 @@ pub fn produce(
     let dir = out.join(&cycle.id);
     crate::render::write_outputs(&dir, &outputs)
         .map_err(|e| format!("không ghi được {} (cannot write): {e}", dir.display()))?;
-    // Every file checked gets its receipt, so the report can link to the reasons.
-    for report in reports.iter().filter(|r| r.status != crate::model::FileStatus::Ignored) {
-        crate::watch::write_receipt(config, out, report, &templates, lang)?;
+    // The cycle's files (and those whose week is unknown) get their receipts, so the
+    // report can link to the reasons; parsed once, written in parallel, unchanged ones skipped.
+    let receipt_template = crate::render::Compiled::new(config, &templates, lang, crate::render::receipt::RECEIPT_TEMPLATE)
+        .map_err(|e| e.to_string())?;
+    let in_cycle = |r: &&FileReport| {
+        r.status != crate::model::FileStatus::Ignored
+            && r.week.is_none_or(|w| cycle.weeks.iter().any(|c| c.due == w.due))
+    };
+    {
+        use rayon::prelude::*;
+        let receipts: Vec<&FileReport> = reports.iter().filter(in_cycle).collect();
+        receipts
+            .par_iter()
+            .try_for_each(|report| crate::watch::write_receipt(config, out, report, &receipt_template, lang))?;
     }
     let timings = Timings { aggregate, render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
     Ok(Produced { cycle, summary, outputs: outputs.into_iter().map(|o| o.name).collect(), dir, timings })

@@ -214,7 +214,9 @@ fn scan(
         }
         pending.remove(&f.path);
         ledger.record(&report, &bytes, first_seen).map_err(|e| e.to_string())?;
-        write_receipt(config, &options.out, &report, templates, options.lang)?;
+        let template = crate::render::Compiled::new(config, templates, options.lang, receipt::RECEIPT_TEMPLATE)
+            .map_err(|e| e.to_string())?;
+        write_receipt(config, &options.out, &report, &template, options.lang)?;
         stats.received += 1;
         changed = true;
         log(&format!(
@@ -274,25 +276,30 @@ pub fn check_bytes(config: &Config, display: &str, bytes: &[u8], sha256: String,
     }
 }
 
-/// Writes `receipts/<week>/<unit>/<file>.html` and `.json` under `out`.
+/// Writes `receipts/<week>/<unit>/<file>.html` and `.json` under `out`; a receipt
+/// whose content has not changed is left as it is.
 pub fn write_receipt(
     config: &Config,
     out: &Path,
     report: &FileReport,
-    templates: &Templates,
+    template: &crate::render::Compiled,
     lang: Lang,
 ) -> Result<(), String> {
     let week = report.week.map(|w| w.label());
     let stem = out.join(receipt::receipt_stem(week.as_deref(), report.unit.as_deref(), &report.file.path));
     let data = receipt::receipt(config, report, lang);
-    let html = receipt::receipt_html(config, &data, templates, lang).map_err(|e| e.to_string())?;
+    let html = receipt::receipt_html(config, template, &data).map_err(|e| e.to_string())?;
     let with_ext = |ext: &str| {
         let mut name = stem.file_name().map(|n| n.to_os_string()).unwrap_or_default();
         name.push(ext);
         stem.with_file_name(name)
     };
-    write_atomic(&with_ext(".html"), html.as_bytes()).map_err(|e| e.to_string())?;
-    write_atomic(&with_ext(".json"), &receipt::receipt_json(&data)).map_err(|e| e.to_string())?;
+    for (path, bytes) in [(with_ext(".html"), html.into_bytes()), (with_ext(".json"), receipt::receipt_json(&data))] {
+        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            continue;
+        }
+        write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+    }
     Ok(())
 }
 

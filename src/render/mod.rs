@@ -243,25 +243,53 @@ fn render_context(
     templates: &Templates,
     lang: Lang,
     name: &str,
-    mut context: Context,
+    context: Context,
 ) -> Result<String, RenderError> {
-    let err = |message: String| RenderError { output: name.to_string(), message };
-    let path = templates.find(lang, name).ok_or_else(|| {
-        err(format!(
-            "no template {}/{name} in {} (nor in the override folder)",
-            lang_code(lang),
-            templates.config_dir.display()
-        ))
-    })?;
-    let source = std::fs::read_to_string(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
-    let mut tera = tera_for(config, lang);
-    if name.ends_with(".md") {
-        tera.autoescape_on(vec![".md"]);
-        tera.set_escape_fn(|input, out| out.write_all(format::escape_markdown(input).as_bytes()));
+    Compiled::new(config, templates, lang, name)?.render(config, context)
+}
+
+/// A template parsed once, to render many times (receipts: one per file).
+pub struct Compiled {
+    tera: Tera,
+    name: String,
+    path: PathBuf,
+}
+
+impl Compiled {
+    /// Finds and parses a template, with the filters and escaping of its kind.
+    pub fn new(config: &Config, templates: &Templates, lang: Lang, name: &str) -> Result<Compiled, RenderError> {
+        let err = |message: String| RenderError { output: name.to_string(), message };
+        let path = templates.find(lang, name).ok_or_else(|| {
+            err(format!(
+                "no template {}/{name} in {} (nor in the override folder)",
+                lang_code(lang),
+                templates.config_dir.display()
+            ))
+        })?;
+        let source = std::fs::read_to_string(&path).map_err(|e| err(format!("{}: {e}", path.display())))?;
+        let mut tera = tera_for(config, lang);
+        if name.ends_with(".md") {
+            tera.autoescape_on(vec![".md"]);
+            tera.set_escape_fn(|input, out| out.write_all(format::escape_markdown(input).as_bytes()));
+        }
+        tera.add_raw_template(name, &source).map_err(|e| err(format!("{}: {}", path.display(), describe(&e))))?;
+        Ok(Compiled { tera, name: name.to_string(), path })
     }
-    tera.add_raw_template(name, &source).map_err(|e| err(format!("{}: {}", path.display(), describe(&e))))?;
-    context.insert("lookups", &lookups(config));
-    tera.render(name, &context).map_err(|e| err(format!("{}: {}", path.display(), describe(&e))))
+
+    /// Renders with a context (the lookups are added).
+    pub fn render(&self, config: &Config, mut context: Context) -> Result<String, RenderError> {
+        context.insert("lookups", &lookups(config));
+        self.tera
+            .render(&self.name, &context)
+            .map_err(|e| RenderError { output: self.name.clone(), message: format!("{}: {}", self.path.display(), describe(&e)) })
+    }
+
+    /// Renders any serializable data.
+    pub fn render_value(&self, config: &Config, data: &impl Serialize) -> Result<String, RenderError> {
+        let context =
+            Context::from_serialize(data).map_err(|e| RenderError { output: self.name.clone(), message: describe(&e) })?;
+        self.render(config, context)
+    }
 }
 
 /// Tera errors nest their causes; show the whole chain, which names the line and the problem.

@@ -141,17 +141,14 @@ pub fn receipt_json(receipt: &Receipt<'_>) -> Vec<u8> {
     bytes
 }
 
-/// The receipt as a self-contained HTML page (`report_templates/<lang>/receipt.html`).
-pub fn receipt_html(
-    config: &Config,
-    receipt: &Receipt<'_>,
-    templates: &Templates,
-    lang: Lang,
-) -> Result<String, RenderError> {
-    let context = serde_json::to_value(receipt)
-        .map_err(|e| RenderError { output: "receipt.html".into(), message: e.to_string() })?;
-    super::render_value(config, templates, lang, "receipt.html", context)
+/// The receipt as a self-contained HTML page (`report_templates/<lang>/receipt.html`),
+/// with the template parsed once for many receipts.
+pub fn receipt_html(config: &Config, template: &super::Compiled, receipt: &Receipt<'_>) -> Result<String, RenderError> {
+    template.render_value(config, receipt)
 }
+
+/// The name of the receipt template.
+pub const RECEIPT_TEMPLATE: &str = "receipt.html";
 
 /// The status board of one week (`report_templates/<lang>/status.html`).
 pub fn status_html(
