@@ -63,15 +63,31 @@ pub fn normalize_text(s: &str) -> String {
 /// assert_eq!(fold_key("Khó khăn, kiến nghị"), "kho khan kien nghi");
 /// ```
 pub fn fold_key(s: &str) -> String {
-    let normalized = normalize_text(s);
-    let mut out = String::with_capacity(normalized.len());
+    // Decomposing directly gives the same key as normalizing to NFC first (NFD of the NFC
+    // form is the NFD form), and this runs for every header and label cell read.
+    let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in normalized.nfd() {
+    if s.is_ascii() {
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(b.to_ascii_lowercase() as char);
+            } else {
+                pending_space = true;
+            }
+        }
+        return out;
+    }
+    for c in s.nfd() {
         if is_combining_mark(c) {
             continue;
         }
         let c = match c {
-            'đ' | 'Đ' => 'd',
+            // The look-alike eth (U+00D0, U+00F0) folds like đ, as normalize_text maps it.
+            'đ' | 'Đ' | '\u{00D0}' | '\u{00F0}' => 'd',
             other => other,
         };
         for lower in c.to_lowercase() {
