@@ -451,8 +451,9 @@ pub fn produce(
         .map_err(|e| format!("không ghi được {} (cannot write): {e}", dir.display()))?;
     // The cycle's files (and those whose week is unknown) get their receipts, so the
     // report can link to the reasons; parsed once, written in parallel, unchanged ones skipped.
-    let receipt_template = crate::render::Compiled::new(config, &templates, lang, crate::render::receipt::RECEIPT_TEMPLATE)
-        .map_err(|e| e.to_string())?;
+    let receipt_template =
+        crate::render::Compiled::new(config, &templates, lang, crate::render::receipt::RECEIPT_TEMPLATE)
+            .map_err(|e| e.to_string())?;
     let in_cycle = |r: &&FileReport| {
         r.status != crate::model::FileStatus::Ignored
             && r.week.is_none_or(|w| cycle.weeks.iter().any(|c| c.due == w.due))

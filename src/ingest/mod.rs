@@ -54,6 +54,10 @@ pub struct Limits {
     /// rectangle (about 32 bytes a cell), so the sheets' extents are measured
     /// before the reader is called.
     pub max_grid_cells: u64,
+    /// Largest zip entry a reader loads whole (shared strings, styles…); the
+    /// .xlsx worksheets are streamed and the .ods `content.xml` is measured
+    /// by its own scan, so they are bounded by the total size only.
+    pub max_loaded_part_bytes: u64,
 }
 
 impl Default for Limits {
@@ -67,6 +71,7 @@ impl Default for Limits {
             max_cols: 200,
             max_text_bytes: 5 * 1024 * 1024,
             max_grid_cells: 4_000_000,
+            max_loaded_part_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -182,16 +187,23 @@ fn empty_workbook(location: &Location) -> Issue {
         .hint("Dùng biểu mẫu báo cáo tuần mới nhất.", "Use the latest weekly form.")
 }
 
-/// The contract sheets present in the file: (index into READ_SHEETS, title as written).
+/// The contract sheets present in the file, as titled there, in file order: the
+/// first sheet for each contract title (validation uses the first one; a file
+/// listing one title thousands of times must not be read thousands of times).
 fn wanted_sheets(names: &[String]) -> Vec<String> {
-    names
-        .iter()
-        .filter(|name| {
-            let key = fold_key(name);
-            READ_SHEETS.iter().any(|(vi, en)| fold_key(vi) == key || fold_key(en) == key)
-        })
-        .cloned()
-        .collect()
+    let titles: Vec<[String; 2]> = READ_SHEETS.iter().map(|(vi, en)| [fold_key(vi), fold_key(en)]).collect();
+    let mut taken = vec![false; titles.len()];
+    let mut wanted = Vec::new();
+    for name in names {
+        let key = fold_key(name);
+        if let Some(i) = titles.iter().position(|t| t.contains(&key))
+            && !taken[i]
+        {
+            taken[i] = true;
+            wanted.push(name.clone());
+        }
+    }
+    wanted
 }
 
 fn sheet_too_large(location: &Location, sheet: &str, row: u32, col: u32, limits: &Limits) -> Issue {

@@ -15,7 +15,7 @@
 use std::io::{Cursor, Read};
 
 use super::{Limits, grid_too_large, sheet_too_large, text_too_large};
-use crate::issue::{Issue, Location};
+use crate::issue::{Code, Issue, Location};
 
 /// calamine caps a row at this many columns.
 const CALAMINE_MAX_COLUMNS: u64 = 16_384;
@@ -48,8 +48,19 @@ pub fn check(bytes: &[u8], location: &Location, limits: &Limits, wanted: &dyn Fn
                 let (sheet, row, col) = model.position();
                 return Err(text_too_large(location, &sheet, row, col, limits));
             }
-            // Broken XML or zip data: calamine fails on it too, without expanding anything.
-            Err(ScanError::Io) => break,
+            // Damaged zip data (a bad checksum, more bytes than declared): calamine
+            // would fail on it too, but only after expanding what comes before.
+            Err(ScanError::Io(detail)) => {
+                return Err(Issue::new(Code::CorruptArchive, location.clone())
+                    .message(
+                        format!("Tệp bị hỏng hoặc chưa được chép đầy đủ (content.xml: {detail})."),
+                        format!("The file is corrupt or was not copied completely (content.xml: {detail})."),
+                    )
+                    .hint(
+                        "Mở tệp bằng LibreOffice Calc hoặc Excel, lưu lại rồi nộp lại.",
+                        "Open the file in LibreOffice Calc or Excel, save it again and resubmit.",
+                    ));
+            }
         }
     }
     model.finish_table()?;
@@ -343,7 +354,7 @@ enum Token {
 }
 
 enum ScanError {
-    Io,
+    Io(String),
     TagTooLong,
 }
 
@@ -384,7 +395,7 @@ impl<R: Read> Scanner<R> {
                     return Ok(true);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(_) => return Err(ScanError::Io),
+                Err(e) => return Err(ScanError::Io(e.to_string())),
             }
         }
     }

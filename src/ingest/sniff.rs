@@ -110,6 +110,14 @@ fn sniff_zip(bytes: &[u8], location: &Location, limits: &Limits) -> Result<Sniff
             return Err(zip_bomb(location, format!("more than {} bytes unpacked", limits.max_uncompressed_bytes)));
         }
         if let Ok(name) = entry.name() {
+            // Readers load these parts whole (shared strings, styles, relationships…),
+            // as a structure several times their size; worksheets are streamed.
+            let loaded_whole = (name.ends_with(".xml") || name.ends_with(".rels"))
+                && !name.starts_with("xl/worksheets/")
+                && name != "content.xml";
+            if loaded_whole && size > limits.max_loaded_part_bytes {
+                return Err(zip_bomb(location, format!("{name}: {size} bytes unpacked")));
+            }
             names.push(name.to_string());
         }
     }

@@ -279,15 +279,16 @@ impl Compiled {
     /// Renders with a context (the lookups are added).
     pub fn render(&self, config: &Config, mut context: Context) -> Result<String, RenderError> {
         context.insert("lookups", &lookups(config));
-        self.tera
-            .render(&self.name, &context)
-            .map_err(|e| RenderError { output: self.name.clone(), message: format!("{}: {}", self.path.display(), describe(&e)) })
+        self.tera.render(&self.name, &context).map_err(|e| RenderError {
+            output: self.name.clone(),
+            message: format!("{}: {}", self.path.display(), describe(&e)),
+        })
     }
 
     /// Renders any serializable data.
     pub fn render_value(&self, config: &Config, data: &impl Serialize) -> Result<String, RenderError> {
-        let context =
-            Context::from_serialize(data).map_err(|e| RenderError { output: self.name.clone(), message: describe(&e) })?;
+        let context = Context::from_serialize(data)
+            .map_err(|e| RenderError { output: self.name.clone(), message: describe(&e) })?;
         self.render(config, context)
     }
 }

@@ -10,11 +10,13 @@ mod info;
 mod narrative;
 mod tasks;
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 
 use crate::contract::READ_SHEETS;
 use crate::ingest;
-use crate::issue::{Code, Issue, Location, a1};
+use crate::issue::{Code, Issue, Location, Severity, a1};
 use crate::model::{CellRef, CellValue, FileMeta, FileReport, FileStatus, RawSheet, RawWorkbook, Submission};
 use crate::schema::{Config, Unit};
 use crate::text::{self, fold_key};
@@ -33,8 +35,28 @@ pub const MAX_TEXT_CHARS: usize = 5_000;
 ///     println!("{:?}", report.status);
 /// }
 /// ```
+///
+/// Never panics: a bug met while checking one file rejects that file (code
+/// `F010`) instead of stopping the run.
 pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> FileReport {
-    let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new() };
+    let guarded =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| validate_unguarded(config, meta.clone(), workbook)));
+    guarded.unwrap_or_else(|_| {
+        let issue = Issue::new(Code::ReaderCrashed, Location::file(&meta.path))
+            .message(
+                "Chương trình gặp sự cố khi kiểm tra tệp này; tệp chưa được tiếp nhận.",
+                "The checker failed on this file; it was not accepted.",
+            )
+            .hint(
+                "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi nộp lại; nếu vẫn lỗi, báo cho Bộ Nội vụ.",
+                "Open the file in Excel or LibreOffice, save it again as .xlsx and resubmit; if it fails again, tell the Ministry.",
+            );
+        unreadable(meta, issue)
+    })
+}
+
+fn validate_unguarded(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> FileReport {
+    let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new(), unreadable: HashSet::new() };
     let received_day = meta.received.map(|t| t.date_naive());
     let result = v.run(workbook, received_day);
     let status = FileStatus::from_issues(&v.issues);
@@ -82,6 +104,8 @@ pub(crate) struct Validator<'a> {
     pub config: &'a Config,
     pub file: String,
     pub issues: Vec<Issue>,
+    /// (sheet, cell) of the cells that could not be read at all.
+    unreadable: HashSet<(String, String)>,
 }
 
 /// A sheet located by its contract title.
@@ -96,7 +120,19 @@ impl SheetRef<'_> {
 }
 
 impl<'a> Validator<'a> {
+    /// Records an issue. A cell that could not be read at all (an error cell,
+    /// a text over the length limit) gets that one issue: what follows from it
+    /// being empty ("no content", "no status") would only repeat it.
     pub fn issue(&mut self, issue: Issue) {
+        if let (Some(sheet), Some(cell)) = (&issue.location.sheet, &issue.location.cell) {
+            let key = (sheet.clone(), cell.clone());
+            if issue.severity == Severity::Error && self.unreadable.contains(&key) {
+                return;
+            }
+            if matches!(issue.code, Code::ErrorCell | Code::TextTooLong) {
+                self.unreadable.insert(key);
+            }
+        }
         self.issues.push(issue);
     }
 

@@ -12,6 +12,10 @@
 
 #![allow(dead_code)]
 
+mod formats;
+#[allow(unused_imports)]
+pub use formats::*;
+
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
