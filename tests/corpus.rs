@@ -292,6 +292,31 @@ fn cases() -> Vec<Case> {
     let (mut looped, dir) = compound_file_parts("Workbook", &xls_stream(&[(CRITERIA.into(), vec![])], &[]));
     set_fat_entry(&mut looped, dir, dir); // the directory chain points at itself
     cases.push(Case::new("f-xls-sector-chain-loop.xls", Content::Bytes(looped), REJECTED).file_issue("F005"));
+    // Three sheets listed at the same offset: calamine would parse (and keep) the
+    // same records three times; a file may list thousands.
+    let big: Vec<Vec<u8>> = (0..2_000).map(|r| xls_number(r, 1, 0, f64::from(r))).collect();
+    let mut stream = xls_stream(&[("A".into(), big), ("B".into(), vec![]), ("C".into(), vec![])], &[]);
+    let mut bound = Vec::new();
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        if typ == 0x000A {
+            break; // end of the globals
+        }
+        if typ == 0x0085 {
+            bound.push(at);
+        }
+        at += 4 + usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+    }
+    assert_eq!(bound.len(), 3, "three BoundSheet8 records");
+    let first = stream[bound[0] + 4..bound[0] + 8].to_vec();
+    for at in &bound[1..] {
+        stream[at + 4..at + 8].copy_from_slice(&first);
+    }
+    cases.push(
+        Case::new("f-xls-sheets-at-one-offset.xls", Content::Bytes(compound_file("Workbook", &stream)), REJECTED)
+            .file_issue("F005"),
+    );
     let book = province(|b| {
         b.set_value("B01", Cell::Formula("SUM(D20:D30)".into()));
         b.set_value("B06", Cell::ErrorFormula("1/0".into(), "#DIV/0!".into()));
@@ -614,9 +639,19 @@ fn nfd(s: &str) -> String {
     s.nfd().collect()
 }
 
-/// Whether checks can run as `nobody` (root, with setpriv).
+/// Whether checks can run as `nobody` (root, with setpriv, and a checkout `nobody`
+/// can read: a clone in a private temporary folder is not).
 fn can_drop_root() -> bool {
-    is_root() && Command::new("setpriv").arg("--version").output().is_ok_and(|o| o.status.success())
+    let as_nobody = |program: &str, arg: &std::path::Path| {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", program])
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    is_root()
+        && as_nobody(env!("CARGO_BIN_EXE_tonghop"), std::path::Path::new("--version"))
+        && as_nobody("cat", &crate_dir().join("report_templates/schema.toml"))
 }
 
 /// The check command, as `nobody` when running as root (see [`can_drop_root`]).

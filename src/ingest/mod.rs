@@ -516,6 +516,7 @@ fn range_sheet(
         && let (Some(start), Some(end)) = (formulas.start(), formulas.end())
     {
         check_extent(&Dimensions::new(start, end), name, location, limits)?;
+        let mut uncalculated_cells = Vec::new();
         for (r, c, formula) in formulas.used_cells() {
             let (row, col) = (start.0 + r as u32, start.1 + c as u32);
             if formula.is_empty() {
@@ -535,8 +536,10 @@ fn range_sheet(
             }
             let value = uncalculated(Some(formula.trim_start_matches("of:").trim_start_matches('=')));
             budget.keep(&value, name, row, col)?;
-            sheet.cells.push(RawCell { row, col, value });
+            uncalculated_cells.push(RawCell { row, col, value });
         }
+        // Appended after the loop: the binary search above needs the range's order.
+        sheet.cells.extend(uncalculated_cells);
     }
     Ok(sheet)
 }

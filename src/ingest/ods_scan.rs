@@ -511,3 +511,75 @@ fn special_complete(tag: &[u8]) -> bool {
         !tag.contains(&b'[') || tag.trim_ascii_end().ends_with(b"]")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn ods(tables: &str) -> Vec<u8> {
+        let content = format!(
+            r#"<?xml version="1.0"?><office:document-content><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+        );
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("content.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn scan(tables: &str) -> Result<(), Issue> {
+        let wanted = |name: &str| name == "Chỉ tiêu";
+        check(&ods(tables), &Location::file("t.ods"), &Limits::default(), &wanted)
+    }
+
+    const FILLED: &str = r#"<table:table-cell office:value-type="float" office:value="1"/>"#;
+
+    #[test]
+    fn an_ordinary_table_passes() {
+        let row = format!("<table:table-row>{FILLED}{FILLED}</table:table-row>");
+        let trailing = r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+        assert!(scan(&format!(r#"<table:table table:name="Chỉ tiêu">{row}{row}{trailing}</table:table>"#)).is_ok());
+    }
+
+    #[test]
+    fn repeated_filled_rows_on_a_contract_sheet_are_refused_where_they_end() {
+        let rows = format!(r#"<table:table-row table:number-rows-repeated="30000">{FILLED}</table:table-row>"#);
+        let issue = scan(&format!(r#"<table:table table:name="Chỉ tiêu">{rows}</table:table>"#)).unwrap_err();
+        assert_eq!(issue.code, Code::SheetTooLarge);
+        assert_eq!(issue.location.cell.as_deref(), Some("A30000"));
+        // Elsewhere only the grid budget applies: 30,000 × 1 cells is fine.
+        assert!(scan(&format!(r#"<table:table table:name="Nháp">{rows}</table:table>"#)).is_ok());
+    }
+
+    #[test]
+    fn markup_in_comments_and_quoted_attributes_is_not_counted() {
+        let comment = r#"<!-- <table:table-row table:number-rows-repeated="999999999"><table:table-cell office:value="1" table:number-columns-repeated="16384"/></table:table-row> -->"#;
+        let quoted = r#"<table:table-row><table:table-cell office:value-type="string" office:string-value="a > b &lt;table:table-row table:number-rows-repeated=&quot;9&quot;"/></table:table-row>"#;
+        assert!(scan(&format!(r#"<table:table table:name="Nháp">{comment}{quoted}</table:table>"#)).is_ok());
+    }
+
+    #[test]
+    fn expanded_spaces_and_repeated_text_count_as_text() {
+        let spaces = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="6000000"/>b</text:p></table:table-cell></table:table-row>"#;
+        let issue = scan(&format!(r#"<table:table table:name="Nháp">{spaces}</table:table>"#)).unwrap_err();
+        assert!(issue.message_en.contains("too much text"), "{}", issue.message_en);
+        // 1 KB of text in a cell repeated over 100 columns and 100 rows is 10 MB once read.
+        let text = "x".repeat(1000);
+        let repeated = format!(
+            r#"<table:table-row table:number-rows-repeated="100"><table:table-cell office:value-type="string" table:number-columns-repeated="100"><text:p>{text}</text:p></table:table-cell></table:table-row>"#
+        );
+        let issue = scan(&format!(r#"<table:table table:name="Nháp">{repeated}</table:table>"#)).unwrap_err();
+        assert!(issue.message_en.contains("too much text"), "{}", issue.message_en);
+    }
+
+    #[test]
+    fn empty_rows_between_filled_ones_count_in_the_grid() {
+        let gap = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>"#;
+        let wide = format!(
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="99"/>{FILLED}</table:table-row>"#
+        );
+        let issue = scan(&format!(r#"<table:table table:name="Nháp">{wide}{gap}{wide}</table:table>"#)).unwrap_err();
+        assert!(issue.message_en.contains("cells"), "{}", issue.message_en);
+    }
+}

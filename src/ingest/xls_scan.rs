@@ -150,9 +150,10 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, &'static str> {
         id = difat.pop().ok_or("empty DIFAT sector")?;
     }
     let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
-    // calamine copies one sector per listed number: a FAT sector may not be listed
-    // more often than the file has sectors.
-    if fat_sectors.len() > max_id + 1 {
+    // calamine copies one sector per listed number: the list may not be longer
+    // than the file has sectors (beyond the header's 109 slots, which some
+    // writers fill with zeros rather than "free").
+    if fat_sectors.len() > max_id + 1 + 109 {
         return Err("allocation table larger than the file");
     }
     let mut fat = Vec::with_capacity(fat_sectors.len() * sector_size / 4);
