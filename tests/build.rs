@@ -369,3 +369,38 @@ fn bundled_sample_inputs_match_their_generator() {
         assert!(same, "inputs/{} differs from the generator: run `cargo run --release -- sample`", f.display());
     }
 }
+
+#[test]
+fn sample_content_stays_valid_over_years_of_weeks() {
+    // The benchmark writes thousands of weeks from the sample's generator.
+    let config = config();
+    for unit_code in ["01", "BNV", "NHNN", "96"] {
+        let unit = config.units.get(unit_code).expect("unit");
+        for w in [0u32, 7, 60, 178] {
+            let due = config.calendar.first_due + chrono::Days::new(7 * u64::from(w));
+            let week = config.calendar.week_due(due).expect("week");
+            let fill = tonghop::sample::weekly_fill(&config, unit, &week, w);
+            let bytes = write_form(
+                &config,
+                &FormRequest { unit_type: &unit.unit_type, unit: Some(unit), week: Some(week), fill: Some(&fill) },
+            )
+            .expect("form");
+            let location = tonghop::issue::Location::file("x.xlsx");
+            let workbook = tonghop::ingest::read_bytes(&bytes, &location, &Default::default()).expect("read");
+            let received = config.calendar.deadline(&week);
+            let meta = tonghop::model::FileMeta {
+                path: "x.xlsx".into(),
+                size: 0,
+                sha256: String::new(),
+                received: Some(received),
+            };
+            let report = tonghop::validate::validate(&config, meta, &workbook);
+            assert_eq!(
+                report.status,
+                tonghop::model::FileStatus::Accepted,
+                "{unit_code} week {w}: {:#?}",
+                report.issues
+            );
+        }
+    }
+}
