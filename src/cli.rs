@@ -357,6 +357,18 @@ impl OutputLock {
     }
 }
 
+/// Removes `.name.tmp-PID` files a killed run left behind (only called under the output lock,
+/// so no live writer owns them).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') && name.contains(".tmp-") && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Reads and validates the inputs for a build: the folder, or the archive's versions.
 /// Received times come from the ledger's first sight when there is one.
 pub fn gather(
@@ -447,6 +459,7 @@ pub fn produce(
             )
         })?;
     let dir = out.join(&cycle.id);
+    remove_stale_temporaries(&dir);
     crate::render::write_outputs(&dir, &outputs)
         .map_err(|e| format!("không ghi được {} (cannot write): {e}", dir.display()))?;
     // The cycle's files (and those whose week is unknown) get their receipts, so the
