@@ -300,6 +300,8 @@ pub struct BuildReport {
     pub meeting: Option<chrono::NaiveDate>,
     pub weeks: Vec<String>,
     pub files: FileCounts,
+    /// Files of weeks the cycle does not use, identified but not validated.
+    pub other_weeks_files: usize,
     pub on_time: usize,
     pub late: usize,
     pub rejected: usize,
@@ -421,6 +423,58 @@ pub fn gather(
     Ok(reports)
 }
 
+/// What `build` reads: the workbooks of the inputs folder (or, with
+/// `--from-archive`, every version in the ledger), as far as the cycle needs
+/// them ([`crate::read_for_cycle`]).
+pub fn gather_for_cycle(
+    config: &Config,
+    options: &BuildOptions,
+    choice: &crate::aggregate::CycleChoice,
+    clock: &crate::StageClock,
+    progress: (&dyn Fn(usize), &(dyn Fn() + Sync)),
+) -> Result<crate::CycleReports, String> {
+    let ledger = match &options.state {
+        Some(dir) if dir.join(crate::ledger::DATABASE).exists() || options.from_archive => {
+            Some(crate::ledger::Ledger::open(dir).map_err(|e| e.to_string())?)
+        }
+        _ => None,
+    };
+    let tz = config.calendar.timezone;
+    let listed: Vec<crate::Listed> = if options.from_archive {
+        let ledger = ledger.as_ref().ok_or("--from-archive needs --state")?;
+        let entries = ledger.entries().map_err(|e| e.to_string())?;
+        entries
+            .iter()
+            .map(|e| {
+                let ext = Path::new(&e.path).extension().and_then(|x| x.to_str()).unwrap_or("bin");
+                crate::Listed::Workbook(crate::Source {
+                    path: ledger.archive_path(&e.sha256, ext),
+                    display: e.path.clone(),
+                    received: Some(e.first_seen.with_timezone(&tz)),
+                })
+            })
+            .collect()
+    } else if options.inputs.is_dir() {
+        crate::list_folder(config, &options.inputs)
+    } else {
+        return Err(format!(
+            "không có thư mục đầu vào {} (inputs folder not found); dùng --inputs DIR",
+            options.inputs.display()
+        ));
+    };
+    progress.0(listed.len());
+    let mut read = crate::read_for_cycle(config, &listed, choice, &Limits::default(), clock, progress.1)
+        .map_err(|e| if options.lang == Lang::Vi { e.vi } else { e.en })?;
+    if let Some(ledger) = ledger.as_ref().filter(|_| !options.from_archive) {
+        for r in &mut read.reports {
+            if let Ok(Some(first)) = ledger.first_seen(&r.file.path, &r.file.sha256) {
+                r.file.received = Some(first.with_timezone(&tz));
+            }
+        }
+    }
+    Ok(read)
+}
+
 /// The outputs of a cycle, rendered and written (under the output lock).
 pub struct Produced {
     pub cycle: crate::aggregate::CycleSpec,
@@ -431,10 +485,14 @@ pub struct Produced {
 }
 
 /// Aggregates, renders and writes `out/<cycle>/` from checked reports.
+///
+/// `other_weeks_files` counts the files not read past their general
+/// information because their weeks do not count for the cycle.
 pub fn produce(
     config: &Config,
     reports: &[FileReport],
     choice: &crate::aggregate::CycleChoice,
+    other_weeks_files: usize,
     out: &Path,
     templates: Option<PathBuf>,
     lang: Lang,
@@ -442,7 +500,8 @@ pub fn produce(
     let cycle = crate::aggregate::resolve_cycle(&config.calendar, choice, reports)
         .map_err(|e| if lang == Lang::Vi { e.vi } else { e.en })?;
     let stage = std::time::Instant::now();
-    let summary = crate::aggregate::aggregate(config, &cycle, reports, crate::render::lang_code(lang));
+    let mut summary = crate::aggregate::aggregate(config, &cycle, reports, crate::render::lang_code(lang));
+    summary.other_weeks_files = other_weeks_files;
     let aggregate = stage.elapsed().as_secs_f64();
     let stage = std::time::Instant::now();
     let templates = crate::render::Templates { config_dir: config.dir.clone(), override_dir: templates };
@@ -507,7 +566,12 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
             b.inc(1);
         }
     };
-    let reports = match gather(config, options, &clock, (&on_found, &on_file)) {
+    let choice = match (&options.meeting, &options.weeks) {
+        (Some(m), _) => crate::aggregate::CycleChoice::Meeting(*m),
+        (None, Some(w)) => crate::aggregate::CycleChoice::Weeks(w.clone()),
+        (None, None) => crate::aggregate::CycleChoice::Latest,
+    };
+    let read = match gather_for_cycle(config, options, &choice, &clock, (&on_found, &on_file)) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("tonghop: {e}");
@@ -518,12 +582,21 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let choice = match (&options.meeting, &options.weeks) {
-        (Some(m), _) => crate::aggregate::CycleChoice::Meeting(*m),
-        (None, Some(w)) => crate::aggregate::CycleChoice::Weeks(w.clone()),
-        (None, None) => crate::aggregate::CycleChoice::Latest,
+    // The cycle is settled: the latest one is named by its meeting from here on.
+    let choice = match read.cycle.meeting {
+        Some(meeting) => crate::aggregate::CycleChoice::Meeting(meeting),
+        None => choice,
     };
-    let produced = match produce(config, &reports, &choice, &options.out, options.templates.clone(), options.lang) {
+    let reports = read.reports;
+    let produced = match produce(
+        config,
+        &reports,
+        &choice,
+        read.not_needed,
+        &options.out,
+        options.templates.clone(),
+        options.lang,
+    ) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("tonghop: {e}");
@@ -543,6 +616,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
         meeting: produced.cycle.meeting,
         weeks: produced.cycle.weeks.iter().map(|w| w.label()).collect(),
         files: count_files(&reports),
+        other_weeks_files: read.not_needed,
         on_time: summary.submissions.on_time,
         late: summary.submissions.late,
         rejected: summary.submissions.rejected,
@@ -575,6 +649,12 @@ fn print_build_report(r: &BuildReport, lang: Lang) {
                 "Tệp: {} tiếp nhận, {} có cảnh báo, {} từ chối, {} bỏ qua.",
                 f.accepted, f.accepted_with_warnings, f.rejected, f.ignored
             );
+            if r.other_weeks_files > 0 {
+                println!(
+                    "{} tệp của các tuần khác không dùng cho kỳ này (chỉ đọc phần thông tin chung; kiểm tra bằng tonghop check).",
+                    r.other_weeks_files
+                );
+            }
             println!(
                 "Báo cáo: {} đúng hạn, {} trễ hạn, {} bị từ chối, {} chưa nộp. Nhiệm vụ quá hạn: {}. Số liệu cần kiểm tra: {}.",
                 r.on_time, r.late, r.rejected, r.missing, r.overdue_tasks, r.quality_flags
@@ -590,6 +670,12 @@ fn print_build_report(r: &BuildReport, lang: Lang) {
                 "Files: {} accepted, {} with warnings, {} rejected, {} ignored.",
                 f.accepted, f.accepted_with_warnings, f.rejected, f.ignored
             );
+            if r.other_weeks_files > 0 {
+                println!(
+                    "{} files of other weeks not used for this cycle (general information only read; check them with tonghop check).",
+                    r.other_weeks_files
+                );
+            }
             println!(
                 "Reports: {} on time, {} late, {} rejected, {} missing. Overdue tasks: {}. Figures to check: {}.",
                 r.on_time, r.late, r.rejected, r.missing, r.overdue_tasks, r.quality_flags

@@ -98,6 +98,227 @@ pub fn check_listed(
         .collect()
 }
 
+/// A workbook to read: where its bytes are, the name it is reported under,
+/// and its received time when known (from a received-times log or the ledger).
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub display: String,
+    pub received: Option<chrono::DateTime<chrono_tz::Tz>>,
+}
+
+/// An input as a build lists it: settled already (an ignored file, the
+/// received-times log) or a workbook to read.
+#[derive(Debug, Clone)]
+pub enum Listed {
+    Settled(Box<FileReport>),
+    Workbook(Source),
+}
+
+/// The inputs of a folder, in discovery order.
+///
+/// ```
+/// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
+/// let listed = tonghop::list_folder(&config, std::path::Path::new("inputs"));
+/// assert!(listed.iter().any(|l| matches!(l, tonghop::Listed::Workbook(_))));
+/// ```
+pub fn list_folder(config: &Config, root: &std::path::Path) -> Vec<Listed> {
+    let tz = config.calendar.timezone;
+    let log = if root.is_dir() { ingest::ReceivedLog::load(root, tz) } else { None };
+    ingest::discover(std::slice::from_ref(&root.to_path_buf()))
+        .into_iter()
+        .map(|f| {
+            if log.is_some() && f.display == ingest::RECEIVED_LOG {
+                return Listed::Settled(Box::new(ignored_report(&f, received_log_issue(&f, log.as_ref()))));
+            }
+            match &f.kind {
+                FoundKind::Ignored(issue) => Listed::Settled(Box::new(ignored_report(&f, issue.clone()))),
+                FoundKind::Workbook => {
+                    let received = log.as_ref().and_then(|l| l.times.get(&f.display).copied());
+                    Listed::Workbook(Source { path: f.path, display: f.display, received })
+                }
+            }
+        })
+        .collect()
+}
+
+/// What a build read for one cycle.
+pub struct CycleReports {
+    /// The cycle, resolved from the user's choice and the files.
+    pub cycle: aggregate::CycleSpec,
+    /// Reports of the files the cycle's summary may use, of every file whose
+    /// unit or week could not be told, and of the settled files; in listing order.
+    pub reports: Vec<FileReport>,
+    /// Files identified by their general-information sheet as reports of weeks
+    /// the summary does not use, and therefore not validated further.
+    pub not_needed: usize,
+}
+
+/// A file read only as far as its general-information sheet.
+struct Identified {
+    source: usize,
+    unit: String,
+    week: model::ReportWeek,
+}
+
+/// Reads what the summary of one cycle needs, and no more.
+///
+/// Every workbook's general-information sheet is read, which tells its unit and
+/// week; the rest of a workbook is read and validated only when its week may
+/// count ([`aggregate::weeks_needed`], then older weeks for units whose
+/// data-quality history is short, [`aggregate::history_short`]). For
+/// [`aggregate::CycleChoice::Latest`], the latest meeting is found first, from
+/// the identified weeks and the files that turn out to be accepted. The
+/// summary is the one every file fully validated would give; only the list of
+/// files it shows is limited to those read.
+pub fn read_for_cycle(
+    config: &Config,
+    listed: &[Listed],
+    choice: &aggregate::CycleChoice,
+    limits: &Limits,
+    clock: &StageClock,
+    on_file: &(dyn Fn() + Sync),
+) -> Result<CycleReports, aggregate::CycleError> {
+    let calendar = &config.calendar;
+    let planned = match choice {
+        aggregate::CycleChoice::Latest => None,
+        other => Some(aggregate::resolve_cycle(calendar, other, &[])?),
+    };
+    let needed = planned.as_ref().map(|c| aggregate::weeks_needed(config, c));
+    let first: Vec<Result<FileReport, Identified>> = listed
+        .par_iter()
+        .enumerate()
+        .map(|(i, listed)| {
+            let read = match listed {
+                Listed::Settled(report) => Ok(report.as_ref().clone()),
+                Listed::Workbook(source) => read_staged(config, i, source, limits, clock, &|week| {
+                    needed.as_ref().is_some_and(|n| n.contains(&week.due))
+                }),
+            };
+            on_file();
+            read
+        })
+        .collect();
+    // Each report with its listing position (`order`), so that the final
+    // order never depends on what was read when.
+    let mut reports = Vec::new();
+    let mut order = Vec::new();
+    let mut pending = Vec::new();
+    for (i, read) in first.into_iter().enumerate() {
+        match read {
+            Ok(report) => {
+                reports.push(report);
+                order.push(i);
+            }
+            Err(identified) => pending.push(identified),
+        }
+    }
+    // Reads and validates the pending files `wanted` picks; false when there were none.
+    let complete = |reports: &mut Vec<FileReport>,
+                    order: &mut Vec<usize>,
+                    pending: &mut Vec<Identified>,
+                    wanted: &dyn Fn(&Identified) -> bool| {
+        let (now, later): (Vec<Identified>, Vec<Identified>) =
+            std::mem::take(pending).into_iter().partition(|p| wanted(p));
+        *pending = later;
+        let read: Vec<(usize, FileReport)> = now
+            .par_iter()
+            .filter_map(|p| match &listed[p.source] {
+                Listed::Workbook(s) => Some((
+                    p.source,
+                    read_and_validate(config, &s.path, &s.display, limits, calendar.timezone, s.received, clock),
+                )),
+                Listed::Settled(_) => None,
+            })
+            .collect();
+        let any = !read.is_empty();
+        for (i, report) in read {
+            reports.push(report);
+            order.push(i);
+        }
+        any
+    };
+    let cycle = match planned {
+        Some(cycle) => cycle,
+        None => loop {
+            // The latest meeting that has an accepted report, or files not yet validated.
+            let candidate = pending
+                .iter()
+                .map(|p| p.week)
+                .chain(reports.iter().filter(|r| r.submission.is_some()).filter_map(|r| r.week))
+                .filter_map(|w| calendar.meeting_for_week(&w))
+                .max();
+            let Some(meeting) = candidate else { break aggregate::resolve_cycle(calendar, choice, &reports)? };
+            let in_meeting = |p: &Identified| calendar.meeting_for_week(&p.week) == Some(meeting);
+            if !complete(&mut reports, &mut order, &mut pending, &in_meeting) {
+                break aggregate::resolve_cycle(calendar, &aggregate::CycleChoice::Meeting(meeting), &reports)?;
+            }
+        },
+    };
+    let needed = aggregate::weeks_needed(config, &cycle);
+    complete(&mut reports, &mut order, &mut pending, &|p| needed.contains(&p.week.due));
+    if let Some(start) = cycle.weeks.first().map(|w| w.due) {
+        loop {
+            // One more week for each unit whose history is short, the most recent first.
+            let mut more = std::collections::BTreeSet::new();
+            for unit in aggregate::history_short(config, &cycle, &reports) {
+                let week = pending.iter().filter(|p| p.unit == unit && p.week.due < start).map(|p| p.week.due).max();
+                if let Some(due) = week {
+                    more.insert((unit, due));
+                }
+            }
+            let wanted = |p: &Identified| more.contains(&(p.unit.clone(), p.week.due));
+            if more.is_empty() || !complete(&mut reports, &mut order, &mut pending, &wanted) {
+                break;
+            }
+        }
+    }
+    let mut ordered: Vec<(usize, FileReport)> = order.into_iter().zip(reports).collect();
+    ordered.sort_by_key(|(i, _)| *i);
+    Ok(CycleReports { cycle, reports: ordered.into_iter().map(|(_, r)| r).collect(), not_needed: pending.len() })
+}
+
+/// Reads one workbook's general-information sheet and, when `wanted` says its
+/// week may count (or its unit or week cannot be told), the rest of it.
+fn read_staged(
+    config: &Config,
+    index: usize,
+    source: &Source,
+    limits: &Limits,
+    clock: &StageClock,
+    wanted: &(dyn Fn(&model::ReportWeek) -> bool + Sync),
+) -> Result<FileReport, Identified> {
+    let start = Instant::now();
+    let mut identity = None;
+    let read = ingest::read_file_staged(
+        &source.path,
+        &source.display,
+        limits,
+        config.calendar.timezone,
+        source.received,
+        Some(&mut |meta: &FileMeta, workbook: &model::RawWorkbook| match validate::identify(config, meta, workbook) {
+            Some((unit, week)) if !wanted(&week) => {
+                identity = Some((unit, week));
+                false
+            }
+            _ => true,
+        }),
+    );
+    clock.read_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
+    if let (Ok(workbook), Some((unit, week))) = (&read.result, identity)
+        && workbook.info_only
+    {
+        return Err(Identified { source: index, unit, week });
+    }
+    let start = Instant::now();
+    let report = match read.result {
+        Ok(workbook) => validate::validate(config, read.meta, &workbook),
+        Err(issue) => validate::unreadable(read.meta, issue),
+    };
+    clock.validate_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
+    Ok(report)
+}
+
 /// Time spent in each stage, summed over the threads that ran it.
 #[derive(Debug, Default)]
 pub struct StageClock {

@@ -78,6 +78,9 @@ pub struct RawWorkbook {
     pub sheet_names: Vec<String>,
     /// The sheets that were read (those whose titles match a contract sheet).
     pub sheets: Vec<RawSheet>,
+    /// True when only the general-information sheet was read: a staged read
+    /// found the file outside what the run needs (see `ingest::read_bytes_staged`).
+    pub info_only: bool,
 }
 
 /// Facts about an input file that do not depend on its content.

@@ -371,6 +371,7 @@ fn rebuild(config: &Config, options: &WatchOptions, templates: &Templates) {
             config,
             &reports,
             &crate::aggregate::CycleChoice::Latest,
+            0,
             &options.out,
             options.templates.clone(),
             options.lang,

@@ -125,15 +125,98 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         submissions: rows,
         quality: quality::flags(config, cycle, &winners),
         files,
+        other_weeks_files: 0,
         issues,
     }
+}
+
+/// The due Mondays of the weeks whose reports [`aggregate`] may read for
+/// `cycle`: its weeks, the previous cycle's, the trend's earlier cycles, and
+/// the `max_history` weeks before the cycle for the data-quality check.
+///
+/// A unit that skipped some of those weeks has an older history: see
+/// [`history_short`]. Reports of any other week do not change the summary.
+///
+/// ```
+/// use tonghop::aggregate::{resolve_cycle, weeks_needed, CycleChoice};
+/// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
+/// let meeting = chrono::NaiveDate::from_ymd_opt(2025, 10, 2).unwrap();
+/// let cycle = resolve_cycle(&config.calendar, &CycleChoice::Meeting(meeting), &[]).unwrap();
+/// let needed = weeks_needed(&config, &cycle);
+/// assert!(cycle.weeks.iter().all(|w| needed.contains(&w.due)));
+/// assert!(!needed.contains(&chrono::NaiveDate::from_ymd_opt(2025, 10, 13).unwrap()));
+/// ```
+pub fn weeks_needed(config: &Config, cycle: &CycleSpec) -> std::collections::BTreeSet<NaiveDate> {
+    let mut needed: std::collections::BTreeSet<NaiveDate> = trend_cycles(config, cycle)
+        .into_iter()
+        .flat_map(|(_, _, weeks)| weeks)
+        .chain(cycle.previous_weeks.iter().copied())
+        .map(|w| w.due)
+        .collect();
+    if let Some(first) = cycle.weeks.first() {
+        let mut due = first.due;
+        for _ in 0..config.schema.quality.max_history {
+            let Some(earlier) = due.checked_sub_days(chrono::Days::new(7)) else { break };
+            due = earlier;
+            needed.insert(due);
+        }
+    }
+    needed
+}
+
+/// The units whose data-quality history before `cycle` is shorter, in `reports`,
+/// than the check uses (`max_history` earlier values of a criterion they
+/// report in the cycle): for them, older reports than [`weeks_needed`] covers
+/// may count.
+pub fn history_short(config: &Config, cycle: &CycleSpec, reports: &[FileReport]) -> Vec<String> {
+    let Some(first) = cycle.weeks.first() else { return Vec::new() };
+    let (winners, _, _) = submissions::resolve(config, cycle, reports);
+    let wanted = config.schema.quality.max_history;
+    config
+        .units
+        .units()
+        .iter()
+        .filter(|unit| {
+            config
+                .schema
+                .criteria
+                .iter()
+                .filter(|c| matches!(c.kind, crate::schema::Aggregation::Flow | crate::schema::Aggregation::Stock))
+                .filter(|c| c.reported_by_type(&unit.unit_type))
+                // Only a figure reported in the cycle is judged against its history.
+                .filter(|c| {
+                    cycle.weeks.iter().any(|w| {
+                        winners.get(&unit.code, w).is_some_and(|w| {
+                            matches!(
+                                w.submission.value(&c.code).map(|v| &v.value),
+                                Some(crate::model::Value::Number(_))
+                            )
+                        })
+                    })
+                })
+                .any(|c| {
+                    let known = winners
+                        .by_key
+                        .range((unit.code.clone(), NaiveDate::MIN)..(unit.code.clone(), first.due))
+                        .filter(|(_, w)| {
+                            matches!(
+                                w.submission.value(&c.code).map(|v| &v.value),
+                                Some(crate::model::Value::Number(_))
+                            )
+                        })
+                        .count();
+                    known < wanted
+                })
+        })
+        .map(|unit| unit.code.clone())
+        .collect()
 }
 
 /// Cycles shown in trends: this one and up to this many before it.
 const TREND_CYCLES: usize = 6;
 
-/// The headline figures of this cycle and of the earlier cycles that have data, oldest first.
-fn trend(config: &Config, cycle: &CycleSpec, winners: &Winners<'_>) -> Vec<CyclePoint> {
+/// This cycle and the earlier ones its trend shows, most recent first: (id, meeting, weeks).
+fn trend_cycles(config: &Config, cycle: &CycleSpec) -> Vec<(String, Option<NaiveDate>, Vec<ReportWeek>)> {
     let mut cycles: Vec<(String, Option<NaiveDate>, Vec<ReportWeek>)> =
         vec![(cycle.id.clone(), cycle.meeting, cycle.weeks.clone())];
     match cycle.meeting {
@@ -165,6 +248,12 @@ fn trend(config: &Config, cycle: &CycleSpec, winners: &Winners<'_>) -> Vec<Cycle
             }
         }
     }
+    cycles
+}
+
+/// The headline figures of this cycle and of the earlier cycles that have data, oldest first.
+fn trend(config: &Config, cycle: &CycleSpec, winners: &Winners<'_>) -> Vec<CyclePoint> {
+    let cycles = trend_cycles(config, cycle);
     let has_data = |weeks: &[ReportWeek]| weeks.iter().any(|w| winners.by_key.keys().any(|(_, due)| *due == w.due));
     let mut points: Vec<CyclePoint> = cycles
         .into_iter()

@@ -24,12 +24,20 @@ pub struct Summary {
     pub narrative: NarrativeSummary,
     pub submissions: SubmissionSummary,
     pub quality: Vec<QualityFlag>,
-    /// Every file seen, with its verdict.
+    /// Every file read for this summary, with its verdict.
     pub files: Vec<FileEntry>,
+    /// Files seen but not read past their general-information sheet: reports
+    /// of weeks this summary does not use (a build reads only what the cycle needs).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub other_weeks_files: usize,
     /// Validation issues of the files of this cycle's weeks (errors and warnings).
     pub issues: Vec<FileIssue>,
     /// The headline figures of this and earlier cycles, oldest first.
     pub trend: Vec<CyclePoint>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The headline figures of one cycle, for trends.

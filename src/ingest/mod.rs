@@ -90,6 +90,19 @@ pub struct Ingested {
 /// `received` is the time from a received-times log, when there is one; the
 /// modification time is used otherwise.
 pub fn read_file(path: &Path, display: &str, limits: &Limits, tz: Tz, received: Option<DateTime<Tz>>) -> Ingested {
+    read_file_staged(path, display, limits, tz, received, None)
+}
+
+/// [`read_file`] read in two stages, as [`read_bytes_staged`] does; `decide`
+/// also sees the file's metadata (its received time).
+pub fn read_file_staged(
+    path: &Path,
+    display: &str,
+    limits: &Limits,
+    tz: Tz,
+    received: Option<DateTime<Tz>>,
+    decide: Option<&mut DecideFile<'_>>,
+) -> Ingested {
     let location = Location::file(display);
     let mut meta = FileMeta { path: display.to_string(), size: 0, sha256: String::new(), received: None };
     let metadata = match std::fs::metadata(path) {
@@ -118,7 +131,11 @@ pub fn read_file(path: &Path, display: &str, limits: &Limits, tz: Tz, received: 
         Err(e) => return Ingested { meta, result: Err(io_issue(&location, &e)) },
     };
     meta.sha256 = hex(&Sha256::digest(&bytes));
-    let result = catch_unwind(AssertUnwindSafe(|| read_bytes(&bytes, &location, limits))).unwrap_or_else(|_| {
+    let result = catch_unwind(AssertUnwindSafe(|| match decide {
+        Some(decide) => read_bytes_staged(&bytes, &location, limits, Some(&mut |w: &RawWorkbook| decide(&meta, w))),
+        None => read_bytes(&bytes, &location, limits),
+    }))
+    .unwrap_or_else(|_| {
         Err(Issue::new(Code::ReaderCrashed, location.clone())
             .message(
                 "Trình đọc bảng tính gặp sự cố khi đọc tệp này; tệp có thể bị hỏng.",
@@ -150,10 +167,34 @@ fn io_issue(location: &Location, e: &std::io::Error) -> Issue {
 
 /// Reads workbook bytes (of any supported format) into the contract's sheets.
 pub fn read_bytes(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWorkbook, Issue> {
+    read_bytes_staged(bytes, location, limits, None)
+}
+
+/// [`read_bytes`] in two stages: the general-information sheet first, then,
+/// only if `decide` returns true on a workbook holding that sheet alone, the
+/// other contract sheets (the workbook is opened once). A file without that
+/// sheet is read whole, so that validation can say what is missing.
+///
+/// ```
+/// use tonghop::{ingest, issue::Location};
+/// let bytes = std::fs::read("inputs/2025-W37/01-ha-noi.xlsx").unwrap();
+/// let location = Location::file("01-ha-noi.xlsx");
+/// let limits = ingest::Limits::default();
+/// let info = ingest::read_bytes_staged(&bytes, &location, &limits, Some(&mut |_| false)).unwrap();
+/// assert!(info.info_only && info.sheets.len() == 1);
+/// let whole = ingest::read_bytes_staged(&bytes, &location, &limits, Some(&mut |_| true)).unwrap();
+/// assert!(!whole.info_only && whole.sheets.len() == 4);
+/// ```
+pub fn read_bytes_staged(
+    bytes: &[u8],
+    location: &Location,
+    limits: &Limits,
+    decide: Option<&mut Decide<'_>>,
+) -> Result<RawWorkbook, Issue> {
     match sniff::sniff(bytes, location, limits)? {
-        Sniffed::Xlsx => read_xlsx(bytes, location, limits),
-        Sniffed::Xls => read_xls(bytes, location, limits),
-        Sniffed::Ods => read_ods(bytes, location, limits),
+        Sniffed::Xlsx => read_xlsx(bytes, location, limits, decide),
+        Sniffed::Xls => read_xls(bytes, location, limits, decide),
+        Sniffed::Ods => read_ods(bytes, location, limits, decide),
     }
 }
 
@@ -191,7 +232,7 @@ fn empty_workbook(location: &Location) -> Issue {
 /// first sheet for each contract title (validation uses the first one; a file
 /// listing one title thousands of times must not be read thousands of times).
 fn wanted_sheets(names: &[String]) -> Vec<String> {
-    let titles: Vec<[String; 2]> = READ_SHEETS.iter().map(|(vi, en)| [fold_key(vi), fold_key(en)]).collect();
+    let titles = read_titles();
     let mut taken = vec![false; titles.len()];
     let mut wanted = Vec::new();
     for name in names {
@@ -204,6 +245,58 @@ fn wanted_sheets(names: &[String]) -> Vec<String> {
         }
     }
     wanted
+}
+
+/// The contract's sheet titles, folded once (Vietnamese and English for each).
+fn read_titles() -> &'static [[String; 2]] {
+    static TITLES: std::sync::OnceLock<Vec<[String; 2]>> = std::sync::OnceLock::new();
+    TITLES.get_or_init(|| READ_SHEETS.iter().map(|(vi, en)| [fold_key(vi), fold_key(en)]).collect())
+}
+
+/// Whether a sheet title is the general-information sheet's.
+fn is_info_sheet(name: &str) -> bool {
+    read_titles()[0].contains(&fold_key(name))
+}
+
+/// [`Decide`] with the file's metadata (its received time) as well.
+pub type DecideFile<'a> = dyn FnMut(&FileMeta, &RawWorkbook) -> bool + 'a;
+
+/// Decides, from a workbook holding only its general-information sheet, whether
+/// the rest of the workbook is worth reading (see [`read_bytes_staged`]).
+pub type Decide<'a> = dyn FnMut(&RawWorkbook) -> bool + 'a;
+
+/// Reads the contract sheets found in `sheet_names` with `read_sheet`, in file
+/// order. With `decide`, the general-information sheet is read first and the
+/// others only if `decide` says so; otherwise the workbook comes back with that
+/// one sheet and `info_only` set.
+fn read_wanted(
+    format: FileFormat,
+    sheet_names: Vec<String>,
+    decide: Option<&mut Decide<'_>>,
+    mut read_sheet: impl FnMut(&str) -> Result<RawSheet, Issue>,
+) -> Result<RawWorkbook, Issue> {
+    let wanted = wanted_sheets(&sheet_names);
+    let info = wanted.iter().position(|n| is_info_sheet(n));
+    let mut sheets = Vec::with_capacity(wanted.len());
+    if let (Some(decide), Some(info)) = (decide, info) {
+        let partial = RawWorkbook { format, sheet_names, sheets: vec![read_sheet(&wanted[info])?], info_only: true };
+        if !decide(&partial) {
+            return Ok(partial);
+        }
+        let RawWorkbook { sheet_names, sheets: read, .. } = partial;
+        let mut info_sheet = read.into_iter().next();
+        for (i, name) in wanted.iter().enumerate() {
+            match info_sheet.take_if(|_| i == info) {
+                Some(sheet) => sheets.push(sheet),
+                None => sheets.push(read_sheet(name)?),
+            }
+        }
+        return Ok(RawWorkbook { format, sheet_names, sheets, info_only: false });
+    }
+    for name in &wanted {
+        sheets.push(read_sheet(name)?);
+    }
+    Ok(RawWorkbook { format, sheet_names, sheets, info_only: false })
 }
 
 fn sheet_too_large(location: &Location, sheet: &str, row: u32, col: u32, limits: &Limits) -> Issue {
@@ -420,7 +513,12 @@ fn xlsx_formula_text(formula: &XlsxFormulaMetadata) -> Option<&str> {
     }
 }
 
-fn read_xlsx(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWorkbook, Issue> {
+fn read_xlsx(
+    bytes: &[u8],
+    location: &Location,
+    limits: &Limits,
+    decide: Option<&mut Decide<'_>>,
+) -> Result<RawWorkbook, Issue> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => encrypted(location),
         other => read_failed(location, other),
@@ -431,20 +529,19 @@ fn read_xlsx(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWo
     }
     let mut budget = Budget::new(location, limits);
     let mut full_calc: Option<bool> = None;
-    let mut sheets = Vec::new();
-    for name in wanted_sheets(&sheet_names) {
-        let mut sheet = RawSheet { name: name.clone(), ..RawSheet::default() };
+    read_wanted(FileFormat::Xlsx, sheet_names, decide, |name| {
+        let mut sheet = RawSheet { name: name.to_string(), ..RawSheet::default() };
         {
             // Streaming keeps calamine from allocating the declared grid, which a
             // 2 KB file can make gigantic (one cell at A1 and one at XFD1048576).
             // Formula metadata comes in the same pass, without expanding shared
             // formulas: it tells a formula saved without its value from an empty cell.
-            let mut reader = workbook.worksheet_cells_reader(&name).map_err(|e| read_failed(location, e))?;
-            check_extent(&reader.dimensions(), &name, location, limits)?;
+            let mut reader = workbook.worksheet_cells_reader(name).map_err(|e| read_failed(location, e))?;
+            check_extent(&reader.dimensions(), name, location, limits)?;
             while let Some(cell) = reader.next_cell_with_formula_metadata().map_err(|e| read_failed(location, e))? {
                 let (row, col) = cell.pos;
                 if row >= limits.max_rows || col >= limits.max_cols {
-                    return Err(sheet_too_large(location, &name, row, col, limits));
+                    return Err(sheet_too_large(location, name, row, col, limits));
                 }
                 let value = match (cell_from_ref(cell.value), &cell.formula) {
                     // An empty text result is what a program that does not
@@ -460,16 +557,19 @@ fn read_xlsx(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWo
                     (None, Some(formula)) => uncalculated(xlsx_formula_text(formula)),
                     (None, None) => continue,
                 };
-                budget.keep(&value, &name, row, col)?;
+                budget.keep(&value, name, row, col)?;
                 sheet.cells.push(RawCell { row, col, value });
             }
         }
-        if let Ok(merged) = workbook.merge_cells_by_sheet_name(&name) {
+        // Merged ranges matter only below the tables' headers; reading them
+        // means parsing the sheet a second time, so the information sheet is spared.
+        if !is_info_sheet(name)
+            && let Ok(merged) = workbook.merge_cells_by_sheet_name(name)
+        {
             sheet.merged = merges_within(&merged, limits);
         }
-        sheets.push(finish_sheet(sheet));
-    }
-    Ok(RawWorkbook { format: FileFormat::Xlsx, sheet_names, sheets })
+        Ok(finish_sheet(sheet))
+    })
 }
 
 /// Whether the workbook asks to be fully recalculated when opened
@@ -544,7 +644,12 @@ fn range_sheet(
     Ok(sheet)
 }
 
-fn read_xls(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWorkbook, Issue> {
+fn read_xls(
+    bytes: &[u8],
+    location: &Location,
+    limits: &Limits,
+    decide: Option<&mut Decide<'_>>,
+) -> Result<RawWorkbook, Issue> {
     // calamine lays out every sheet as a full grid while opening the file, from
     // positions a hostile file chooses freely (up to 65,536 × 65,536 cells), and
     // copies shared strings into every cell using them: measure first.
@@ -558,20 +663,25 @@ fn read_xls(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWor
         return Err(empty_workbook(location));
     }
     let mut budget = Budget::new(location, limits);
-    let mut sheets = Vec::new();
-    for name in wanted_sheets(&sheet_names) {
-        let range = workbook.worksheet_range(&name).map_err(|e| read_failed(location, e))?;
-        let formulas = workbook.worksheet_formula(&name).ok();
-        let mut sheet = range_sheet(&name, &range, formulas.as_ref(), &mut budget)?;
-        if let Ok(merged) = workbook.merge_cells_by_sheet_name(&name) {
+    read_wanted(FileFormat::Xls, sheet_names, decide, |name| {
+        let range = workbook.worksheet_range(name).map_err(|e| read_failed(location, e))?;
+        let formulas = workbook.worksheet_formula(name).ok();
+        let mut sheet = range_sheet(name, &range, formulas.as_ref(), &mut budget)?;
+        if !is_info_sheet(name)
+            && let Ok(merged) = workbook.merge_cells_by_sheet_name(name)
+        {
             sheet.merged = merges_within(&merged, limits);
         }
-        sheets.push(finish_sheet(sheet));
-    }
-    Ok(RawWorkbook { format: FileFormat::Xls, sheet_names, sheets })
+        Ok(finish_sheet(sheet))
+    })
 }
 
-fn read_ods(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWorkbook, Issue> {
+fn read_ods(
+    bytes: &[u8],
+    location: &Location,
+    limits: &Limits,
+    decide: Option<&mut Decide<'_>>,
+) -> Result<RawWorkbook, Issue> {
     // calamine expands `number-rows-repeated` / `number-columns-repeated` and
     // `<text:s text:c=…>` of every sheet while opening the file: measure first.
     ods_scan::check(bytes, location, limits, &|name| !wanted_sheets(&[name.to_string()]).is_empty())?;
@@ -584,11 +694,9 @@ fn read_ods(bytes: &[u8], location: &Location, limits: &Limits) -> Result<RawWor
         return Err(empty_workbook(location));
     }
     let mut budget = Budget::new(location, limits);
-    let mut sheets = Vec::new();
-    for name in wanted_sheets(&sheet_names) {
-        let range = workbook.worksheet_range(&name).map_err(|e| read_failed(location, e))?;
-        let formulas = workbook.worksheet_formula(&name).ok();
-        sheets.push(finish_sheet(range_sheet(&name, &range, formulas.as_ref(), &mut budget)?));
-    }
-    Ok(RawWorkbook { format: FileFormat::Ods, sheet_names, sheets })
+    read_wanted(FileFormat::Ods, sheet_names, decide, |name| {
+        let range = workbook.worksheet_range(name).map_err(|e| read_failed(location, e))?;
+        let formulas = workbook.worksheet_formula(name).ok();
+        Ok(finish_sheet(range_sheet(name, &range, formulas.as_ref(), &mut budget)?))
+    })
 }

@@ -79,6 +79,40 @@ fn validate_unguarded(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -
     }
 }
 
+/// The unit and reporting week a workbook declares on its general-information
+/// sheet, when both are valid; the rest of the workbook is not looked at.
+///
+/// This is how a build tells, from one sheet, whether a file belongs to the
+/// weeks it needs. The answer is the one [`validate`] would give for the same
+/// file: both read the sheet with the same checks.
+///
+/// ```
+/// use tonghop::{ingest, issue::Location, schema::Config, validate};
+/// let config = Config::load(std::path::Path::new("report_templates")).unwrap();
+/// let bytes = std::fs::read("inputs/2025-W37/01-ha-noi.xlsx").unwrap();
+/// let limits = ingest::Limits::default();
+/// let info = ingest::read_bytes_staged(&bytes, &Location::file("f"), &limits, Some(&mut |_| false)).unwrap();
+/// let meta = tonghop::model::FileMeta { path: "f".into(), size: 0, sha256: String::new(), received: None };
+/// let (unit, week) = validate::identify(&config, &meta, &info).unwrap();
+/// assert_eq!((unit.as_str(), week.label().as_str()), ("01", "2025-W37"));
+/// ```
+pub fn identify(
+    config: &Config,
+    meta: &FileMeta,
+    workbook: &RawWorkbook,
+) -> Option<(String, crate::model::ReportWeek)> {
+    let [info_title, ..] = READ_SHEETS;
+    let keys = [fold_key(info_title.0), fold_key(info_title.1)];
+    let sheet = workbook.sheets.iter().find(|s| keys.contains(&fold_key(&s.name)))?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new(), unreadable: HashSet::new() };
+        let info = v.check_info(&SheetRef { sheet }, meta.received.map(|t| t.date_naive()));
+        Some((info.unit?.code.clone(), info.week?))
+    }))
+    .ok()
+    .flatten()
+}
+
 /// A report for a file that could not be read at all.
 pub fn unreadable(meta: FileMeta, issue: Issue) -> FileReport {
     FileReport {
