@@ -31,7 +31,10 @@ use crate::model::{CellValue, FileFormat, FileMeta, RawCell, RawSheet, RawWorkbo
 use crate::text::fold_key;
 
 /// Resource limits applied before and while reading a file.
-#[derive(Debug, Clone, Copy)]
+///
+/// The defaults suit weekly reports of a few dozen KB; the administrator
+/// changes them in `limits.toml` ([`crate::schema::Config::limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
     pub max_file_bytes: u64,
@@ -102,15 +105,7 @@ pub fn read_file(path: &Path, display: &str, limits: &Limits, tz: Tz, received: 
     meta.received =
         received.or_else(|| metadata.modified().ok().map(|t| DateTime::<chrono::Utc>::from(t).with_timezone(&tz)));
     if meta.size > limits.max_file_bytes {
-        let issue = Issue::new(Code::FileTooLarge, location)
-            .message(
-                format!("Tệp có dung lượng {} byte, vượt giới hạn {} byte.", meta.size, limits.max_file_bytes),
-                format!("The file is {} bytes, over the {} byte limit.", meta.size, limits.max_file_bytes),
-            )
-            .hint(
-                "Báo cáo tuần chỉ cần vài chục KB: xóa hình ảnh, trang tính thừa rồi lưu lại.",
-                "A weekly report needs a few dozen KB: remove pictures and extra sheets, then save again.",
-            );
+        let issue = file_too_large(&location, meta.size, limits);
         return Ingested { meta, result: Err(issue) };
     }
     let bytes = match std::fs::read(path) {
@@ -130,6 +125,44 @@ pub fn read_file(path: &Path, display: &str, limits: &Limits, tz: Tz, received: 
             ))
     });
     Ingested { meta, result }
+}
+
+/// The issue for a file of `size` bytes, over [`Limits::max_file_bytes`].
+pub fn file_too_large(location: &Location, size: u64, limits: &Limits) -> Issue {
+    let max = limits.max_file_bytes;
+    let (limit_vi, limit_en) = match size_label(max) {
+        label if label.ends_with(" byte") => (format!("{max} byte"), format!("{max} bytes")),
+        label => (format!("{label} ({max} byte)"), format!("{label} ({max} bytes)")),
+    };
+    Issue::new(Code::FileTooLarge, location.clone())
+        .message(
+            format!("Tệp có dung lượng {size} byte, vượt giới hạn {limit_vi}."),
+            format!("The file is {size} bytes, over the limit of {limit_en}."),
+        )
+        .hint(
+            "Báo cáo tuần chỉ cần vài chục KB: xóa hình ảnh, trang tính thừa rồi lưu lại.",
+            "A weekly report needs a few dozen KB: remove pictures and extra sheets, then save again.",
+        )
+}
+
+/// A size limit as people read it: whole MB or KB when it is one, bytes otherwise.
+///
+/// ```
+/// use tonghop::ingest::size_label;
+/// assert_eq!(size_label(5 * 1024 * 1024), "5 MB");
+/// assert_eq!(size_label(512 * 1024), "512 KB");
+/// assert_eq!(size_label(1000), "1000 byte");
+/// ```
+pub fn size_label(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * KB;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= KB && bytes.is_multiple_of(KB) {
+        format!("{} KB", bytes / KB)
+    } else {
+        format!("{bytes} byte")
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -232,15 +265,15 @@ fn sheet_too_large(location: &Location, sheet: &str, row: u32, col: u32, limits:
 /// The file holds more text than [`Limits::max_text_bytes`]; `sheet`/`row`/`col`
 /// is where the limit was crossed.
 pub(crate) fn text_too_large(location: &Location, sheet: &str, row: u32, col: u32, limits: &Limits) -> Issue {
-    let mib = limits.max_text_bytes as f64 / (1024.0 * 1024.0);
+    let size = size_label(limits.max_text_bytes);
     Issue::new(Code::SheetTooLarge, location.clone())
         .message(
             format!(
-                "Tệp chứa quá nhiều chữ (vượt {mib:.0} MB văn bản, tính đến ô {}); tệp không được đọc để bảo vệ hệ thống.",
+                "Tệp chứa quá nhiều chữ (vượt {size} văn bản, tính đến ô {}); tệp không được đọc để bảo vệ hệ thống.",
                 a1(row, col)
             ),
             format!(
-                "The file holds too much text (over {mib:.0} MB, counting up to cell {}); it was not read, to protect the system.",
+                "The file holds too much text (over {size}, counting up to cell {}); it was not read, to protect the system.",
                 a1(row, col)
             ),
         )

@@ -29,7 +29,7 @@ pub const MAX_TEXT_CHARS: usize = 5_000;
 /// ```no_run
 /// use tonghop::{ingest, schema::Config, validate};
 /// let config = Config::load(std::path::Path::new("report_templates")).unwrap();
-/// let read = ingest::read_file("inputs/x.xlsx".as_ref(), "x.xlsx", &ingest::Limits::default(), config.calendar.timezone, None);
+/// let read = ingest::read_file("inputs/x.xlsx".as_ref(), "x.xlsx", &config.limits, config.calendar.timezone, None);
 /// if let Ok(workbook) = read.result {
 ///     let report = validate::validate(&config, read.meta, &workbook);
 ///     println!("{:?}", report.status);
