@@ -123,7 +123,7 @@ fn shown_mb(bytes: u64) -> String {
     format!("{} MB", bytes as f64 / MB as f64)
 }
 
-/// The largest value `T` holds, for counts already held to a ceiling below it.
+/// `n` as `T`: the ceilings fit every `T` used, so `max` is only a fallback.
 fn narrow<T: TryFrom<u64> + Copy>(n: u64, max: T) -> T {
     T::try_from(n).unwrap_or(max)
 }
