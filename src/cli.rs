@@ -6,7 +6,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::form::{FormRequest, write_form};
-use crate::ingest::Limits;
 use crate::issue::Severity;
 use crate::model::{FileReport, FileStatus};
 use crate::schema::{Config, UnitType};
@@ -143,7 +142,7 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
         eprintln!("tonghop: không tìm thấy {} (no such file or folder)", missing.display());
         return EXIT_USAGE;
     }
-    let reports = crate::check_paths(config, paths, &Limits::default());
+    let reports = crate::check_paths(config, paths);
     if json {
         let out = serde_json::json!({
             "schema_version": config.schema.version,
@@ -397,7 +396,7 @@ pub fn gather(
             })
             .collect();
         progress.0(files.len());
-        return Ok(crate::check_listed(config, &files, &Limits::default(), clock));
+        return Ok(crate::check_listed(config, &files, clock));
     }
     if !options.inputs.is_dir() {
         return Err(format!(
@@ -405,14 +404,8 @@ pub fn gather(
             options.inputs.display()
         ));
     }
-    let mut reports = crate::check_paths_with_progress(
-        config,
-        std::slice::from_ref(&options.inputs),
-        &Limits::default(),
-        progress.0,
-        progress.1,
-        clock,
-    );
+    let mut reports =
+        crate::check_paths_with_progress(config, std::slice::from_ref(&options.inputs), progress.0, progress.1, clock);
     if let Some(ledger) = &ledger {
         for r in &mut reports {
             if let Ok(Some(first)) = ledger.first_seen(&r.file.path, &r.file.sha256) {

@@ -122,6 +122,7 @@ codes! {
     LegacyEncoding = "V010", Warning, "Văn bản gõ bằng bảng mã cũ (TCVN3/VNI) đã được chuyển sang Unicode", "Legacy-encoded text (TCVN3/VNI) converted to Unicode";
     ControlCharacters = "V011", Warning, "Văn bản có ký tự điều khiển đã bị loại bỏ", "Control characters removed from text";
     TextTooLong = "V012", Error, "Văn bản quá dài", "Text too long";
+    UncalculatedFormula = "V013", Error, "Công thức chưa được tính giá trị", "Formula without a computed value";
     // X: cross-field rules
     RuleViolated = "X001", Error, "Số liệu không khớp nhau", "Cross-field rule violated";
     // T: tasks

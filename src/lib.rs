@@ -36,20 +36,21 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::ingest::{FoundKind, Limits};
+use crate::ingest::FoundKind;
 use crate::model::{FileMeta, FileReport, FileStatus};
 use crate::schema::Config;
 
 /// Finds, reads and validates every file under `paths`, in parallel, keeping
-/// the discovery order. Ignored files get a report too (status `ignored`).
+/// the discovery order, within the configuration's resource limits. Ignored
+/// files get a report too (status `ignored`).
 ///
 /// ```
 /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
-/// let reports = tonghop::check_paths(&config, &["inputs".into()], &Default::default());
+/// let reports = tonghop::check_paths(&config, &["inputs".into()]);
 /// assert!(reports.iter().all(|r| !r.file.path.is_empty()));
 /// ```
-pub fn check_paths(config: &Config, paths: &[PathBuf], limits: &Limits) -> Vec<FileReport> {
-    check_paths_with_progress(config, paths, limits, &|_| {}, &|| {}, &StageClock::default())
+pub fn check_paths(config: &Config, paths: &[PathBuf]) -> Vec<FileReport> {
+    check_paths_with_progress(config, paths, &|_| {}, &|| {}, &StageClock::default())
 }
 
 /// [`check_paths`], telling `on_found` how many files there are, calling
@@ -57,7 +58,6 @@ pub fn check_paths(config: &Config, paths: &[PathBuf], limits: &Limits) -> Vec<F
 pub fn check_paths_with_progress(
     config: &Config,
     paths: &[PathBuf],
-    limits: &Limits,
     on_found: &dyn Fn(usize),
     on_file: &(dyn Fn() + Sync),
     clock: &StageClock,
@@ -76,7 +76,7 @@ pub fn check_paths_with_progress(
     found
         .par_iter()
         .map(|(f, root)| {
-            let report = check_one(config, f, logs[*root].as_ref(), limits, tz, clock);
+            let report = check_one(config, f, logs[*root].as_ref(), tz, clock);
             on_file();
             report
         })
@@ -88,13 +88,12 @@ pub fn check_paths_with_progress(
 pub fn check_listed(
     config: &Config,
     files: &[(PathBuf, String, Option<chrono::DateTime<chrono_tz::Tz>>)],
-    limits: &Limits,
     clock: &StageClock,
 ) -> Vec<FileReport> {
     let tz = config.calendar.timezone;
     files
         .par_iter()
-        .map(|(path, display, received)| read_and_validate(config, path, display, limits, tz, *received, clock))
+        .map(|(path, display, received)| read_and_validate(config, path, display, tz, *received, clock))
         .collect()
 }
 
@@ -346,7 +345,6 @@ fn check_one(
     config: &Config,
     f: &ingest::Found,
     log: Option<&ingest::ReceivedLog>,
-    limits: &Limits,
     tz: chrono_tz::Tz,
     clock: &StageClock,
 ) -> FileReport {
@@ -357,7 +355,7 @@ fn check_one(
         FoundKind::Ignored(issue) => ignored_report(f, issue.clone()),
         FoundKind::Workbook => {
             let received = log.and_then(|l| l.times.get(&f.display).copied());
-            read_and_validate(config, &f.path, &f.display, limits, tz, received, clock)
+            read_and_validate(config, &f.path, &f.display, tz, received, clock)
         }
     }
 }
@@ -366,13 +364,12 @@ fn read_and_validate(
     config: &Config,
     path: &std::path::Path,
     display: &str,
-    limits: &Limits,
     tz: chrono_tz::Tz,
     received: Option<chrono::DateTime<chrono_tz::Tz>>,
     clock: &StageClock,
 ) -> FileReport {
     let start = Instant::now();
-    let read = ingest::read_file(path, display, limits, tz, received);
+    let read = ingest::read_file(path, display, &config.limits, tz, received);
     clock.read_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
     let start = Instant::now();
     let report = match read.result {

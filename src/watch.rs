@@ -22,7 +22,7 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_op
 use sha2::{Digest, Sha256};
 
 use crate::cli::{Lang, write_atomic};
-use crate::ingest::{FoundKind, Limits};
+use crate::ingest::FoundKind;
 use crate::issue::Code;
 use crate::ledger::Ledger;
 use crate::model::{FileMeta, FileReport, FileStatus};
@@ -254,16 +254,13 @@ fn hex(bytes: &[u8]) -> String {
 pub fn check_bytes(config: &Config, display: &str, bytes: &[u8], sha256: String, received: DateTime<Tz>) -> FileReport {
     let meta = FileMeta { path: display.to_string(), size: bytes.len() as u64, sha256, received: Some(received) };
     let location = crate::issue::Location::file(display);
-    let limits = Limits::default();
+    let limits = &config.limits;
     if meta.size > limits.max_file_bytes {
-        let issue = crate::issue::Issue::new(Code::FileTooLarge, location).message(
-            format!("Tệp có dung lượng {} byte, vượt giới hạn {} byte.", meta.size, limits.max_file_bytes),
-            format!("The file is {} bytes, over the {} byte limit.", meta.size, limits.max_file_bytes),
-        );
+        let issue = crate::ingest::file_too_large(&location, meta.size, limits);
         return crate::validate::unreadable(meta, issue);
     }
     let read =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::ingest::read_bytes(bytes, &location, &limits)))
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::ingest::read_bytes(bytes, &location, limits)))
             .unwrap_or_else(|_| {
                 Err(crate::issue::Issue::new(Code::ReaderCrashed, location.clone()).message(
                     "Trình đọc bảng tính gặp sự cố khi đọc tệp này; tệp có thể bị hỏng.",
@@ -383,5 +380,29 @@ fn rebuild(config: &Config, options: &WatchOptions, templates: &Templates) {
             }
             Err(e) => log(&format!("draft report not rebuilt: {e}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::issue::Location;
+
+    #[test]
+    fn check_bytes_applies_the_configured_limits() {
+        let mut config = Config::load(Path::new("report_templates")).expect("bundled config");
+        let bytes = std::fs::read("inputs/2025-W37/01-ha-noi.xlsx").expect("a sample file");
+        let received = config.calendar.timezone.with_ymd_and_hms(2025, 9, 8, 10, 0, 0).single().expect("a time");
+        let report = check_bytes(&config, "01-ha-noi.xlsx", &bytes, String::new(), received);
+        assert_eq!(report.status, FileStatus::Accepted, "{:?}", report.issues);
+
+        config.limits.max_file_bytes = 16 * 1024;
+        let report = check_bytes(&config, "01-ha-noi.xlsx", &bytes, String::new(), received);
+        assert_eq!(report.status, FileStatus::Rejected);
+        let codes: Vec<Code> = report.issues.iter().map(|i| i.code).collect();
+        assert_eq!(codes, [Code::FileTooLarge]);
+        assert_eq!(report.issues[0].location, Location::file("01-ha-noi.xlsx"));
     }
 }

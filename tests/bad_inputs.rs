@@ -979,13 +979,33 @@ fn v009_formula_error_in_a_narrative_cell() {
 }
 
 #[test]
-fn v009_formula_without_cached_value_is_named_as_such() {
+fn v013_formula_without_cached_value() {
     // Written by a program that does not calculate: the cell is not empty, it
     // holds a formula whose value was never computed.
-    let r = value_case("B01", Cell::Formula("SUM(X1:X9)".into()), "V009", "error", REJECTED);
-    let issue = r.issues().into_iter().find(|i| i.code == "V009").unwrap();
-    assert!(issue.message_vi.contains("công thức «=SUM(X1:X9)» chưa có giá trị tính sẵn"), "{issue}");
-    assert!(issue.message_en.contains("without a computed value"), "{issue}");
+    let r = value_case("B01", Cell::Formula("SUM(X1:X9)".into()), "V013", "error", REJECTED);
+    let issue = r.issues().into_iter().find(|i| i.code == "V013").unwrap();
+    assert!(
+        issue.message_vi.contains("công thức «=SUM(X1:X9)» chưa có giá trị tính sẵn thay vì số liệu B01"),
+        "{issue}"
+    );
+    assert!(issue.message_en.contains("without a computed value instead of the value of B01"), "{issue}");
+    let json = r.json["issues"].as_array().unwrap().iter().find(|i| i["code"] == "V013").unwrap();
+    assert!(json["hint_vi"].as_str().unwrap().contains("Mở tệp bằng Excel hoặc LibreOffice"), "{json}");
+    assert!(json["hint_en"].as_str().unwrap().contains("Open the file in Excel or LibreOffice"), "{json}");
+}
+
+#[test]
+fn v013_formula_without_cached_value_in_a_narrative_cell() {
+    let (book, r) = province_with(|b| {
+        let cell = b.cell_at(NARRATIVE, b.narrative_row(1), H_TEXT);
+        b.set(NARRATIVE, &cell, Cell::Formula("CONCATENATE(A1,B1)".into()));
+    });
+    let cell = book.cell_at(NARRATIVE, book.narrative_row(1), H_TEXT);
+    let issue = assert_issue_sev(&r, "V013", "error", Some(NARRATIVE), Some(&cell));
+    assert!(issue.message_en.contains("\"=CONCATENATE(A1,B1)\" without a computed value:"), "{issue}");
+    // The cell's emptiness follows from the formula: no N003 on top of it.
+    assert_codes(&r, &["V013"]);
+    assert_status(&r, REJECTED);
 }
 
 #[test]

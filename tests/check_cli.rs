@@ -197,6 +197,120 @@ fn config_toml_syntax_error() {
 }
 
 // ===========================================================================
+// Resource limits set by the administrator (limits.toml)
+// ===========================================================================
+
+/// Copies `report_templates/` to a temporary folder with `limits` as its `limits.toml`.
+fn config_with_limits(limits: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("report_templates");
+    copy_dir(&crate_dir().join("report_templates"), &config);
+    std::fs::write(config.join("limits.toml"), limits).unwrap();
+    (dir, config)
+}
+
+/// Runs `check --json` on `paths` with the configuration folder `config`.
+fn check_json_with(config: &Path, paths: &[&Path]) -> (i32, Vec<Report>) {
+    let mut args: Vec<OsArg> = vec!["--config".into(), config.as_os_str().into(), "check".into(), "--json".into()];
+    args.extend(paths.iter().map(|p| p.as_os_str().to_os_string()));
+    let out = run(args);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("JSON ({e}): {out:#?}"));
+    let files = json["files"].as_array().expect("files").iter().cloned().map(|json| Report { json }).collect();
+    (out.code, files)
+}
+
+#[test]
+fn limits_file_max_file_size_rejects_a_normal_sample_file() {
+    let sample = crate_dir().join("inputs/2025-W37/01-ha-noi.xlsx");
+    let size = std::fs::metadata(&sample).unwrap().len();
+    assert!(size > 16 * 1024, "the sample file is over 16 KB ({size} bytes)");
+
+    let (_dir, bundled) = config_with_limits("# nothing set: the defaults\n");
+    let (code, reports) = check_json_with(&bundled, &[&sample]);
+    assert_eq!(code, 0, "accepted under the default limits");
+    assert_status(&reports[0], "accepted");
+
+    let (_dir, tiny) = config_with_limits("# 16 KB\nmax_file_mb = 0.015625\n");
+    let (code, reports) = check_json_with(&tiny, &[&sample]);
+    assert_eq!(code, 1);
+    let r = &reports[0];
+    let issue = assert_issue(r, "F006", None, None);
+    assert_codes(r, &["F006"]);
+    assert_status(r, "rejected");
+    assert_eq!(issue.file, sample.display().to_string());
+    assert!(
+        issue.message_en.contains(&format!("The file is {size} bytes, over the limit of 16 KB (16384 bytes)")),
+        "{issue:?}"
+    );
+    assert!(issue.message_vi.contains("vượt giới hạn 16 KB (16384 byte)"), "{issue:?}");
+}
+
+#[test]
+fn limits_file_max_rows_points_at_the_farthest_cell_of_the_sheet() {
+    let book = Book::province();
+    let max_rows = 10;
+    let contract = [INFO, CRITERIA, TASKS, NARRATIVE];
+    // The contract sheets are read in file order; the first one past the limit stops the file.
+    let (sheet, (row, col)) = book
+        .sheets
+        .iter()
+        .filter(|s| contract.contains(&s.name.as_str()))
+        .map(|s| (s.name.clone(), s.extent()))
+        .find(|(_, (row, _))| *row >= max_rows)
+        .expect("a contract sheet over 10 rows");
+    let dir = folder(&[("38.xlsx", &book)]);
+    let (_config_dir, config) = config_with_limits(&format!("max_rows = {max_rows}\n"));
+    let (code, reports) = check_json_with(&config, &[&dir.path().join("38.xlsx")]);
+    assert_eq!(code, 1);
+    let r = &reports[0];
+    let issue = assert_issue(r, "F008", Some(&sheet), Some(&a1(row, col)));
+    assert_codes(r, &["F008"]);
+    assert_status(r, "rejected");
+    assert!(issue.message_en.contains(&format!("beyond the limit of {max_rows} rows × 200 columns")), "{issue:?}");
+}
+
+#[test]
+fn limits_file_applies_to_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    let sample = inputs.join("01-ha-noi.xlsx");
+    std::fs::copy(crate_dir().join("inputs/2025-W39/01-ha-noi.xlsx"), &sample).unwrap();
+    let out = tmp.path().join("outputs");
+    let (_dir, config) = config_with_limits("max_file_mb = 0.015625\n");
+    let run_out = run([
+        OsArg::from("--config"),
+        config.as_os_str().into(),
+        "build".into(),
+        "--json".into(),
+        "--weeks".into(),
+        "2025-W39".into(),
+        "--inputs".into(),
+        inputs.as_os_str().into(),
+        "--out".into(),
+        out.as_os_str().into(),
+        "--state".into(),
+        tmp.path().join("state").as_os_str().into(),
+    ]);
+    assert_eq!(run_out.code, 0, "{run_out:#?}");
+    let report: Value = serde_json::from_str(&run_out.stdout).expect("build --json");
+    let data_path = out.join(report["cycle"].as_str().expect("cycle")).join("data.json");
+    let data: Value = serde_json::from_slice(&std::fs::read(data_path).unwrap()).unwrap();
+    let file = data["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["path"] == "01-ha-noi.xlsx")
+        .unwrap_or_else(|| panic!("the file is listed: {}", data["files"]));
+    assert_eq!(file["status"], "rejected", "{file}");
+    let issues: Vec<&Value> =
+        data["issues"].as_array().expect("issues").iter().filter(|i| i["file"] == "01-ha-noi.xlsx").collect();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0]["issue"]["code"], "F006");
+    assert_eq!(issues[0]["issue"]["location"], serde_json::json!({"file": "01-ha-noi.xlsx"}));
+}
+
+// ===========================================================================
 // Human output
 // ===========================================================================
 

@@ -246,7 +246,7 @@ fn cases() -> Vec<Case> {
             Content::BytesAt(book.to_ods(), book.received),
             REJECTED,
         )
-        .issue("V009", s(CRITERIA), Some(book.value_cell("B01")))
+        .issue("V013", s(CRITERIA), Some(book.value_cell("B01")))
         .issue("V009", s(CRITERIA), Some(book.value_cell("B06"))),
     );
     cases.push(
@@ -327,7 +327,7 @@ fn cases() -> Vec<Case> {
             Content::BytesAt(book.to_xls(), book.received),
             REJECTED,
         )
-        .issue("V009", s(CRITERIA), Some(book.value_cell("B01")))
+        .issue("V013", s(CRITERIA), Some(book.value_cell("B01")))
         .issue("V009", s(CRITERIA), Some(book.value_cell("B06"))),
     );
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -515,7 +515,7 @@ fn cases() -> Vec<Case> {
         "v-formula-without-cached-value.xlsx",
         "B01",
         Cell::Formula("SUM(X1:X9)".into()),
-        "V009",
+        "V013",
         REJECTED,
     ));
     let book = province(|b| {

@@ -29,3 +29,17 @@ fn readme_names_the_two_commands() {
     let ci = std::fs::read_to_string(".ci/run").expect(".ci/run");
     assert!(ci.contains("\ncargo test\n"), ".ci/run must run the README's test command");
 }
+
+#[test]
+fn configuration_docs_give_every_limit_and_its_ceiling() {
+    let text = std::fs::read_to_string("docs/configuration.md").expect("docs/configuration.md");
+    for (key, ceiling, _) in tonghop::schema::LIMIT_CEILINGS {
+        let row = text
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{key}` |")))
+            .unwrap_or_else(|| panic!("docs/configuration.md has no row for `{key}`"));
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        // | key | default | ceiling | what | issue |
+        assert_eq!(cells[3].replace(' ', ""), ceiling.to_string(), "ceiling of `{key}` in: {row}");
+    }
+}

@@ -43,7 +43,7 @@ fn summaries() -> &'static (Summary, Summary) {
             .expect("run tonghop sample");
         assert!(out.status.success(), "sample: {}", String::from_utf8_lossy(&out.stderr));
         let config = config();
-        let reports = tonghop::check_paths(config, std::slice::from_ref(&inputs), &Default::default());
+        let reports = tonghop::check_paths(config, std::slice::from_ref(&inputs));
         let meeting = NaiveDate::from_ymd_opt(2025, 10, 2).expect("date");
         let cycle = resolve_cycle(&config.calendar, &CycleChoice::Meeting(meeting), &reports).expect("cycle");
         (aggregate(config, &cycle, &reports, "vi"), aggregate(config, &cycle, &reports, "en"))

@@ -31,30 +31,35 @@ use crate::model::{CellValue, FileFormat, FileMeta, RawCell, RawSheet, RawWorkbo
 use crate::text::fold_key;
 
 /// Resource limits applied before and while reading a file.
-#[derive(Debug, Clone, Copy)]
+///
+/// The defaults suit weekly reports of a few dozen KB; the administrator
+/// changes them in `limits.toml` ([`crate::schema::Config::limits`]), under
+/// the key named in each field's description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest file accepted, in bytes.
+    /// Largest file accepted, in bytes (`max_file_mb`).
     pub max_file_bytes: u64,
-    /// Largest total uncompressed size of a zip container's entries.
+    /// Largest total uncompressed size of a zip container's entries (`max_unpacked_mb`).
     pub max_uncompressed_bytes: u64,
-    /// Largest ratio of uncompressed to compressed size for one entry.
+    /// Largest ratio of uncompressed to compressed size for one entry (`max_compression_ratio`).
     pub max_compression_ratio: u64,
-    /// Most entries in a zip container.
+    /// Most entries in a zip container (`max_zip_entries`).
     pub max_zip_entries: usize,
-    /// Most rows (highest row index + 1) in a sheet that is read.
+    /// Most rows (highest row index + 1) in a sheet that is read (`max_rows`).
     pub max_rows: u32,
-    /// Most columns in a sheet that is read.
+    /// Most columns in a sheet that is read (`max_columns`).
     pub max_cols: u32,
-    /// Most text (UTF-8 bytes of cell text and formulas) held from one file.
+    /// Most text (UTF-8 bytes of cell text and formulas) held from one file (`max_text_mb`).
     /// A short string referenced by many cells is counted once per cell, which
     /// is what it costs once read.
     pub max_text_bytes: u64,
-    /// Most cells the .xls and .ods readers may lay out as grids for one file.
+    /// Most cells kept from one file, and most cells the .xls and .ods readers
+    /// may lay out as grids for it (`max_grid_cells`).
     /// Those readers build every sheet of the file, read or not, as a full
     /// rectangle (about 32 bytes a cell), so the sheets' extents are measured
     /// before the reader is called.
     pub max_grid_cells: u64,
-    /// Largest zip entry a reader loads whole (shared strings, styles…); the
+    /// Largest zip entry a reader loads whole (shared strings, styles…; `max_part_mb`); the
     /// .xlsx worksheets are streamed and the .ods `content.xml` is measured
     /// by its own scan, so they are bounded by the total size only.
     pub max_loaded_part_bytes: u64,
@@ -115,15 +120,7 @@ pub fn read_file_staged(
     meta.received =
         received.or_else(|| metadata.modified().ok().map(|t| DateTime::<chrono::Utc>::from(t).with_timezone(&tz)));
     if meta.size > limits.max_file_bytes {
-        let issue = Issue::new(Code::FileTooLarge, location)
-            .message(
-                format!("Tệp có dung lượng {} byte, vượt giới hạn {} byte.", meta.size, limits.max_file_bytes),
-                format!("The file is {} bytes, over the {} byte limit.", meta.size, limits.max_file_bytes),
-            )
-            .hint(
-                "Báo cáo tuần chỉ cần vài chục KB: xóa hình ảnh, trang tính thừa rồi lưu lại.",
-                "A weekly report needs a few dozen KB: remove pictures and extra sheets, then save again.",
-            );
+        let issue = file_too_large(&location, meta.size, limits);
         return Ingested { meta, result: Err(issue) };
     }
     let bytes = match std::fs::read(path) {
@@ -147,6 +144,44 @@ pub fn read_file_staged(
             ))
     });
     Ingested { meta, result }
+}
+
+/// The issue for a file of `size` bytes, over [`Limits::max_file_bytes`].
+pub fn file_too_large(location: &Location, size: u64, limits: &Limits) -> Issue {
+    let max = limits.max_file_bytes;
+    let (limit_vi, limit_en) = match size_label(max) {
+        label if label.ends_with(" byte") => (format!("{max} byte"), format!("{max} bytes")),
+        label => (format!("{label} ({max} byte)"), format!("{label} ({max} bytes)")),
+    };
+    Issue::new(Code::FileTooLarge, location.clone())
+        .message(
+            format!("Tệp có dung lượng {size} byte, vượt giới hạn {limit_vi}."),
+            format!("The file is {size} bytes, over the limit of {limit_en}."),
+        )
+        .hint(
+            "Báo cáo tuần chỉ cần vài chục KB: xóa hình ảnh, trang tính thừa rồi lưu lại.",
+            "A weekly report needs a few dozen KB: remove pictures and extra sheets, then save again.",
+        )
+}
+
+/// A size limit as people read it: whole MB or KB when it is one, bytes otherwise.
+///
+/// ```
+/// use tonghop::ingest::size_label;
+/// assert_eq!(size_label(5 * 1024 * 1024), "5 MB");
+/// assert_eq!(size_label(512 * 1024), "512 KB");
+/// assert_eq!(size_label(1000), "1000 byte");
+/// ```
+pub fn size_label(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * KB;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= KB && bytes.is_multiple_of(KB) {
+        format!("{} KB", bytes / KB)
+    } else {
+        format!("{bytes} byte")
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -325,15 +360,15 @@ fn sheet_too_large(location: &Location, sheet: &str, row: u32, col: u32, limits:
 /// The file holds more text than [`Limits::max_text_bytes`]; `sheet`/`row`/`col`
 /// is where the limit was crossed.
 pub(crate) fn text_too_large(location: &Location, sheet: &str, row: u32, col: u32, limits: &Limits) -> Issue {
-    let mib = limits.max_text_bytes as f64 / (1024.0 * 1024.0);
+    let size = size_label(limits.max_text_bytes);
     Issue::new(Code::SheetTooLarge, location.clone())
         .message(
             format!(
-                "Tệp chứa quá nhiều chữ (vượt {mib:.0} MB văn bản, tính đến ô {}); tệp không được đọc để bảo vệ hệ thống.",
+                "Tệp chứa quá nhiều chữ (vượt {size} văn bản, tính đến ô {}); tệp không được đọc để bảo vệ hệ thống.",
                 a1(row, col)
             ),
             format!(
-                "The file holds too much text (over {mib:.0} MB, counting up to cell {}); it was not read, to protect the system.",
+                "The file holds too much text (over {size}, counting up to cell {}); it was not read, to protect the system.",
                 a1(row, col)
             ),
         )

@@ -1,5 +1,6 @@
 //! Stage 1: the configuration an administrator edits — criteria schema, unit
-//! registry and calendar — loaded from plain TOML files in `report_templates/`.
+//! registry, calendar and resource limits — loaded from plain TOML files in
+//! `report_templates/`.
 //!
 //! Loading checks the files as a whole (unknown kinds, duplicate codes, rules
 //! naming unknown codes, unit types nobody has) and refuses a broken file with
@@ -8,10 +9,13 @@
 mod calendar;
 mod criteria;
 mod deadline;
+mod limits;
 mod units;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use crate::ingest::Limits;
 
 pub use calendar::Calendar;
 pub use criteria::{
@@ -19,12 +23,15 @@ pub use criteria::{
     TaskDef, ValueType,
 };
 pub use deadline::parse_deadline;
+pub use limits::CEILINGS as LIMIT_CEILINGS;
 pub use units::{Registry, Unit, UnitMatch, UnitType, UnitVia};
 
 /// File names inside the configuration folder.
 pub const SCHEMA_FILE: &str = "schema.toml";
 pub const UNITS_FILE: &str = "units.toml";
 pub const CALENDAR_FILE: &str = "calendar.toml";
+/// Optional: without it, the default [`Limits`].
+pub const LIMITS_FILE: &str = "limits.toml";
 
 /// The whole configuration, checked for consistency.
 #[derive(Debug, Clone)]
@@ -32,6 +39,8 @@ pub struct Config {
     pub schema: Schema,
     pub units: Registry,
     pub calendar: Calendar,
+    /// The resource limits applied to every file read.
+    pub limits: Limits,
     /// The folder it was loaded from (templates live beside the config files).
     pub dir: PathBuf,
 }
@@ -98,7 +107,8 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 }
 
 impl Config {
-    /// Loads and cross-checks the three configuration files of `dir`.
+    /// Loads and cross-checks the configuration files of `dir`: the three
+    /// required ones, and `limits.toml` when there is one.
     ///
     /// ```
     /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
@@ -118,7 +128,20 @@ impl Config {
         let calendar_text = read(&calendar_path)?;
         let calendar = Calendar::parse(&SourceFile { path: &calendar_path, text: &calendar_text })?;
 
-        Ok(Config { schema, units, calendar, dir: dir.to_path_buf() })
+        let limits_path = dir.join(LIMITS_FILE);
+        let limits = match std::fs::read_to_string(&limits_path) {
+            Ok(text) => limits::parse(&SourceFile { path: &limits_path, text: &text })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Limits::default(),
+            Err(e) => {
+                return Err(ConfigError {
+                    file: limits_path,
+                    line: None,
+                    message: format!("cannot read the file ({e}); delete it to use the default limits"),
+                });
+            }
+        };
+
+        Ok(Config { schema, units, calendar, limits, dir: dir.to_path_buf() })
     }
 }
 
@@ -139,5 +162,35 @@ mod tests {
         let config = Config::load(Path::new("report_templates")).expect("bundled config");
         assert_eq!(config.units.units().len(), 56);
         assert!(config.schema.criteria.len() >= 40);
+        assert_eq!(config.limits, Limits::default(), "the bundled limits.toml only shows the defaults");
+    }
+
+    #[test]
+    fn limits_file_is_optional_and_checked() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        for name in [UNITS_FILE, SCHEMA_FILE, CALENDAR_FILE] {
+            std::fs::copy(Path::new("report_templates").join(name), dir.path().join(name)).expect("copy");
+        }
+        let config = Config::load(dir.path()).expect("loads without limits.toml");
+        assert_eq!(config.limits, Limits::default());
+
+        std::fs::write(dir.path().join(LIMITS_FILE), "max_file_mb = 1.5\nmax_rows = 500\n").expect("write");
+        let config = Config::load(dir.path()).expect("loads with limits.toml");
+        assert_eq!(config.limits.max_file_bytes, 1_572_864);
+        assert_eq!(config.limits.max_rows, 500);
+        assert_eq!(config.limits.max_cols, Limits::default().max_cols);
+
+        std::fs::write(dir.path().join(LIMITS_FILE), "max_rows = 500\nmax_colums = 20\n").expect("write");
+        let e = Config::load(dir.path()).expect_err("unknown key");
+        assert_eq!(
+            e.to_string().split(": ").next(),
+            Some(format!("{}:2", dir.path().join(LIMITS_FILE).display()).as_str())
+        );
+        assert!(e.message.contains("unknown field `max_colums`"), "{e}");
+
+        std::fs::write(dir.path().join(LIMITS_FILE), "max_zip_entries = 0\n").expect("write");
+        let e = Config::load(dir.path()).expect_err("zero");
+        assert_eq!(e.line, Some(1), "{e}");
+        assert!(e.message.contains("max_zip_entries = 0 must be at least 1"), "{e}");
     }
 }

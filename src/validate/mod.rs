@@ -29,7 +29,7 @@ pub const MAX_TEXT_CHARS: usize = 5_000;
 /// ```no_run
 /// use tonghop::{ingest, schema::Config, validate};
 /// let config = Config::load(std::path::Path::new("report_templates")).unwrap();
-/// let read = ingest::read_file("inputs/x.xlsx".as_ref(), "x.xlsx", &ingest::Limits::default(), config.calendar.timezone, None);
+/// let read = ingest::read_file("inputs/x.xlsx".as_ref(), "x.xlsx", &config.limits, config.calendar.timezone, None);
 /// if let Ok(workbook) = read.result {
 ///     let report = validate::validate(&config, read.meta, &workbook);
 ///     println!("{:?}", report.status);
@@ -154,8 +154,8 @@ impl SheetRef<'_> {
 }
 
 impl<'a> Validator<'a> {
-    /// Records an issue. A cell that could not be read at all (an error cell,
-    /// a text over the length limit) gets that one issue: what follows from it
+    /// Records an issue. A cell that could not be read at all (an error cell, a
+    /// formula without its value, a text over the length limit) gets that one issue: what follows from it
     /// being empty ("no content", "no status") would only repeat it.
     pub fn issue(&mut self, issue: Issue) {
         if let (Some(sheet), Some(cell)) = (&issue.location.sheet, &issue.location.cell) {
@@ -163,7 +163,7 @@ impl<'a> Validator<'a> {
             if issue.severity == Severity::Error && self.unreadable.contains(&key) {
                 return;
             }
-            if matches!(issue.code, Code::ErrorCell | Code::TextTooLong) {
+            if matches!(issue.code, Code::ErrorCell | Code::UncalculatedFormula | Code::TextTooLong) {
                 self.unreadable.insert(key);
             }
         }
@@ -302,12 +302,11 @@ impl<'a> Validator<'a> {
         if text.is_empty() { None } else { Some(text) }
     }
 
-    /// The issue for an error cell: a formula error such as `#DIV/0!`, or a
-    /// formula saved without its computed value (by a program that does not
-    /// calculate), which would otherwise look like an empty cell. `what` names
-    /// the value expected (a criterion code).
+    /// The issue for an error cell: a formula error such as `#DIV/0!` (`V009`),
+    /// or a formula saved without its computed value by a program that does not
+    /// calculate (`V013`), which would otherwise look like an empty cell. `what`
+    /// names the value expected (a criterion code).
     pub fn error_cell(&self, sheet: &str, row: u32, col: u32, error: &str, what: Option<&str>) -> Issue {
-        let issue = self.at(Code::ErrorCell, sheet, row, col);
         if let Some(formula) = ingest::uncalculated_formula(&CellValue::Error(error.to_string())) {
             let formula = text::strip_control_chars(formula);
             let (shown_vi, shown_en) = if formula.is_empty() {
@@ -319,7 +318,8 @@ impl<'a> Validator<'a> {
                 Some(code) => (format!(" thay vì số liệu {code}"), format!(" instead of the value of {code}")),
                 None => (String::new(), String::new()),
             };
-            return issue
+            return self
+                .at(Code::UncalculatedFormula, sheet, row, col)
                 .message(
                     format!(
                         "Ô chứa công thức{shown_vi} chưa có giá trị tính sẵn{of_vi}: tệp được lưu bằng chương trình không tính công thức."
@@ -329,10 +329,11 @@ impl<'a> Validator<'a> {
                     ),
                 )
                 .hint(
-                    "Mở tệp bằng Excel hoặc LibreOffice để công thức được tính rồi lưu lại, hoặc nhập thẳng số liệu thay cho công thức.",
-                    "Open the file in Excel or LibreOffice so that the formula is calculated and save it again, or type the figure instead of the formula.",
+                    "Mở tệp bằng Excel hoặc LibreOffice để công thức được tính, lưu lại rồi nộp lại; hoặc nhập thẳng số liệu thay cho công thức.",
+                    "Open the file in Excel or LibreOffice so that the formulas are calculated, save it and resubmit; or type the figure instead of the formula.",
                 );
         }
+        let issue = self.at(Code::ErrorCell, sheet, row, col);
         match what {
             Some(code) => issue
                 .message(
