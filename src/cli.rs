@@ -456,7 +456,7 @@ pub fn gather_for_cycle(
         ));
     };
     progress.0(listed.len());
-    let mut read = crate::read_for_cycle(config, &listed, choice, &Limits::default(), clock, progress.1)
+    let mut read = crate::read_for_cycle(config, &listed, choice, clock, progress.1)
         .map_err(|e| if options.lang == Lang::Vi { e.vi } else { e.en })?;
     if let Some(ledger) = ledger.as_ref().filter(|_| !options.from_archive) {
         for r in &mut read.reports {

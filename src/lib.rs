@@ -174,7 +174,6 @@ pub fn read_for_cycle(
     config: &Config,
     listed: &[Listed],
     choice: &aggregate::CycleChoice,
-    limits: &Limits,
     clock: &StageClock,
     on_file: &(dyn Fn() + Sync),
 ) -> Result<CycleReports, aggregate::CycleError> {
@@ -190,7 +189,7 @@ pub fn read_for_cycle(
         .map(|(i, listed)| {
             let read = match listed {
                 Listed::Settled(report) => Ok(report.as_ref().clone()),
-                Listed::Workbook(source) => read_staged(config, i, source, limits, clock, &|week| {
+                Listed::Workbook(source) => read_staged(config, i, source, clock, &|week| {
                     needed.as_ref().is_some_and(|n| n.contains(&week.due))
                 }),
             };
@@ -225,7 +224,7 @@ pub fn read_for_cycle(
             .filter_map(|p| match &listed[p.source] {
                 Listed::Workbook(s) => Some((
                     p.source,
-                    read_and_validate(config, &s.path, &s.display, limits, calendar.timezone, s.received, clock),
+                    read_and_validate(config, &s.path, &s.display, calendar.timezone, s.received, clock),
                 )),
                 Listed::Settled(_) => None,
             })
@@ -283,7 +282,6 @@ fn read_staged(
     config: &Config,
     index: usize,
     source: &Source,
-    limits: &Limits,
     clock: &StageClock,
     wanted: &(dyn Fn(&model::ReportWeek) -> bool + Sync),
 ) -> Result<FileReport, Identified> {
@@ -292,7 +290,7 @@ fn read_staged(
     let read = ingest::read_file_staged(
         &source.path,
         &source.display,
-        limits,
+        &config.limits,
         config.calendar.timezone,
         source.received,
         Some(&mut |meta: &FileMeta, workbook: &model::RawWorkbook| match validate::identify(config, meta, workbook) {

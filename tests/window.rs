@@ -112,7 +112,7 @@ fn the_cycle_read_gives_the_summary_of_everything_validated() {
     let config = config();
     let dir = tempfile::tempdir().expect("tempdir");
     write_inputs(&config, dir.path());
-    let everything = tonghop::check_paths(&config, &[dir.path().to_path_buf()], &Default::default());
+    let everything = tonghop::check_paths(&config, &[dir.path().to_path_buf()]);
     let listed = tonghop::list_folder(&config, dir.path());
     assert_eq!(everything.len(), listed.len());
     let weeks = weeks(&config);
@@ -127,8 +127,7 @@ fn the_cycle_read_gives_the_summary_of_everything_validated() {
     ];
     let mut flagged = false;
     for choice in &choices {
-        let read = tonghop::read_for_cycle(&config, &listed, choice, &Default::default(), &Default::default(), &|| {})
-            .expect("cycle");
+        let read = tonghop::read_for_cycle(&config, &listed, choice, &Default::default(), &|| {}).expect("cycle");
         let cycle = resolve_cycle(&config.calendar, choice, &everything).expect("cycle");
         assert_eq!(read.cycle, cycle, "{choice:?}");
         let expected = aggregate(&config, &cycle, &everything, "vi");
@@ -156,8 +155,7 @@ fn files_outside_the_cycle_are_identified_not_validated() {
     let weeks = weeks(&config);
     let (_, before_last) = last_meetings(&config);
     let choice = CycleChoice::Meeting(before_last);
-    let read = tonghop::read_for_cycle(&config, &listed, &choice, &Default::default(), &Default::default(), &|| {})
-        .expect("cycle");
+    let read = tonghop::read_for_cycle(&config, &listed, &choice, &Default::default(), &|| {}).expect("cycle");
     assert!(read.not_needed > 0, "early weeks are not read");
     let needed = weeks_needed(&config, &read.cycle);
     let oldest_needed = *needed.iter().next().expect("weeks");
@@ -180,15 +178,8 @@ fn files_outside_the_cycle_are_identified_not_validated() {
     );
     // Latest: the last weeks are all rejected, so the latest meeting with an accepted
     // report is chosen, as a full validation would choose it.
-    let latest = tonghop::read_for_cycle(
-        &config,
-        &listed,
-        &CycleChoice::Latest,
-        &Default::default(),
-        &Default::default(),
-        &|| {},
-    )
-    .expect("cycle");
+    let latest =
+        tonghop::read_for_cycle(&config, &listed, &CycleChoice::Latest, &Default::default(), &|| {}).expect("cycle");
     let accepted_in_cycle = latest
         .reports
         .iter()
