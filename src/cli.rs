@@ -144,11 +144,16 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
     }
     let reports = crate::check_paths(config, paths);
     if json {
-        let out = serde_json::json!({
-            "schema_version": config.schema.version,
-            "files": reports,
-            "summary": count_files(&reports),
-        });
+        /// The report of `check --json`, serialized as it is written: thousands of
+        /// files never become a JSON tree or one string in memory.
+        #[derive(serde::Serialize)]
+        struct CheckOutput<'r> {
+            schema_version: &'r str,
+            files: &'r [FileReport],
+            summary: FileCounts,
+        }
+        let out =
+            CheckOutput { schema_version: &config.schema.version, files: &reports, summary: count_files(&reports) };
         if let Err(code) = print_json(&out) {
             return code;
         }
@@ -188,11 +193,14 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
 
 /// Prints a value as pretty JSON on stdout; a closed pipe (`| head`) is not an error worth a panic.
 fn print_json(value: &impl serde::Serialize) -> Result<(), i32> {
-    match serde_json::to_string_pretty(value) {
-        Ok(s) => {
-            let _ = writeln!(std::io::stdout().lock(), "{s}");
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match serde_json::to_writer_pretty(&mut out, value) {
+        Ok(()) => {
+            let _ = writeln!(out).and_then(|()| out.flush());
             Ok(())
         }
+        // A reader that went away is not an error worth reporting.
+        Err(e) if e.is_io() => Ok(()),
         Err(e) => {
             eprintln!("tonghop: {e}");
             Err(EXIT_USAGE)
