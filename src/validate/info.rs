@@ -23,12 +23,68 @@ struct Entry<'s> {
     value: Option<&'s CellValue>,
 }
 
-fn label_cell<'s>(sheet: &'s RawSheet, label: (&str, &str)) -> Option<&'s crate::model::RawCell> {
-    let keys = [fold_key(label.0), fold_key(label.1)];
-    sheet.cells.iter().find(|c| match &c.value {
-        CellValue::Text(t) => keys.contains(&fold_key(t)),
-        _ => false,
-    })
+/// The general-information sheet with its labels located once. Each label is
+/// looked up several times (its entry, the value column, contacts); folding
+/// every text cell for each lookup was most of the cost of reading the sheet.
+struct InfoIndex<'s> {
+    sheet: &'s RawSheet,
+    /// For each of [`info::LABELS`], the index of the first cell holding it.
+    labels: [Option<usize>; info::LABELS.len()],
+    value_col: Option<u32>,
+}
+
+/// [`info::LABELS`] folded once, Vietnamese and English.
+fn label_keys() -> &'static [[String; 2]] {
+    static KEYS: std::sync::OnceLock<Vec<[String; 2]>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| info::LABELS.iter().map(|(vi, en)| [fold_key(vi), fold_key(en)]).collect())
+}
+
+impl<'s> InfoIndex<'s> {
+    fn new(sheet: &'s RawSheet) -> InfoIndex<'s> {
+        let keys = label_keys();
+        let mut labels = [None; info::LABELS.len()];
+        for (i, cell) in sheet.cells.iter().enumerate() {
+            let CellValue::Text(t) = &cell.value else { continue };
+            // Labels are short; a long text (a guidance note) is never one.
+            if t.len() > 256 {
+                continue;
+            }
+            let key = fold_key(t);
+            if let Some(k) = keys.iter().position(|pair| pair.contains(&key))
+                && labels[k].is_none()
+            {
+                labels[k] = Some(i);
+            }
+        }
+        let mut index = InfoIndex { sheet, labels, value_col: None };
+        index.value_col = index.value_column();
+        index
+    }
+
+    fn label_cell(&self, label: (&str, &str)) -> Option<&'s crate::model::RawCell> {
+        let k = info::LABELS.iter().position(|(vi, _)| *vi == label.0)?;
+        self.labels[k].map(|i| &self.sheet.cells[i])
+    }
+
+    /// The column holding the values: where the form version sits (it is always
+    /// filled), so that a blank value is not confused with a guidance note further
+    /// right. Without a version entry, each label's first filled cell to its right.
+    fn value_column(&self) -> Option<u32> {
+        let version = self.label_cell((info::VERSION, "Form version"))?;
+        first_filled_right(self.sheet, version.row, version.col).map(|c| c.col)
+    }
+
+    fn find_entry(&self, label: (&str, &str)) -> Option<Entry<'s>> {
+        let sheet = self.sheet;
+        let label = self.label_cell(label)?;
+        if let Some(col) = self.value_col.filter(|&c| c > label.col) {
+            return Some(Entry { row: label.row, col, value: sheet.get(label.row, col) });
+        }
+        Some(match first_filled_right(sheet, label.row, label.col) {
+            Some(cell) => Entry { row: cell.row, col: cell.col, value: Some(&cell.value) },
+            None => Entry { row: label.row, col: label.col + 1, value: None },
+        })
+    }
 }
 
 fn first_filled_right(sheet: &RawSheet, row: u32, col: u32) -> Option<&crate::model::RawCell> {
@@ -38,33 +94,15 @@ fn first_filled_right(sheet: &RawSheet, row: u32, col: u32) -> Option<&crate::mo
         .find(|c| c.row == row && c.col > col && !matches!(&c.value, CellValue::Text(t) if t.trim().is_empty()))
 }
 
-/// The column holding the values: where the form version sits (it is always
-/// filled), so that a blank value is not confused with a guidance note further
-/// right. Without a version entry, each label's first filled cell to its right.
-fn value_column(sheet: &RawSheet) -> Option<u32> {
-    let version = label_cell(sheet, (info::VERSION, "Form version"))?;
-    first_filled_right(sheet, version.row, version.col).map(|c| c.col)
-}
-
-fn find_entry<'s>(sheet: &'s RawSheet, label: (&str, &str)) -> Option<Entry<'s>> {
-    let label = label_cell(sheet, label)?;
-    if let Some(col) = value_column(sheet).filter(|&c| c > label.col) {
-        return Some(Entry { row: label.row, col, value: sheet.get(label.row, col) });
-    }
-    Some(match first_filled_right(sheet, label.row, label.col) {
-        Some(cell) => Entry { row: cell.row, col: cell.col, value: Some(&cell.value) },
-        None => Entry { row: label.row, col: label.col + 1, value: None },
-    })
-}
-
 fn label_pair(label: &str) -> (&'static str, &'static str) {
     info::LABELS.iter().copied().find(|(vi, _)| *vi == label).unwrap_or((info::UNIT, "Unit code"))
 }
 
 impl<'a> Validator<'a> {
-    fn entry<'s>(&mut self, sheet: &'s RawSheet, label: &str) -> Option<Entry<'s>> {
+    fn entry<'s>(&mut self, index: &InfoIndex<'s>, label: &str) -> Option<Entry<'s>> {
+        let sheet = index.sheet;
         let pair = label_pair(label);
-        let found = find_entry(sheet, pair);
+        let found = index.find_entry(pair);
         if found.is_none() {
             let issue = Issue::new(Code::MissingInfoLabel, Location::file(&self.file))
                 .message(
@@ -82,7 +120,8 @@ impl<'a> Validator<'a> {
     }
 
     pub(crate) fn check_info(&mut self, sheet: &SheetRef<'_>, received_day: Option<NaiveDate>) -> InfoChecked<'a> {
-        let raw = sheet.sheet;
+        let raw = InfoIndex::new(sheet.sheet);
+        let raw = &raw;
         let name = sheet.name().to_string();
         let unit = self.entry(raw, info::UNIT).and_then(|e| self.check_unit(&name, &e));
         let from = self.entry(raw, info::FROM).and_then(|e| self.period_date(&name, &e, "Từ ngày", "From"));
@@ -94,7 +133,7 @@ impl<'a> Validator<'a> {
         };
         let version = self.entry(raw, info::VERSION).and_then(|e| self.check_version(&name, &e));
         let mut contact = |label: &str| {
-            let e = find_entry(raw, label_pair(label))?;
+            let e = raw.find_entry(label_pair(label))?;
             self.text(&name, e.row, e.col, e.value)
         };
         let contacts = ReportContacts {
@@ -107,7 +146,7 @@ impl<'a> Validator<'a> {
             if value.is_none() {
                 let pair = label_pair(label);
                 let located = Issue::new(Code::MissingContact, Location::file(&self.file));
-                let located = match find_entry(raw, pair) {
+                let located = match raw.find_entry(pair) {
                     Some(e) => located.at(&name, crate::issue::a1(e.row, e.col)),
                     None => located.in_sheet(&name),
                 };
