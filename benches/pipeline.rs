@@ -410,12 +410,13 @@ fn print_size(n: usize, set: &InputSet, labels: &[&str], results: &[Summary], co
         if let Some(report) = parse_json(&r.median.stdout) {
             let files = &report["files"];
             println!(
-                "{} — files: {} accepted, {} with warnings, {} rejected, {} ignored; cycle: {} on time, {} late, {} missing; {} quality flags",
+                "{} — files read whole: {} accepted, {} with warnings, {} rejected, {} ignored; other weeks (general information only): {}; cycle: {} on time, {} late, {} missing; {} quality flags",
                 label.split_whitespace().next().unwrap_or(""),
                 files["accepted"],
                 files["accepted_with_warnings"],
                 files["rejected"],
                 files["ignored"],
+                report["other_weeks_files"],
                 report["on_time"],
                 report["late"],
                 report["missing"],
