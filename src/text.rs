@@ -34,6 +34,14 @@ use unicode_normalization::char::is_combining_mark;
 /// assert_eq!(normalize_text("\u{d0}ồng Nai"), "Đồng Nai");
 /// ```
 pub fn normalize_text(s: &str) -> String {
+    let mapped_char = |c: char| matches!(c, '\u{00D0}' | '\u{00F0}' | '\u{00A0}' | '\u{202F}' | '\u{2007}');
+    // Most cells are already NFC (Excel writes composed text): skip the composition pass.
+    if s.is_ascii()
+        || (unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+            && !s.chars().any(mapped_char))
+    {
+        return s.trim().to_owned();
+    }
     let mapped: String = s
         .nfc()
         .map(|c| match c {
@@ -44,6 +52,38 @@ pub fn normalize_text(s: &str) -> String {
         })
         .collect();
     mapped.trim().to_owned()
+}
+
+/// Whether a folded key (from [`fold_key`]) is the key of a configured label.
+///
+/// Labels of the configuration (statuses, kinds, fields) are compared with
+/// every row a reporter writes; their keys are computed once per thread and
+/// kept (at most a few thousand, then the memo starts over), not once per row.
+///
+/// ```
+/// use tonghop::text::{fold_key, is_label_key};
+/// assert!(is_label_key(&fold_key("ĐÃ HOÀN THÀNH"), "Đã hoàn thành"));
+/// assert!(!is_label_key(&fold_key("Đang triển khai"), "Đã hoàn thành"));
+/// ```
+pub fn is_label_key(key: &str, label: &str) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static KEYS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some(known) = keys.get(label) {
+            return known == key;
+        }
+        if keys.len() >= 4096 {
+            keys.clear();
+        }
+        let folded = fold_key(label);
+        let same = folded == key;
+        keys.insert(label.to_string(), folded);
+        same
+    })
 }
 
 /// Builds a key for comparing names loosely (province names, column headers).

@@ -4,7 +4,7 @@ use super::{SheetRef, Validator, check_merged, find_header, header_missing, prev
 use crate::contract::header;
 use crate::issue::Code;
 use crate::model::NarrativeItem;
-use crate::text::fold_key;
+use crate::text::{fold_key, is_label_key};
 
 impl Validator<'_> {
     pub(crate) fn check_narrative(&mut self, sheet: &SheetRef<'_>) -> Vec<NarrativeItem> {
@@ -34,7 +34,7 @@ impl Validator<'_> {
                 schema
                     .narrative_kinds
                     .iter()
-                    .find(|k| fold_key(&k.vi) == key || fold_key(&k.en) == key || fold_key(&k.code) == key)
+                    .find(|k| [&k.vi, &k.en, &k.code].iter().any(|label| is_label_key(&key, label)))
             });
             let Some(kind) = kind else {
                 let shown = kind_text.unwrap_or_default();
@@ -59,10 +59,7 @@ impl Validator<'_> {
             };
             let field = field_text.as_deref().and_then(|t| {
                 let key = fold_key(t);
-                schema
-                    .fields
-                    .iter()
-                    .find(|f| fold_key(&f.vi) == key || fold_key(&f.en) == key || fold_key(&f.code) == key)
+                schema.fields.iter().find(|f| [&f.vi, &f.en, &f.code].iter().any(|label| is_label_key(&key, label)))
             });
             let Some(field) = field else {
                 let shown = field_text.unwrap_or_default();

@@ -9,7 +9,7 @@ use crate::contract::header;
 use crate::issue::{Code, Issue, Location};
 use crate::model::{TaskReport, TaskStatus};
 use crate::schema::{Unit, parse_deadline};
-use crate::text::fold_key;
+use crate::text::{fold_key, is_label_key};
 
 /// Reads a status the way reporters write it: the schema's labels, codes and common synonyms.
 fn parse_status(text: &str, labels: &[crate::schema::Labelled]) -> Option<TaskStatus> {
@@ -20,9 +20,7 @@ fn parse_status(text: &str, labels: &[crate::schema::Labelled]) -> Option<TaskSt
         "not_started" => Some(TaskStatus::NotStarted),
         _ => None,
     };
-    if let Some(l) =
-        labels.iter().find(|l| fold_key(&l.vi) == key || fold_key(&l.en) == key || fold_key(&l.code) == key)
-    {
+    if let Some(l) = labels.iter().find(|l| [&l.vi, &l.en, &l.code].iter().any(|label| is_label_key(&key, label))) {
         return status_of(&l.code);
     }
     match key.as_str() {
