@@ -11,6 +11,7 @@ mod ods_scan;
 mod received;
 mod sniff;
 mod xls_scan;
+mod xlsx_merges;
 
 use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -564,6 +565,7 @@ fn read_xlsx(
     }
     let mut budget = Budget::new(location, limits);
     let mut full_calc: Option<bool> = None;
+    let mut parts: Option<Option<xlsx_merges::SheetParts>> = None;
     read_wanted(FileFormat::Xlsx, sheet_names, decide, |name| {
         let mut sheet = RawSheet { name: name.to_string(), ..RawSheet::default() };
         {
@@ -596,12 +598,18 @@ fn read_xlsx(
                 sheet.cells.push(RawCell { row, col, value });
             }
         }
-        // Merged ranges matter only below the tables' headers; reading them
-        // means parsing the sheet a second time, so the information sheet is spared.
-        if !is_info_sheet(name)
-            && let Ok(merged) = workbook.merge_cells_by_sheet_name(name)
-        {
-            sheet.merged = merges_within(&merged, limits);
+        // Merged ranges matter only below the tables' headers, so the
+        // information sheet is spared; calamine answers when the package's
+        // own listing of its parts cannot be followed.
+        if !is_info_sheet(name) {
+            let parts = parts.get_or_insert_with(|| xlsx_merges::SheetParts::open(bytes, limits.max_loaded_part_bytes));
+            let merged = match parts.as_mut().and_then(|p| p.merged(name)) {
+                Some(merged) => Some(merged),
+                None => workbook.merge_cells_by_sheet_name(name).ok(),
+            };
+            if let Some(merged) = merged {
+                sheet.merged = merges_within(&merged, limits);
+            }
         }
         Ok(finish_sheet(sheet))
     })
