@@ -9,7 +9,7 @@
 //! two only. Every language names one of them as its `fallback`, used for those
 //! messages and for any label of `schema.toml` or `units.toml` that has no text
 //! in the language. Adding a language is adding a folder and labels, without
-//! recompiling (`docs/configuration.md`, §7).
+//! recompiling (`docs/configuration.md`, §8).
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -30,8 +30,10 @@ pub const SETTINGS_FILE: &str = "language.toml";
 /// of the console, and the fallback of labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    /// Vietnamese.
     #[default]
     Vi,
+    /// English.
     En,
 }
 
@@ -62,21 +64,29 @@ pub struct Numbers {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Words {
-    /// Units of a delay: `2 giờ 40 phút`, `1 d 3 h`.
+    /// Days of a delay (`1 ngày 3 giờ`, `1 d 3 h`).
     pub day: String,
+    /// Hours of a delay.
     pub hour: String,
+    /// Minutes of a delay (`2 giờ 40 phút`, `2 h 40 min`).
     pub minute: String,
-    /// A yes/no answer as read from a report.
+    /// A yes answer as read from a report.
     pub yes: String,
+    /// A no answer as read from a report.
     pub no: String,
-    /// Timeliness of a weekly report.
+    /// A weekly report received by its deadline.
     pub on_time: String,
+    /// A weekly report received after its deadline.
     pub late: String,
+    /// A weekly report of which only rejected files arrived.
     pub rejected: String,
+    /// A weekly report that never arrived.
     pub missing: String,
-    /// Severity of a validation issue.
+    /// Severity of a validation issue that rejects the file.
     pub error: String,
+    /// Severity of a validation issue that does not reject the file.
     pub warning: String,
+    /// Severity of a note.
     pub info: String,
     /// A task past its deadline and not completed.
     pub overdue: String,
@@ -90,23 +100,26 @@ pub struct ChartWords {
     pub not_reported: String,
     /// Title of the checklist grid.
     pub checklist: String,
-    /// Legend of the checklist grid.
+    /// Legend of the checklist grid: an item done.
     pub done: String,
+    /// Legend of the checklist grid: an item not done.
     pub not_done: String,
 }
 
 /// Phrases the meeting document's data are written with (the template holds the rest).
 #[derive(Debug, Clone)]
 pub struct DocumentWords {
-    /// Counting units that are all provinces (`9/34 địa phương`), and any units.
+    /// Counting units that are all provinces (`9/34 địa phương`).
     pub provinces: String,
+    /// Counting units of any type (`9/56 đơn vị`).
     pub units: String,
     /// Letters of the points under a heading, in order; past the last, numbers.
     pub letters: Vec<String>,
     /// Months written with two digits in the document date (Decree 30: January and February).
     pub two_digit_months: Vec<u32>,
-    /// A weekly criterion's label says "this week"; the document sums a period and says so.
+    /// A weekly criterion's label says "this week" (` trong tuần`)…
     pub this_week: String,
+    /// …which the document, summing a period, replaces with this (` trong kỳ`).
     pub in_the_period: String,
 }
 
@@ -114,12 +127,19 @@ pub struct DocumentWords {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sheets {
+    /// National figures with the previous cycle, ratios, checklist.
     pub overview: String,
+    /// Unit × criterion.
     pub matrix: String,
+    /// Assigned tasks by unit.
     pub tasks: String,
+    /// Timeliness of every expected report.
     pub submissions: String,
+    /// Validation issues of the cycle's files.
     pub issues: String,
+    /// Values that jump against their history.
     pub quality: String,
+    /// Difficulties, proposals, highlights, next week's tasks.
     pub narrative: String,
 }
 
@@ -127,12 +147,20 @@ pub struct Sheets {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Columns {
+    /// Code, criterion, unit, kind, this cycle, previous cycle (these two also name the ratio
+    /// chart's series), change, change (%), units reported, expected, missing.
     pub overview: [String; 11],
+    /// Code, unit, type (the criterion codes follow).
     pub matrix: [String; 3],
+    /// Unit, code, task, assigned by, deadline, last day, status, completed on, overdue, days overdue, source.
     pub tasks: [String; 11],
+    /// Code, unit, week, status, received, minutes late, file used, superseded files, rejected files.
     pub submissions: [String; 9],
+    /// File, unit, week, code, severity, sheet, cell, message, how to fix.
     pub issues: [String; 9],
+    /// Unit, criterion, week, value, median of earlier weeks, weeks, note, source.
     pub quality: [String; 8],
+    /// Kind, field, unit, content, addressee, week, source.
     pub narrative: [String; 7],
 }
 
@@ -140,26 +168,35 @@ pub struct Columns {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkbookWords {
-    /// Document properties.
+    /// The document's title property (the cycle follows).
     pub title: String,
+    /// The document's author property.
     pub author: String,
-    /// The overview's title: "Phiên họp 02/10/2025 — các tuần …", or "Các tuần …".
+    /// The overview's title for a meeting: "`meeting` 02/10/2025 — `meeting_weeks` 2025-W39, …".
     pub meeting: String,
+    /// See `meeting`.
     pub meeting_weeks: String,
+    /// The overview's title for weeks named directly: "`weeks` 2025-W39, …".
     pub weeks: String,
     /// Before the cut-off date.
     pub cutoff: String,
-    /// How a criterion aggregates, in the overview's kind column.
+    /// A criterion summed over weeks, in the overview's kind column.
     pub flow: String,
+    /// A criterion taken at each unit's latest week, in the overview's kind column.
     pub stock: String,
-    /// Headings of the overview's ratios and checklist.
+    /// Heading of the overview's ratios.
     pub ratios: String,
+    /// Heading of the overview's checklist.
     pub checklist: String,
-    /// Chart titles.
+    /// Title of the overview's chart of ratios.
     pub ratio_chart: String,
+    /// Title of the matrix's chart of dossiers by province.
     pub matrix_chart: String,
+    /// Title of the submissions' pie chart.
     pub submission_chart: String,
+    /// Sheet names.
     pub sheets: Sheets,
+    /// Column headers.
     pub columns: Columns,
 }
 
@@ -195,7 +232,7 @@ struct Settings {
 /// Why a language cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LanguageError {
-    /// No folder holds `<code>/language.toml`.
+    /// No folder holds `<code>/language.toml`: the code asked for, and the installed ones.
     Unknown { code: String, available: Vec<String> },
     /// The settings file is missing from its folder or cannot be used.
     Invalid(ConfigError),
@@ -455,22 +492,27 @@ impl Language {
         [Lang::Vi, Lang::En].into_iter().find(|l| l.code() == self.code())
     }
 
+    /// How numbers are written (`[numbers]`).
     pub fn numbers(&self) -> &Numbers {
         &self.0.numbers
     }
 
+    /// Words of every output (`[words]`).
     pub fn words(&self) -> &Words {
         &self.0.words
     }
 
+    /// Words of the report's charts (`[charts]`).
     pub fn charts(&self) -> &ChartWords {
         &self.0.charts
     }
 
+    /// Phrases of the meeting document (`[document]`).
     pub fn document(&self) -> &DocumentWords {
         &self.0.document
     }
 
+    /// Words of the workbook (`[workbook]`).
     pub fn workbook(&self) -> &WorkbookWords {
         &self.0.workbook
     }
@@ -539,37 +581,36 @@ impl Language {
     }
 
     /// How many labels of the configuration have no text in this language, by
-    /// table (none for the built-in languages, whose labels are required).
-    pub fn missing_labels(&self, config: &Config) -> Vec<(&'static str, usize)> {
+    /// where they are (`[[criterion]]`, `unit_fr in [[criterion]]`, `[[unit]]`…);
+    /// none for the built-in languages, whose labels are required.
+    pub fn missing_labels(&self, config: &Config) -> Vec<(String, usize)> {
         if self.builtin().is_some() {
             return Vec::new();
         }
         let code = self.code();
         let lacks =
             |of: LabelOf, item: &str, key: &str| config.translations(of, item).get(key).is_none_or(|t| t.is_empty());
-        let count = |of: LabelOf, codes: Vec<&str>| codes.into_iter().filter(|c| lacks(of, c, code)).count();
         let s = &config.schema;
-        let mut out = vec![
-            ("section", count(LabelOf::Section, s.sections.iter().map(|x| x.code.as_str()).collect())),
-            ("criterion", count(LabelOf::Criterion, s.criteria.iter().map(|x| x.code.as_str()).collect())),
-            (
-                "criterion unit_",
-                s.criteria
-                    .iter()
-                    .filter(|c| !c.unit_vi.is_empty() && lacks(LabelOf::Criterion, &c.code, &format!("unit_{code}")))
-                    .count(),
-            ),
-            ("ratio", count(LabelOf::Ratio, s.ratios.iter().map(|x| x.code.as_str()).collect())),
-            ("task", count(LabelOf::Task, s.tasks.iter().map(|x| x.code.as_str()).collect())),
-            ("task_status", count(LabelOf::TaskStatus, s.task_statuses.iter().map(|x| x.code.as_str()).collect())),
-            (
-                "narrative_kind",
-                count(LabelOf::NarrativeKind, s.narrative_kinds.iter().map(|x| x.code.as_str()).collect()),
-            ),
-            ("field", count(LabelOf::Field, s.fields.iter().map(|x| x.code.as_str()).collect())),
-            ("unit_type", count(LabelOf::UnitType, config.units.types().iter().map(|t| t.as_str()).collect())),
-            ("unit", count(LabelOf::Unit, config.units.units().iter().map(|u| u.code.as_str()).collect())),
+        let codes: [(LabelOf, Vec<&str>); 9] = [
+            (LabelOf::Section, s.sections.iter().map(|x| x.code.as_str()).collect()),
+            (LabelOf::Criterion, s.criteria.iter().map(|x| x.code.as_str()).collect()),
+            (LabelOf::Ratio, s.ratios.iter().map(|x| x.code.as_str()).collect()),
+            (LabelOf::Task, s.tasks.iter().map(|x| x.code.as_str()).collect()),
+            (LabelOf::TaskStatus, s.task_statuses.iter().map(|x| x.code.as_str()).collect()),
+            (LabelOf::NarrativeKind, s.narrative_kinds.iter().map(|x| x.code.as_str()).collect()),
+            (LabelOf::Field, s.fields.iter().map(|x| x.code.as_str()).collect()),
+            (LabelOf::UnitType, config.units.types().iter().map(|t| t.as_str()).collect()),
+            (LabelOf::Unit, config.units.units().iter().map(|u| u.code.as_str()).collect()),
         ];
+        let mut out = Vec::new();
+        for (of, items) in codes {
+            out.push((format!("[[{}]]", of.table()), items.into_iter().filter(|c| lacks(of, c, code)).count()));
+            if of == LabelOf::Criterion {
+                let unit_key = format!("unit_{code}");
+                let units = s.criteria.iter().filter(|c| !c.unit_vi.is_empty() && lacks(of, &c.code, &unit_key));
+                out.push((format!("{unit_key} in [[criterion]]"), units.count()));
+            }
+        }
         out.retain(|(_, n)| *n > 0);
         out
     }
@@ -750,7 +791,7 @@ mod tests {
         assert_eq!(fr.label("Mục", "Item", &own), "Élément");
         assert_eq!(fr.label_keyed("unit_", "văn bản", "documents", &own), "documents");
         let missing = fr.missing_labels(&config);
-        assert!(missing.contains(&("unit", 56)), "{missing:?}");
+        assert!(missing.contains(&("[[unit]]".to_string(), 56)), "{missing:?}");
         assert!(Language::load(&[bundled()], "vi").expect("vi").missing_labels(&config).is_empty());
     }
 }

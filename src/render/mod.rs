@@ -49,11 +49,6 @@ impl Templates {
         candidates.push(self.config_dir.join(code).join(name));
         candidates.into_iter().find(|p| p.is_file())
     }
-
-    /// The folders a language is looked for in, the override folder first.
-    pub fn language_dirs(&self) -> Vec<&Path> {
-        self.override_dir.iter().map(PathBuf::as_path).chain([self.config_dir.as_path()]).collect()
-    }
 }
 
 /// Why an output could not be rendered.

@@ -29,19 +29,6 @@ pub enum LabelOf {
 }
 
 impl LabelOf {
-    /// Every kind, in the order the configuration files declare them.
-    pub const ALL: [LabelOf; 9] = [
-        LabelOf::Section,
-        LabelOf::Criterion,
-        LabelOf::Ratio,
-        LabelOf::Task,
-        LabelOf::TaskStatus,
-        LabelOf::NarrativeKind,
-        LabelOf::Field,
-        LabelOf::UnitType,
-        LabelOf::Unit,
-    ];
-
     /// The table name in the configuration file (`criterion` for `[[criterion]]`).
     pub fn table(self) -> &'static str {
         match self {
