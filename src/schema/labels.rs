@@ -53,18 +53,18 @@ impl LabelOf {
 /// assert!(labels.get(LabelOf::Criterion, "B01").is_empty());
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct Labels(BTreeMap<(LabelOf, String), Translations>);
+pub struct Labels(BTreeMap<LabelOf, BTreeMap<String, Translations>>);
 
 impl Labels {
     /// The translations of one item (empty when it has none).
     pub fn get(&self, of: LabelOf, code: &str) -> &Translations {
         static EMPTY: Translations = BTreeMap::new();
-        self.0.get(&(of, code.to_string())).unwrap_or(&EMPTY)
+        self.0.get(&of).and_then(|items| items.get(code)).unwrap_or(&EMPTY)
     }
 
     pub(crate) fn insert(&mut self, of: LabelOf, code: &str, translations: Translations) {
         if !translations.is_empty() {
-            self.0.insert((of, code.to_string()), translations);
+            self.0.entry(of).or_default().insert(code.to_string(), translations);
         }
     }
 }
