@@ -10,13 +10,7 @@ use crate::issue::Severity;
 use crate::model::{FileReport, FileStatus};
 use crate::schema::{Config, UnitType};
 
-/// Output language of messages and documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
+pub use crate::language::{Lang, Language};
 
 /// Exit status for a run whose files were all accepted (warnings allowed).
 pub const EXIT_OK: i32 = 0;
@@ -32,6 +26,55 @@ pub fn load_config(dir: &Path) -> Result<Config, i32> {
         eprintln!("  Sửa tệp cấu hình rồi chạy lại (fix the file and run again).");
         EXIT_USAGE
     })
+}
+
+/// Loads the language of `--lang` from the templates folder or the configuration
+/// folder, or prints why it cannot be used (an unknown code lists the installed
+/// ones). With `warn`, says once how many labels the language lacks.
+pub fn load_language(config: &Config, templates: Option<&Path>, code: &str, warn: bool) -> Result<Language, i32> {
+    let dirs: Vec<&Path> = templates.into_iter().chain([config.dir.as_path()]).collect();
+    let lang = Language::load(&dirs, code).map_err(|e| {
+        match &e {
+            crate::language::LanguageError::Unknown { code, available } => eprintln!(
+                "tonghop: không có ngôn ngữ «{code}» (unknown language); có: {} (available)\n  \
+                 Mỗi ngôn ngữ là một thư mục <mã>/ có {} trong {} (a language is such a folder; see docs/configuration.md).",
+                available.join(", "),
+                crate::language::SETTINGS_FILE,
+                config.dir.display()
+            ),
+            crate::language::LanguageError::Invalid(e) => {
+                eprintln!("tonghop: cấu hình ngôn ngữ không hợp lệ / invalid language settings:\n  {e}");
+                eprintln!("  Sửa tệp rồi chạy lại (fix the file and run again).");
+            }
+        }
+        EXIT_USAGE
+    })?;
+    if warn {
+        let missing = lang.missing_labels(config);
+        let total: usize = missing.iter().map(|(_, n)| n).sum();
+        let (code, fallback) = (lang.code(), lang.fallback().code());
+        if total > 0 {
+            let by: Vec<String> = missing.iter().map(|(table, n)| format!("{n} {table}")).collect();
+            eprintln!(
+                "tonghop: cảnh báo: {total} nhãn chưa có bản «{code}», dùng bản «{fallback}» \
+                 (warning: {total} labels have no {code} text, the {fallback} one is used): {}; \
+                 thêm {code} = \"…\" vào schema.toml, units.toml (add {code} keys).",
+                by.join(", ")
+            );
+        }
+        let templates =
+            crate::render::Templates { config_dir: config.dir.clone(), override_dir: templates.map(Into::into) };
+        if lang.builtin().is_none()
+            && let Some(path) = crate::render::docx::document_texts_missing(&templates, &lang)
+        {
+            eprintln!(
+                "tonghop: cảnh báo: {} không có [lang.{code}], dùng [lang.{fallback}] \
+                 (warning: no [lang.{code}] texts, the {fallback} ones are used).",
+                path.display()
+            );
+        }
+    }
+    Ok(lang)
 }
 
 /// Options of `tonghop form`.
@@ -292,7 +335,8 @@ pub struct BuildOptions {
     pub meeting: Option<chrono::NaiveDate>,
     pub weeks: Option<Vec<String>>,
     pub templates: Option<PathBuf>,
-    pub lang: Lang,
+    /// The language of the outputs; its fallback is that of the messages.
+    pub lang: Language,
     pub json: bool,
     /// The state folder of `watch` (ledger and archive), when there is one.
     pub state: Option<PathBuf>,
@@ -465,7 +509,7 @@ pub fn gather_for_cycle(
     };
     progress.0(listed.len());
     let mut read = crate::read_for_cycle(config, &listed, choice, clock, progress.1)
-        .map_err(|e| if options.lang == Lang::Vi { e.vi } else { e.en })?;
+        .map_err(|e| if options.lang.fallback() == Lang::Vi { e.vi } else { e.en })?;
     if let Some(ledger) = ledger.as_ref().filter(|_| !options.from_archive) {
         for r in &mut read.reports {
             if let Ok(Some(first)) = ledger.first_seen(&r.file.path, &r.file.sha256) {
@@ -496,12 +540,12 @@ pub fn produce(
     other_weeks_files: usize,
     out: &Path,
     templates: Option<PathBuf>,
-    lang: Lang,
+    lang: &Language,
 ) -> Result<Produced, String> {
     let cycle = crate::aggregate::resolve_cycle(&config.calendar, choice, reports)
-        .map_err(|e| if lang == Lang::Vi { e.vi } else { e.en })?;
+        .map_err(|e| if lang.fallback() == Lang::Vi { e.vi } else { e.en })?;
     let stage = std::time::Instant::now();
-    let mut summary = crate::aggregate::aggregate(config, &cycle, reports, crate::render::lang_code(lang));
+    let mut summary = crate::aggregate::aggregate(config, &cycle, reports, lang.code());
     summary.other_weeks_files = other_weeks_files;
     let aggregate = stage.elapsed().as_secs_f64();
     let stage = std::time::Instant::now();
@@ -552,7 +596,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        bar.set_message(if options.lang == Lang::Vi { "Đọc tệp" } else { "Reading" });
+        bar.set_message(if options.lang.fallback() == Lang::Vi { "Đọc tệp" } else { "Reading" });
         bar
     });
     let started = std::time::Instant::now();
@@ -596,7 +640,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
         read.not_needed,
         &options.out,
         options.templates.clone(),
-        options.lang,
+        &options.lang,
     ) {
         Ok(p) => p,
         Err(e) => {
@@ -633,7 +677,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> i32 {
             return code;
         }
     } else {
-        print_build_report(&report, options.lang);
+        print_build_report(&report, options.lang.fallback());
     }
     EXIT_OK
 }
@@ -737,7 +781,7 @@ pub fn status(config: &Config, options: &BuildOptions, week: Option<&str>, json:
         let value = serde_json::json!({ "week": week.label(), "deadline": config.calendar.deadline(&week).to_rfc3339(), "submissions": board });
         return print_json(&value).err().unwrap_or(EXIT_OK);
     }
-    let vi = options.lang == Lang::Vi;
+    let vi = options.lang.fallback() == Lang::Vi;
     let _ = writeln!(
         out,
         "{} {} — {}: {} · {}: {} · {}: {} · {}: {}",
@@ -762,7 +806,7 @@ pub fn status(config: &Config, options: &BuildOptions, week: Option<&str>, json:
             (Timeliness::Late, _) => format!(
                 "{} {}",
                 if vi { "trễ" } else { "late by" },
-                crate::render::format::duration(row.minutes_late.unwrap_or(0), options.lang)
+                crate::render::format::duration(row.minutes_late.unwrap_or(0), &options.lang)
             ),
             (Timeliness::Rejected, true) => "bị từ chối".into(),
             (Timeliness::Rejected, false) => "rejected".into(),
@@ -775,11 +819,25 @@ pub fn status(config: &Config, options: &BuildOptions, week: Option<&str>, json:
 }
 
 /// `tonghop template`: rebuilds the meeting document's Word template from scratch.
-pub fn template(config: &Config, out: Option<&Path>, lang: Lang) -> i32 {
-    let path = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| config.dir.join(crate::render::lang_code(lang)).join(crate::render::docx::DOCX_NAME));
-    match write_atomic(&path, &crate::render::docx::build_template(config, lang)) {
+///
+/// The generator writes Vietnamese and English. For another language it writes
+/// the fallback's template, to a file named with `-o` only, so that a
+/// translated template is never overwritten.
+pub fn template(config: &Config, out: Option<&Path>, lang: &Language) -> i32 {
+    let path = match (out, lang.builtin()) {
+        (Some(out), _) => out.to_path_buf(),
+        (None, Some(_)) => config.dir.join(lang.code()).join(crate::render::docx::DOCX_NAME),
+        (None, None) => {
+            eprintln!(
+                "tonghop: mẫu mặc định chỉ có tiếng Việt và tiếng Anh; dùng -o TỆP để ghi mẫu «{}» rồi dịch trong Word \
+                 (the default template exists in vi and en only; write the {} one with -o FILE and translate it)",
+                lang.fallback().code(),
+                lang.fallback().code()
+            );
+            return EXIT_USAGE;
+        }
+    };
+    match write_atomic(&path, &crate::render::docx::build_template(config, lang.fallback())) {
         Ok(()) => {
             println!("{}", path.display());
             EXIT_OK

@@ -21,6 +21,7 @@ pub mod contract;
 pub mod form;
 pub mod ingest;
 pub mod issue;
+pub mod language;
 pub mod ledger;
 pub mod model;
 pub mod render;

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use tonghop::cli::{self, FormOptions, Lang};
+use clap::{Parser, Subcommand};
+use tonghop::cli::{self, FormOptions};
 
 /// tonghop — tổng hợp báo cáo tuần về mô hình chính quyền địa phương 02 cấp
 /// (weekly report aggregator of the Ministry of Home Affairs).
@@ -13,17 +13,12 @@ struct Args {
     /// Thư mục cấu hình: bộ tiêu chí, danh mục đơn vị, lịch (configuration folder).
     #[arg(long, global = true, default_value = "report_templates")]
     config: PathBuf,
-    /// Ngôn ngữ thông báo (language of messages).
-    #[arg(long, global = true, value_enum, default_value_t = LangArg::Vi)]
-    lang: LangArg,
+    /// Ngôn ngữ: vi, en hoặc thư mục <mã>/ có language.toml trong thư mục cấu hình
+    /// (language: vi, en or any <code>/ folder with a language.toml).
+    #[arg(long, global = true, default_value = "vi")]
+    lang: String,
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum LangArg {
-    Vi,
-    En,
 }
 
 #[derive(Subcommand)]
@@ -135,19 +130,24 @@ enum Command {
 
 fn main() {
     let args = Args::parse();
-    let lang = match args.lang {
-        LangArg::Vi => Lang::Vi,
-        LangArg::En => Lang::En,
-    };
     let config = match cli::load_config(&args.config) {
         Ok(c) => c,
         Err(code) => std::process::exit(code),
     };
+    // Languages may live in the templates folder too; the commands that render say what they lack.
+    let (templates, renders) = match &args.command {
+        Command::Build { templates, .. } | Command::Watch { templates, .. } => (templates.as_deref(), true),
+        _ => (None, false),
+    };
+    let lang = match cli::load_language(&config, templates, &args.lang, renders) {
+        Ok(l) => l,
+        Err(code) => std::process::exit(code),
+    };
     let code = match args.command {
         Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
-        Command::Check { paths, json } => cli::check(&config, &paths, json, lang),
+        Command::Check { paths, json } => cli::check(&config, &paths, json, lang.fallback()),
         Command::Sample { out } => cli::sample(&config, &out),
-        Command::Template { out } => cli::template(&config, out.as_deref(), lang),
+        Command::Template { out } => cli::template(&config, out.as_deref(), &lang),
         Command::Build { meeting, weeks, inputs, out, templates, json, state, from_archive } => cli::build(
             &config,
             &cli::BuildOptions { inputs, out, meeting, weeks, templates, lang, json, state: Some(state), from_archive },

@@ -21,9 +21,10 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 use sha2::{Digest, Sha256};
 
-use crate::cli::{Lang, write_atomic};
+use crate::cli::write_atomic;
 use crate::ingest::FoundKind;
 use crate::issue::Code;
+use crate::language::Language;
 use crate::ledger::Ledger;
 use crate::model::{FileMeta, FileReport, FileStatus};
 use crate::render::Templates;
@@ -45,7 +46,8 @@ pub struct WatchOptions {
     pub incomplete_grace: Duration,
     /// Quiet between a file and the draft rebuild (a burst gives one rebuild).
     pub rebuild_quiet: Duration,
-    pub lang: Lang,
+    /// The language of receipts, the status board and the draft report.
+    pub lang: Language,
     pub templates: Option<PathBuf>,
     pub verbose: bool,
 }
@@ -214,9 +216,9 @@ fn scan(
         }
         pending.remove(&f.path);
         ledger.record(&report, &bytes, first_seen).map_err(|e| e.to_string())?;
-        let template = crate::render::Compiled::new(config, templates, options.lang, receipt::RECEIPT_TEMPLATE)
+        let template = crate::render::Compiled::new(config, templates, &options.lang, receipt::RECEIPT_TEMPLATE)
             .map_err(|e| e.to_string())?;
-        write_receipt(config, &options.out, &report, &template, options.lang)?;
+        write_receipt(config, &options.out, &report, &template, &options.lang)?;
         stats.received += 1;
         changed = true;
         log(&format!(
@@ -280,7 +282,7 @@ pub fn write_receipt(
     out: &Path,
     report: &FileReport,
     template: &crate::render::Compiled,
-    lang: Lang,
+    lang: &Language,
 ) -> Result<(), String> {
     let week = report.week.map(|w| w.label());
     let stem = out.join(receipt::receipt_stem(week.as_deref(), report.unit.as_deref(), &report.file.path));
@@ -337,7 +339,7 @@ fn rebuild(config: &Config, options: &WatchOptions, templates: &Templates) {
         meeting: None,
         weeks: None,
         templates: options.templates.clone(),
-        lang: options.lang,
+        lang: options.lang.clone(),
         json: false,
         state: Some(options.state.clone()),
         // Everything ever received counts, even a file since deleted from the folder.
@@ -354,7 +356,7 @@ fn rebuild(config: &Config, options: &WatchOptions, templates: &Templates) {
     let today = Utc::now().with_timezone(&config.calendar.timezone).date_naive();
     if let Some(week) = current_week(config, today) {
         let board = week_status(config, &reports, week);
-        match receipt::status_html(config, &week, &board, templates, options.lang) {
+        match receipt::status_html(config, &week, &board, templates, &options.lang) {
             Ok(html) => {
                 if let Err(e) = write_atomic(&options.out.join("status.html"), html.as_bytes()) {
                     log(&format!("status board not written: {e}"));
@@ -371,7 +373,7 @@ fn rebuild(config: &Config, options: &WatchOptions, templates: &Templates) {
             0,
             &options.out,
             options.templates.clone(),
-            options.lang,
+            &options.lang,
         ) {
             Ok(p) => {
                 if options.verbose {

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use tonghop::aggregate::{CycleChoice, Summary, aggregate, resolve_cycle};
-use tonghop::cli::Lang;
+use tonghop::cli::{Lang, Language};
 use tonghop::render::docx::{build_template, render};
 use tonghop::render::{Templates, format};
 use tonghop::schema::Config;
@@ -50,13 +50,28 @@ fn summaries() -> &'static (Summary, Summary) {
     })
 }
 
+/// A bundled language.
+fn language(code: &str) -> Language {
+    Language::load(&[&crate_dir().join("report_templates")], code).expect("bundled language")
+}
+
+fn vi() -> &'static Language {
+    static VI: OnceLock<Language> = OnceLock::new();
+    VI.get_or_init(|| language("vi"))
+}
+
+fn en() -> &'static Language {
+    static EN: OnceLock<Language> = OnceLock::new();
+    EN.get_or_init(|| language("en"))
+}
+
 fn bundled() -> Templates {
     Templates { config_dir: crate_dir().join("report_templates"), override_dir: None }
 }
 
 fn render_vi() -> &'static Vec<u8> {
     static DOC: OnceLock<Vec<u8>> = OnceLock::new();
-    DOC.get_or_init(|| render(config(), &summaries().0, &bundled(), Lang::Vi).expect("render vi"))
+    DOC.get_or_init(|| render(config(), &summaries().0, &bundled(), vi()).expect("render vi"))
 }
 
 /// Every part of a zip, in order.
@@ -246,7 +261,7 @@ fn render_with(template: &[u8], summary: &Summary) -> Result<Vec<u8>, tonghop::r
     std::fs::write(dir.path().join("bao-cao-tong-hop.docx"), template).expect("write template");
     let templates =
         Templates { config_dir: crate_dir().join("report_templates"), override_dir: Some(dir.path().into()) };
-    render(config(), summary, &templates, Lang::Vi)
+    render(config(), summary, &templates, vi())
 }
 
 fn figure(summary: &Summary, code: &str) -> f64 {
@@ -322,8 +337,8 @@ fn page_margins_and_fonts_follow_decree_30() {
 fn key_figures_and_parts_appear_in_document_order() {
     let (summary, _) = summaries();
     let text = visible_text(&part(render_vi(), "word/document.xml"));
-    let b01 = format::number(figure(summary, "B01"), 0, Lang::Vi);
-    let d01 = format::number(figure(summary, "D01"), 0, Lang::Vi);
+    let b01 = format::number(figure(summary, "B01"), 0, vi());
+    let d01 = format::number(figure(summary, "D01"), 0, vi());
     let online = summary.ratios.iter().find(|r| r.code == "R01").and_then(|r| r.value).expect("R01");
     let h01 = summary.statuses.iter().find(|s| s.code == "H01").expect("H01");
     let meeting = "02/10/2025";
@@ -339,7 +354,7 @@ fn key_figures_and_parts_appear_in_document_order() {
         format!("(phục vụ Phiên họp Chính phủ ngày {meeting})"),
         "I. TÌNH HÌNH, KẾT QUẢ THỰC HIỆN".into(),
         format!("{b01} hồ sơ"),
-        format!("chiếm {}", format::percent(online, Lang::Vi)),
+        format!("chiếm {}", format::percent(online, vi())),
         format!("{d01} người"),
         format!("{}/{} địa phương đã công bố", h01.yes, h01.expected),
         "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into(),
@@ -388,7 +403,7 @@ fn tags_split_across_runs_as_word_writes_them_render() {
     let document = part(&out, "word/document.xml");
     check_xml("document.xml", &document);
     let text = visible_text(&document);
-    let b01 = format::number(figure(summary, "B01"), 0, Lang::Vi);
+    let b01 = format::number(figure(summary, "B01"), 0, vi());
     assert!(text.contains(&format!("Kỳ 2025-10-02, hồ sơ: {b01} hồ sơ.")), "{text}");
     assert!(text.contains("Phiên họp 02/10/2025"), "{text}");
     assert!(!text.contains('{') && !text.contains('}'), "{text}");
@@ -450,7 +465,7 @@ fn hostile_reporter_text_stays_text_and_the_xml_still_parses() {
     if let Some(t) = summary.tasks.items.iter_mut().find(|t| t.overdue) {
         t.title = hostile[0].to_string();
     }
-    let out = render(config(), &summary, &bundled(), Lang::Vi).expect("render hostile text");
+    let out = render(config(), &summary, &bundled(), vi()).expect("render hostile text");
     for (name, data) in unzip(&out) {
         if name.ends_with(".xml") {
             check_xml(&name, std::str::from_utf8(&data).expect("utf-8"));
@@ -521,19 +536,19 @@ fn a_broken_document_toml_is_refused_with_its_line() {
     std::fs::write(dir.path().join("document.toml"), broken).expect("write");
     let templates =
         Templates { config_dir: crate_dir().join("report_templates"), override_dir: Some(dir.path().into()) };
-    let e = render(config(), summary, &templates, Lang::Vi).expect_err("refused");
+    let e = render(config(), summary, &templates, vi()).expect_err("refused");
     assert!(e.message.contains(&format!("document.toml:{line}:")), "{}", e.message);
 }
 
 #[test]
 fn two_renders_give_identical_bytes_and_english_works() {
     let (summary, summary_en) = summaries();
-    let again = render(config(), summary, &bundled(), Lang::Vi).expect("render again");
+    let again = render(config(), summary, &bundled(), vi()).expect("render again");
     assert!(&again == render_vi(), "two renders differ");
-    let en = render(config(), summary_en, &bundled(), Lang::En).expect("render en");
-    assert_eq!(en, render(config(), summary_en, &bundled(), Lang::En).expect("render en again"));
-    let text = visible_text(&part(&en, "word/document.xml"));
-    let b01 = format::number(figure(summary_en, "B01"), 0, Lang::En);
+    let english = render(config(), summary_en, &bundled(), en()).expect("render en");
+    assert_eq!(english, render(config(), summary_en, &bundled(), en()).expect("render en again"));
+    let text = visible_text(&part(&english, "word/document.xml"));
+    let b01 = format::number(figure(summary_en, "B01"), 0, en());
     for item in [
         "MINISTRY OF HOME AFFAIRS",
         "SOCIALIST REPUBLIC OF VIET NAM",
@@ -609,8 +624,8 @@ fn libreoffice_converts_the_document_to_pdf_with_title_header_and_figures() {
     std::fs::write(&docx, render_vi()).expect("write docx");
     soffice(&["--convert-to", "pdf"], &docx, tmp.path(), &profile);
     let text = pdf_text(&tmp.path().join("bao-cao-tong-hop.pdf"));
-    let b01 = format::number(figure(summary, "B01"), 0, Lang::Vi);
-    let d03 = format::number(figure(summary, "D03"), 0, Lang::Vi);
+    let b01 = format::number(figure(summary, "B01"), 0, vi());
+    let d03 = format::number(figure(summary, "D03"), 0, vi());
     for item in [
         "BỘ NỘI VỤ",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",

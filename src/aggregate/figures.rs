@@ -3,7 +3,7 @@
 use super::Winners;
 use super::summary::{Coverage, Figure, RatioFigure, SectionSummary, Source, StatusFigure, TextFigure, UnitRow};
 use crate::model::{ReportWeek, Value};
-use crate::schema::{Aggregation, Config, Criterion, Unit};
+use crate::schema::{Aggregation, Config, Criterion, LabelOf, Unit};
 
 /// Figures of one set of weeks, before comparison with another.
 pub(crate) struct Computed {
@@ -86,6 +86,7 @@ fn numeric(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, c: &Cri
         change_ratio: None,
         coverage,
         sources,
+        other: config.translations(LabelOf::Criterion, &c.code).clone(),
     }
 }
 
@@ -105,6 +106,7 @@ fn ratio(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, r: &crate
             change: None,
             units: 0,
             sources: Vec::new(),
+            other: config.translations(LabelOf::Ratio, &r.code).clone(),
         };
     };
     let (mut n_sum, mut d_sum, mut units) = (0.0, 0.0, 0);
@@ -144,6 +146,7 @@ fn ratio(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, r: &crate
         change: None,
         units,
         sources,
+        other: config.translations(LabelOf::Ratio, &r.code).clone(),
     }
 }
 
@@ -159,6 +162,7 @@ fn status(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, c: &Crit
         no_units: Vec::new(),
         not_reported: Vec::new(),
         sources: Vec::new(),
+        other: config.translations(LabelOf::Criterion, &c.code).clone(),
     };
     for unit in expected_units(config, c) {
         figure.expected += 1;
@@ -193,7 +197,13 @@ fn text(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, c: &Criter
             entries.push((unit.code.clone(), t));
         }
     }
-    TextFigure { code: c.code.clone(), vi: c.vi.clone(), en: c.en.clone(), entries }
+    TextFigure {
+        code: c.code.clone(),
+        vi: c.vi.clone(),
+        en: c.en.clone(),
+        entries,
+        other: config.translations(LabelOf::Criterion, &c.code).clone(),
+    }
 }
 
 /// Computes every figure over `weeks`.
@@ -212,6 +222,7 @@ pub(crate) fn compute(config: &Config, weeks: &[ReportWeek], winners: &Winners<'
                 .filter(|c| c.section == s.code && matches!(c.kind, Aggregation::Flow | Aggregation::Stock))
                 .map(|c| numeric(config, weeks, winners, c))
                 .collect(),
+            other: config.translations(LabelOf::Section, &s.code).clone(),
         })
         .filter(|s| !s.figures.is_empty())
         .collect();

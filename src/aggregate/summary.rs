@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::issue::Issue;
 use crate::model::{FileStatus, TaskStatus};
-use crate::schema::Aggregation;
+use crate::schema::{Aggregation, Translations};
 
 /// The whole cycle, ready to render.
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +119,9 @@ pub struct Figure {
     pub change_ratio: Option<f64>,
     pub coverage: Coverage,
     pub sources: Vec<Source>,
+    /// Labels in languages beyond Vietnamese and English (`fr`, `unit_fr`), as `schema.toml` gives them.
+    #[serde(flatten)]
+    pub other: Translations,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -127,6 +130,9 @@ pub struct SectionSummary {
     pub vi: String,
     pub en: String,
     pub figures: Vec<Figure>,
+    /// Labels in languages beyond Vietnamese and English (`fr`, `unit_fr`), as `schema.toml` gives them.
+    #[serde(flatten)]
+    pub other: Translations,
 }
 
 /// A ratio computed from aggregated numerator and denominator, over the
@@ -147,6 +153,9 @@ pub struct RatioFigure {
     pub change: Option<f64>,
     pub units: usize,
     pub sources: Vec<Source>,
+    /// Labels in languages beyond Vietnamese and English (`fr`, `unit_fr`), as `schema.toml` gives them.
+    #[serde(flatten)]
+    pub other: Translations,
 }
 
 /// A yes/no item: how many units said yes, and who did not.
@@ -162,6 +171,9 @@ pub struct StatusFigure {
     pub no_units: Vec<String>,
     pub not_reported: Vec<String>,
     pub sources: Vec<Source>,
+    /// Labels in languages beyond Vietnamese and English (`fr`, `unit_fr`), as `schema.toml` gives them.
+    #[serde(flatten)]
+    pub other: Translations,
 }
 
 /// A text criterion gathered with its units.
@@ -171,6 +183,9 @@ pub struct TextFigure {
     pub vi: String,
     pub en: String,
     pub entries: Vec<(String, String)>,
+    /// Labels in languages beyond Vietnamese and English (`fr`, `unit_fr`), as `schema.toml` gives them.
+    #[serde(flatten)]
+    pub other: Translations,
 }
 
 /// One unit's figures for the cycle (flows summed over its weeks, stocks latest).
@@ -214,6 +229,9 @@ pub struct TaskItem {
     pub file: String,
     pub sheet: String,
     pub cell: String,
+    /// The title in languages beyond Vietnamese and English (`title_fr`), for a task of the schema.
+    #[serde(flatten)]
+    pub titles: Translations,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,6 +255,9 @@ pub struct FieldGroup {
     pub items: Vec<NarrativeEntry>,
     /// The same items with identical texts written once, naming every unit.
     pub merged: Vec<MergedText>,
+    /// Labels in languages beyond Vietnamese and English (`fr`, `unit_fr`), as `schema.toml` gives them.
+    #[serde(flatten)]
+    pub other: Translations,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::summary::{AddresseeGroup, FieldGroup, MergedText, NarrativeEntry, NarrativeSummary, TaskItem, TaskSummary};
 use super::{CycleSpec, Winners};
 use crate::model::TaskStatus;
-use crate::schema::Config;
+use crate::schema::{Config, LabelOf};
 use crate::text::fold_key;
 
 /// Each unit's tasks as of its latest report in the cycle; overdue whatever the reporter wrote.
@@ -41,6 +41,14 @@ pub(crate) fn summarize(config: &Config, cycle: &CycleSpec, winners: &Winners<'_
                 file: winner.file().to_string(),
                 sheet: t.source.sheet.clone(),
                 cell: t.source.cell.clone(),
+                titles: t
+                    .code
+                    .as_deref()
+                    .map(|c| config.translations(LabelOf::Task, c))
+                    .into_iter()
+                    .flatten()
+                    .map(|(lang, title)| (format!("title_{lang}"), title.clone()))
+                    .collect(),
             });
         }
     }
@@ -109,7 +117,14 @@ pub(crate) fn narrative(config: &Config, cycle: &CycleSpec, winners: &Winners<'_
             .map(|f| {
                 let items: Vec<NarrativeEntry> =
                     entries.iter().filter(|e| e.kind == kind && e.field == f.code).cloned().collect();
-                FieldGroup { field: f.code.clone(), vi: f.vi.clone(), en: f.en.clone(), merged: merge(&items), items }
+                FieldGroup {
+                    field: f.code.clone(),
+                    vi: f.vi.clone(),
+                    en: f.en.clone(),
+                    merged: merge(&items),
+                    items,
+                    other: config.translations(LabelOf::Field, &f.code).clone(),
+                }
             })
             .filter(|g| !g.items.is_empty())
             .collect()

@@ -1,67 +1,63 @@
-//! Numbers, percentages and dates written the way each language writes them:
-//! Vietnamese `94.402`, `73,8%`, `05/09/2025`; English `94,402`, `73.8%`, `5 Sep 2025`.
-//! Shared by every output so that a figure reads the same everywhere.
+//! Numbers, percentages, dates and delays written the way each language
+//! writes them, as its `language.toml` says: Vietnamese `94.402`, `73,8%`,
+//! `05/09/2025`; English `94,402`, `73.8%`, `5 Sep 2025`. Shared by every
+//! output so that a figure reads the same everywhere.
 
 use chrono::NaiveDate;
 
-use crate::cli::Lang;
+use crate::language::Language;
 use crate::text::format_vi_number;
 
 /// A number with thousands separators and at most `decimals` decimals.
 ///
 /// ```
-/// use tonghop::{cli::Lang, render::format::number};
-/// assert_eq!(number(94402.0, 0, Lang::Vi), "94.402");
-/// assert_eq!(number(94402.0, 0, Lang::En), "94,402");
-/// assert_eq!(number(1234.5, 2, Lang::Vi), "1.234,5");
+/// use tonghop::{language::Language, render::format::number};
+/// # let dir = [std::path::Path::new("report_templates")];
+/// let (vi, en) = (Language::load(&dir, "vi").unwrap(), Language::load(&dir, "en").unwrap());
+/// assert_eq!(number(94402.0, 0, &vi), "94.402");
+/// assert_eq!(number(94402.0, 0, &en), "94,402");
+/// assert_eq!(number(1234.5, 2, &vi), "1.234,5");
 /// ```
-pub fn number(value: f64, decimals: usize, lang: Lang) -> String {
-    let vi = format_vi_number(value, decimals);
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => vi
-            .chars()
-            .map(|c| match c {
-                '.' => ',',
-                ',' => '.',
-                other => other,
-            })
-            .collect(),
+pub fn number(value: f64, decimals: usize, lang: &Language) -> String {
+    let numbers = lang.numbers();
+    let mut out = String::new();
+    // The Vietnamese form has one character for each separator, so it maps onto any language's.
+    for c in format_vi_number(value, decimals).chars() {
+        match c {
+            '.' => out.push_str(&numbers.thousands),
+            ',' => out.push_str(&numbers.decimal),
+            other => out.push(other),
+        }
     }
+    out
 }
 
 /// A ratio as a percentage with one decimal: 0.738 → `73,8%` / `73.8%`.
 ///
 /// ```
-/// use tonghop::{cli::Lang, render::format::percent};
-/// assert_eq!(percent(0.738, Lang::Vi), "73,8%");
-/// assert_eq!(percent(1.0, Lang::En), "100%");
+/// use tonghop::{language::Language, render::format::percent};
+/// # let dir = [std::path::Path::new("report_templates")];
+/// assert_eq!(percent(0.738, &Language::load(&dir, "vi").unwrap()), "73,8%");
+/// assert_eq!(percent(1.0, &Language::load(&dir, "en").unwrap()), "100%");
 /// ```
-pub fn percent(ratio: f64, lang: Lang) -> String {
-    format!("{}%", number(ratio * 100.0, 1, lang))
+pub fn percent(ratio: f64, lang: &Language) -> String {
+    lang.numbers().percent.replace("{}", &number(ratio * 100.0, 1, lang))
 }
 
 /// A change with its sign: `+1.250`, `-3,5`, `0`.
-pub fn signed(value: f64, decimals: usize, lang: Lang) -> String {
+pub fn signed(value: f64, decimals: usize, lang: &Language) -> String {
     let body = number(value, decimals, lang);
     if value > 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') { format!("+{body}") } else { body }
 }
 
 /// A change of a ratio in percentage points: +1,2 điểm % / +1.2 pts.
-pub fn points(change: f64, lang: Lang) -> String {
-    let body = signed(change * 100.0, 1, lang);
-    match lang {
-        Lang::Vi => format!("{body} điểm %"),
-        Lang::En => format!("{body} pts"),
-    }
+pub fn points(change: f64, lang: &Language) -> String {
+    lang.numbers().points.replace("{}", &signed(change * 100.0, 1, lang))
 }
 
 /// A date: `05/09/2025` in Vietnamese, `5 Sep 2025` in English.
-pub fn date(day: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::Vi => day.format("%d/%m/%Y").to_string(),
-        Lang::En => day.format("%-d %b %Y").to_string(),
-    }
+pub fn date(day: NaiveDate, lang: &Language) -> String {
+    lang.format_date(day)
 }
 
 /// Escapes reporter text for Markdown so that it stays text: no emphasis,
@@ -91,17 +87,17 @@ pub fn escape_markdown(text: &str) -> String {
 /// A delay in minutes as people say it: `2 giờ 40 phút` / `2 h 40 min`, days when long.
 ///
 /// ```
-/// use tonghop::{cli::Lang, render::format::duration};
-/// assert_eq!(duration(160, Lang::Vi), "2 giờ 40 phút");
-/// assert_eq!(duration(45, Lang::En), "45 min");
-/// assert_eq!(duration(1530, Lang::Vi), "1 ngày 1 giờ");
+/// use tonghop::{language::Language, render::format::duration};
+/// # let dir = [std::path::Path::new("report_templates")];
+/// let (vi, en) = (Language::load(&dir, "vi").unwrap(), Language::load(&dir, "en").unwrap());
+/// assert_eq!(duration(160, &vi), "2 giờ 40 phút");
+/// assert_eq!(duration(45, &en), "45 min");
+/// assert_eq!(duration(1530, &vi), "1 ngày 1 giờ");
 /// ```
-pub fn duration(minutes: i64, lang: Lang) -> String {
+pub fn duration(minutes: i64, lang: &Language) -> String {
     let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-    let (day, hour, min) = match lang {
-        Lang::Vi => ("ngày", "giờ", "phút"),
-        Lang::En => ("d", "h", "min"),
-    };
+    let words = lang.words();
+    let (day, hour, min) = (&words.day, &words.hour, &words.minute);
     match (d, h, m) {
         (0, 0, m) => format!("{m} {min}"),
         (0, h, 0) => format!("{h} {hour}"),

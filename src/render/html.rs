@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::svg::{self, Mark};
 use super::{RenderError, Templates, format};
 use crate::aggregate::Summary;
-use crate::cli::Lang;
-use crate::schema::Config;
+use crate::language::Language;
+use crate::schema::{Config, LabelOf};
 
 /// A headline figure with what the page needs to show it.
 #[derive(Debug, Serialize)]
@@ -25,6 +25,9 @@ struct Headline {
     change: Option<f64>,
     reported: usize,
     expected: usize,
+    /// Labels in further languages (`fr`, `unit_fr`).
+    #[serde(flatten)]
+    other: crate::schema::Translations,
 }
 
 #[derive(Debug, Serialize)]
@@ -62,6 +65,7 @@ fn headlines(config: &Config, summary: &Summary) -> Vec<Headline> {
                     change: f.change,
                     reported: f.coverage.reported,
                     expected: f.coverage.expected,
+                    other: f.other.clone(),
                 });
             }
             let r = summary.ratios.iter().find(|r| &r.code == code)?;
@@ -90,20 +94,15 @@ fn headlines(config: &Config, summary: &Summary) -> Vec<Headline> {
                 change: r.change,
                 reported: r.units,
                 expected,
+                other: r.other.clone(),
             })
         })
         .collect()
 }
 
-fn charts(config: &Config, summary: &Summary, lang: Lang) -> Charts {
-    let vi = lang == Lang::Vi;
-    let name = |code: &str| {
-        config
-            .units
-            .get(code)
-            .map(|u| if vi { u.short.clone() } else { u.en.clone() })
-            .unwrap_or_else(|| code.to_string())
-    };
+fn charts(config: &Config, summary: &Summary, lang: &Language) -> Charts {
+    let name =
+        |code: &str| config.units.get(code).map(|u| lang.unit_short(config, u).to_string()).unwrap_or(code.to_string());
     // The first headline that is a reported criterion, drawn per province (or per unit that reports it).
     let units_code = config
         .schema
@@ -129,14 +128,14 @@ fn charts(config: &Config, summary: &Summary, lang: Lang) -> Charts {
         }
         rows.sort_by(|a, b| b.1.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY)));
     }
-    let label =
-        config.schema.criterion(&units_code).map(|c| if vi { c.vi.clone() } else { c.en.clone() }).unwrap_or_default();
-    let units = svg::bar_chart(
-        &format!("{units_code} — {label}"),
-        &rows,
-        if vi { "chưa báo cáo" } else { "not reported" },
-        &|v| format::number(v, 0, lang),
-    );
+    let label = config
+        .schema
+        .criterion(&units_code)
+        .map(|c| lang.label(&c.vi, &c.en, config.translations(LabelOf::Criterion, &c.code)))
+        .unwrap_or_default();
+    let units = svg::bar_chart(&format!("{units_code} — {label}"), &rows, &lang.charts().not_reported, &|v| {
+        format::number(v, 0, lang)
+    });
 
     let trends = config
         .schema
@@ -150,13 +149,13 @@ fn charts(config: &Config, summary: &Summary, lang: Lang) -> Charts {
                 .iter()
                 .flat_map(|s| &s.figures)
                 .find(|f| &f.code == code)
-                .map(|f| if vi { f.vi.clone() } else { f.en.clone() })
+                .map(|f| lang.label(&f.vi, &f.en, &f.other).to_string())
                 .or_else(|| {
                     summary
                         .ratios
                         .iter()
                         .find(|r| &r.code == code)
-                        .map(|r| if vi { r.vi.clone() } else { r.en.clone() })
+                        .map(|r| lang.label(&r.vi, &r.en, &r.other).to_string())
                 })
                 .unwrap_or_default();
             let points: Vec<(String, Option<f64>)> = summary
@@ -164,13 +163,13 @@ fn charts(config: &Config, summary: &Summary, lang: Lang) -> Charts {
                 .iter()
                 .map(|p| {
                     let x = match p.meeting {
-                        Some(m) => m.format("%d/%m").to_string(),
+                        Some(m) => lang.format_day_month(m),
                         None => p.weeks.last().cloned().unwrap_or_default(),
                     };
                     (x, p.values.get(i).and_then(|(_, v)| *v))
                 })
                 .collect();
-            let fmt = move |v: f64| if is_ratio { format::percent(v, lang) } else { format::number(v, 0, lang) };
+            let fmt = |v: f64| if is_ratio { format::percent(v, lang) } else { format::number(v, 0, lang) };
             Trend { code: code.clone(), svg: svg::trend_chart(code, &points, &fmt), label: title }
         })
         .collect();
@@ -198,21 +197,19 @@ fn charts(config: &Config, summary: &Summary, lang: Lang) -> Charts {
             grid_units.push((name(code), marks));
         }
     }
-    let status_grid = svg::status_grid(
-        if vi { "Tình hình thực hiện theo địa phương" } else { "Checklist by province" },
-        &items,
-        &grid_units,
-        if vi {
-            ["đã thực hiện", "chưa thực hiện", "chưa báo cáo"]
-        } else {
-            ["done", "not done", "not reported"]
-        },
-    );
+    let words = lang.charts();
+    let status_grid =
+        svg::status_grid(&words.checklist, &items, &grid_units, [&words.done, &words.not_done, &words.not_reported]);
     Charts { units, units_code, trends, status_grid }
 }
 
 /// Renders `index.html`.
-pub fn render(config: &Config, summary: &Summary, templates: &Templates, lang: Lang) -> Result<String, RenderError> {
+pub fn render(
+    config: &Config,
+    summary: &Summary,
+    templates: &Templates,
+    lang: &Language,
+) -> Result<String, RenderError> {
     let extra = serde_json::json!({
         "headlines": headlines(config, summary),
         "charts": charts(config, summary, lang),

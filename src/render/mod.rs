@@ -19,7 +19,7 @@ use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::aggregate::Summary;
-use crate::cli::Lang;
+use crate::language::Language;
 use crate::schema::Config;
 
 /// One rendered file.
@@ -39,8 +39,8 @@ pub struct Templates {
 impl Templates {
     /// The path of a template for a language: `<override>/<lang>/<name>`,
     /// `<override>/<name>`, then `<config>/<lang>/<name>`.
-    pub fn find(&self, lang: Lang, name: &str) -> Option<PathBuf> {
-        let code = lang_code(lang);
+    pub fn find(&self, lang: &Language, name: &str) -> Option<PathBuf> {
+        let code = lang.code();
         let mut candidates = Vec::new();
         if let Some(dir) = &self.override_dir {
             candidates.push(dir.join(code).join(name));
@@ -65,13 +65,6 @@ impl std::fmt::Display for RenderError {
 }
 
 impl std::error::Error for RenderError {}
-
-pub fn lang_code(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Vi => "vi",
-        Lang::En => "en",
-    }
-}
 
 /// The file names of the outputs.
 pub const DATA_JSON: &str = "data.json";
@@ -149,50 +142,107 @@ fn number_arg(value: &Value) -> Option<f64> {
 /// A tera instance with the formatting filters of `lang`.
 ///
 /// Filters: `num(decimals=0)`, `pct`, `signed(decimals=0)`, `points`, `date`
-/// (ISO date string in), `unit` (unit code → short name, or English name).
+/// (ISO date string in), `datetime` (RFC 3339 in), `duration` (minutes in),
+/// `unit` (unit code → its name in the language), `slug`.
 /// A missing value renders as an em dash.
-pub fn tera_for(config: &Config, lang: Lang) -> Tera {
+pub fn tera_for(config: &Config, lang: &Language) -> Tera {
     let mut tera = Tera::default();
+    let l = lang.clone();
     tera.register_filter("num", move |v: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         let decimals = kwargs.get::<i64>("decimals")?.unwrap_or(0).clamp(0, 6) as usize;
-        Ok(number_arg(v).map(|n| format::number(n, decimals, lang)).unwrap_or_else(|| "—".into()))
+        Ok(number_arg(v).map(|n| format::number(n, decimals, &l)).unwrap_or_else(|| "—".into()))
     });
+    let l = lang.clone();
     tera.register_filter("pct", move |v: &Value, _: Kwargs, _: &State| {
-        number_arg(v).map(|n| format::percent(n, lang)).unwrap_or_else(|| "—".into())
+        number_arg(v).map(|n| format::percent(n, &l)).unwrap_or_else(|| "—".into())
     });
+    let l = lang.clone();
     tera.register_filter("signed", move |v: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
         let decimals = kwargs.get::<i64>("decimals")?.unwrap_or(0).clamp(0, 6) as usize;
-        Ok(number_arg(v).map(|n| format::signed(n, decimals, lang)).unwrap_or_else(|| "—".into()))
+        Ok(number_arg(v).map(|n| format::signed(n, decimals, &l)).unwrap_or_else(|| "—".into()))
     });
+    let l = lang.clone();
     tera.register_filter("points", move |v: &Value, _: Kwargs, _: &State| {
-        number_arg(v).map(|n| format::points(n, lang)).unwrap_or_else(|| "—".into())
+        number_arg(v).map(|n| format::points(n, &l)).unwrap_or_else(|| "—".into())
     });
+    let l = lang.clone();
     tera.register_filter("date", move |v: &Value, _: Kwargs, _: &State| {
         v.as_str()
             .and_then(|s| chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok())
-            .map(|d| format::date(d, lang))
+            .map(|d| format::date(d, &l))
             .unwrap_or_else(|| "—".into())
     });
-    let names: BTreeMap<String, String> = config
-        .units
-        .units()
-        .iter()
-        .map(|u| (u.code.clone(), if lang == Lang::Vi { u.short.clone() } else { u.en.clone() }))
-        .collect();
+    let names: BTreeMap<String, String> =
+        config.units.units().iter().map(|u| (u.code.clone(), lang.unit_short(config, u).to_string())).collect();
     tera.register_filter("unit", move |v: &str, _: Kwargs, _: &State| {
         names.get(v).cloned().unwrap_or_else(|| v.to_string())
     });
+    let l = lang.clone();
     tera.register_filter("duration", move |v: &Value, _: Kwargs, _: &State| {
-        number_arg(v).map(|m| format::duration(m as i64, lang)).unwrap_or_else(|| "—".into())
+        number_arg(v).map(|m| format::duration(m as i64, &l)).unwrap_or_else(|| "—".into())
     });
     tera.register_filter("slug", |v: &str, _: Kwargs, _: &State| format::slug(v));
+    let l = lang.clone();
     tera.register_filter("datetime", move |v: &Value, _: Kwargs, _: &State| {
         v.as_str()
             .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| format!("{} {}", format::date(t.date_naive(), lang), t.format("%H:%M")))
+            .map(|t| l.format_date_time(t))
             .unwrap_or_else(|| "—".into())
     });
     tera
+}
+
+/// The labels a template reads in the language of the build: wherever the data
+/// carry a text in several languages, a `*_label` key holds the one to show.
+/// `vi`, `en`, `fr`… give `label`; `unit_vi`, `unit_en`… give `unit_label`;
+/// likewise `message_*`, `hint_*` and `title` / `title_en`… give
+/// `message_label`, `hint_label` and `title_label`. The shipped templates read
+/// only these, so a copy of them works in any language.
+fn localize(value: &mut serde_json::Value, lang: &Language) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for child in map.values_mut() {
+                localize(child, lang);
+            }
+            // (prefix, key of the Vietnamese text, key added)
+            const LABELS: [(&str, &str, &str); 5] = [
+                ("", "vi", "label"),
+                ("unit_", "unit_vi", "unit_label"),
+                ("message_", "message_vi", "message_label"),
+                ("hint_", "hint_vi", "hint_label"),
+                ("title_", "title", "title_label"),
+            ];
+            for (prefix, vi_key, key) in LABELS {
+                let en_key = format!("{prefix}en");
+                if map.contains_key(key) || !map.contains_key(vi_key) || !map.contains_key(&en_key) {
+                    continue;
+                }
+                let text = |k: &str| map.get(k).and_then(serde_json::Value::as_str);
+                let vi = text(vi_key).unwrap_or_default();
+                // An English text may be absent (a task the reporter added): Vietnamese then.
+                let en = text(&en_key).unwrap_or(vi);
+                let own = format!("{prefix}{}", lang.code());
+                let translations: crate::schema::Translations =
+                    text(&own).map(|t| BTreeMap::from([(own.clone(), t.to_string())])).unwrap_or_default();
+                let chosen = lang.label_keyed(prefix, vi, en, &translations).to_string();
+                map.insert(key.to_string(), serde_json::Value::String(chosen));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                localize(item, lang);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The template context of any data: its fields, with the labels of `lang` added.
+pub(crate) fn context_of(data: &impl Serialize, lang: &Language, name: &str) -> Result<Context, RenderError> {
+    let err = |message: String| RenderError { output: name.to_string(), message };
+    let mut value = serde_json::to_value(data).map_err(|e| err(e.to_string()))?;
+    localize(&mut value, lang);
+    Context::from_serialize(&value).map_err(|e| err(describe(&e)))
 }
 
 /// Renders a text template of the summary (HTML escaped for `.html`, Markdown-escaped for `.md`).
@@ -200,7 +250,7 @@ pub fn render_template(
     config: &Config,
     summary: &Summary,
     templates: &Templates,
-    lang: Lang,
+    lang: &Language,
     name: &str,
 ) -> Result<String, RenderError> {
     render_template_with(config, summary, templates, lang, name, serde_json::Value::Null)
@@ -211,41 +261,30 @@ pub fn render_template_with(
     config: &Config,
     summary: &Summary,
     templates: &Templates,
-    lang: Lang,
+    lang: &Language,
     name: &str,
     extra: serde_json::Value,
 ) -> Result<String, RenderError> {
-    let mut context = Context::from_serialize(summary)
-        .map_err(|e| RenderError { output: name.to_string(), message: describe(&e) })?;
+    let mut context = context_of(summary, lang, name)?;
+    let mut extra = extra;
+    localize(&mut extra, lang);
     if let serde_json::Value::Object(map) = extra {
         for (key, value) in map {
             context.insert(key, &value);
         }
     }
-    render_context(config, templates, lang, name, context)
+    Compiled::new(config, templates, lang, name)?.render(config, context)
 }
 
 /// Renders a template over any serializable data (receipts, the status board).
 pub fn render_value(
     config: &Config,
     templates: &Templates,
-    lang: Lang,
+    lang: &Language,
     name: &str,
     data: serde_json::Value,
 ) -> Result<String, RenderError> {
-    let context =
-        Context::from_serialize(&data).map_err(|e| RenderError { output: name.to_string(), message: describe(&e) })?;
-    render_context(config, templates, lang, name, context)
-}
-
-fn render_context(
-    config: &Config,
-    templates: &Templates,
-    lang: Lang,
-    name: &str,
-    context: Context,
-) -> Result<String, RenderError> {
-    Compiled::new(config, templates, lang, name)?.render(config, context)
+    Compiled::new(config, templates, lang, name)?.render_value(config, &data)
 }
 
 /// A template parsed once, to render many times (receipts: one per file).
@@ -253,16 +292,17 @@ pub struct Compiled {
     tera: Tera,
     name: String,
     path: PathBuf,
+    lang: Language,
 }
 
 impl Compiled {
     /// Finds and parses a template, with the filters and escaping of its kind.
-    pub fn new(config: &Config, templates: &Templates, lang: Lang, name: &str) -> Result<Compiled, RenderError> {
+    pub fn new(config: &Config, templates: &Templates, lang: &Language, name: &str) -> Result<Compiled, RenderError> {
         let err = |message: String| RenderError { output: name.to_string(), message };
         let path = templates.find(lang, name).ok_or_else(|| {
             err(format!(
                 "no template {}/{name} in {} (nor in the override folder)",
-                lang_code(lang),
+                lang.code(),
                 templates.config_dir.display()
             ))
         })?;
@@ -273,10 +313,10 @@ impl Compiled {
             tera.set_escape_fn(|input, out| out.write_all(format::escape_markdown(input).as_bytes()));
         }
         tera.add_raw_template(name, &source).map_err(|e| err(format!("{}: {}", path.display(), describe(&e))))?;
-        Ok(Compiled { tera, name: name.to_string(), path })
+        Ok(Compiled { tera, name: name.to_string(), path, lang: lang.clone() })
     }
 
-    /// Renders with a context (the lookups are added).
+    /// Renders with a context (the lookups are added); [`Compiled::render_value`] adds the labels.
     pub fn render(&self, config: &Config, mut context: Context) -> Result<String, RenderError> {
         context.insert("lookups", &lookups(config));
         self.tera.render(&self.name, &context).map_err(|e| RenderError {
@@ -285,11 +325,9 @@ impl Compiled {
         })
     }
 
-    /// Renders any serializable data.
+    /// Renders any serializable data, with the `*_label` keys of the template's language.
     pub fn render_value(&self, config: &Config, data: &impl Serialize) -> Result<String, RenderError> {
-        let context = Context::from_serialize(data)
-            .map_err(|e| RenderError { output: self.name.clone(), message: describe(&e) })?;
-        self.render(config, context)
+        self.render(config, context_of(data, &self.lang, &self.name)?)
     }
 }
 
@@ -309,7 +347,7 @@ pub fn render_all(
     config: &Config,
     summary: &Summary,
     templates: &Templates,
-    lang: Lang,
+    lang: &Language,
 ) -> Result<Vec<Output>, RenderError> {
     Ok(vec![
         Output { name: DATA_JSON.into(), bytes: data_json(config, summary)? },

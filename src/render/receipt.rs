@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::{RenderError, Templates};
 use crate::aggregate::SubmissionSummary;
-use crate::cli::Lang;
+use crate::language::Language;
 use crate::model::{FileReport, ReportWeek, Value};
-use crate::schema::Config;
+use crate::schema::{Config, LabelOf};
 
 /// Where a file's receipt goes, relative to the outputs folder, without extension:
 /// `receipts/<week>/<unit>/<file name>`.
@@ -84,8 +84,7 @@ pub struct Receipt<'r> {
 }
 
 /// Builds the receipt of one checked file.
-pub fn receipt<'r>(config: &Config, report: &'r FileReport, lang: Lang) -> Receipt<'r> {
-    let vi = lang == Lang::Vi;
+pub fn receipt<'r>(config: &Config, report: &'r FileReport, lang: &Language) -> Receipt<'r> {
     let deadline = report.week.map(|w| config.calendar.deadline(&w));
     let received = report.file.received;
     let (on_time, minutes_late) = match (deadline, received) {
@@ -98,20 +97,23 @@ pub fn receipt<'r>(config: &Config, report: &'r FileReport, lang: Lang) -> Recei
         .iter()
         .map(|v| {
             let c = config.schema.criterion(&v.code);
+            let other = |c: &crate::schema::Criterion| config.translations(LabelOf::Criterion, &c.code);
+            let words = lang.words();
             ReadValue {
                 code: v.code.clone(),
-                label: c.map(|c| if vi { c.vi.clone() } else { c.en.clone() }).unwrap_or_default(),
-                unit: c.map(|c| if vi { c.unit_vi.clone() } else { c.unit_en.clone() }).unwrap_or_default(),
+                label: c.map(|c| lang.label(&c.vi, &c.en, other(c)).to_string()).unwrap_or_default(),
+                unit: c
+                    .map(|c| lang.label_keyed("unit_", &c.unit_vi, &c.unit_en, other(c)).to_string())
+                    .unwrap_or_default(),
                 value: match &v.value {
                     Value::Number(n) => super::format::number(*n, 3, lang),
-                    Value::YesNo(b) => (if *b {
-                        if vi { "Có" } else { "Yes" }
-                    } else if vi {
-                        "Không"
-                    } else {
-                        "No"
-                    })
-                    .to_string(),
+                    Value::YesNo(b) => {
+                        if *b {
+                            words.yes.clone()
+                        } else {
+                            words.no.clone()
+                        }
+                    }
                     Value::Date(d) => super::format::date(*d, lang),
                     Value::Text(t) => t.clone(),
                 },
@@ -126,7 +128,7 @@ pub fn receipt<'r>(config: &Config, report: &'r FileReport, lang: Lang) -> Recei
             .unit
             .as_deref()
             .and_then(|c| config.units.get(c))
-            .map(|u| if vi { u.name.clone() } else { u.en.clone() }),
+            .map(|u| lang.unit_full(config, u).to_string()),
         week: report.week,
         week_label: report.week.map(|w| w.label()),
         timeliness: Timeliness { deadline: deadline.map(|d| d.to_rfc3339()), on_time, minutes_late },
@@ -156,7 +158,7 @@ pub fn status_html(
     week: &ReportWeek,
     submissions: &SubmissionSummary,
     templates: &Templates,
-    lang: Lang,
+    lang: &Language,
 ) -> Result<String, RenderError> {
     let context = serde_json::json!({
         "week": week,

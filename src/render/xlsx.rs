@@ -10,8 +10,8 @@ use rust_xlsxwriter::{
 };
 
 use crate::aggregate::{Summary, Timeliness};
-use crate::cli::Lang;
-use crate::schema::{Aggregation, Config};
+use crate::language::Language;
+use crate::schema::{Aggregation, Config, LabelOf};
 
 struct Styles {
     title: Format,
@@ -77,27 +77,27 @@ fn rfc3339_to_excel(text: &str) -> Option<ExcelDateTime> {
     ExcelDateTime::parse_from_str(&t.naive_local().format("%Y-%m-%dT%H:%M:%S").to_string()).ok()
 }
 
-pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let vi = lang == Lang::Vi;
-    let t = |a: &'static str, b: &'static str| if vi { a } else { b };
+/// The column headers of a sheet, as `headers` takes them.
+fn titles<const N: usize>(columns: &[String; N]) -> Vec<&str> {
+    columns.iter().map(String::as_str).collect()
+}
+
+pub fn workbook(config: &Config, summary: &Summary, lang: &Language) -> Result<Vec<u8>, XlsxError> {
+    let w = lang.workbook();
+    let (sheets, columns) = (&w.sheets, &w.columns);
     let s = styles();
-    let unit_name = |code: &str| {
-        config
-            .units
-            .get(code)
-            .map(|u| if vi { u.short.clone() } else { u.en.clone() })
-            .unwrap_or_else(|| code.to_string())
-    };
+    let unit_name =
+        |code: &str| config.units.get(code).map(|u| lang.unit_short(config, u).to_string()).unwrap_or(code.to_string());
     let mut wb = Workbook::new();
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!("{} {}", t("Tổng hợp báo cáo tuần", "Weekly reports summary"), summary.cycle.id))
-            .set_author(t("Bộ Nội vụ", "Ministry of Home Affairs"))
+            .set_title(format!("{} {}", w.title, summary.cycle.id))
+            .set_author(&w.author)
             .set_creation_datetime(&ExcelDateTime::from_ymd(2025, 9, 1)?),
     );
 
     // Overview: national figures with the previous cycle.
-    let overview_name = t("Tổng quan", "Overview");
+    let overview_name = sheets.overview.as_str();
     let mut ratio_rows = (0u32, 0u32);
     {
         let sheet = wb.add_worksheet().set_name(overview_name)?;
@@ -105,53 +105,37 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
         let title = match summary.cycle.meeting {
             Some(m) => format!(
                 "{} {} — {} {}",
-                t("Phiên họp", "Meeting of"),
+                w.meeting,
                 crate::render::format::date(m, lang),
-                t("các tuần", "weeks"),
+                w.meeting_weeks,
                 weeks.join(", ")
             ),
-            None => format!("{} {}", t("Các tuần", "Weeks"), weeks.join(", ")),
+            None => format!("{} {}", w.weeks, weeks.join(", ")),
         };
         sheet.write_string_with_format(0, 0, &title, &s.title)?;
         sheet.write_string(
             1,
             0,
-            format!(
-                "{} {}",
-                t("Ngày chốt số liệu:", "Data cut-off:"),
-                crate::render::format::date(summary.cycle.cutoff, lang)
-            ),
+            format!("{} {}", w.cutoff, crate::render::format::date(summary.cycle.cutoff, lang)),
         )?;
-        let cols = [
-            t("Mã", "Code"),
-            t("Chỉ tiêu", "Criterion"),
-            t("Đơn vị tính", "Unit"),
-            t("Loại", "Kind"),
-            t("Kỳ này", "This cycle"),
-            t("Kỳ trước", "Previous cycle"),
-            t("Thay đổi", "Change"),
-            t("Thay đổi (%)", "Change (%)"),
-            t("Đơn vị đã báo cáo", "Units reported"),
-            t("Đơn vị phải báo cáo", "Units expected"),
-            t("Đơn vị chưa báo cáo", "Units missing"),
-        ];
+        let cols = titles(&columns.overview);
         headers(sheet, 3, &cols, &[7.0, 60.0, 12.0, 10.0, 14.0, 14.0, 12.0, 11.0, 11.0, 11.0, 40.0], &s)?;
         let mut row = 4;
         for section in &summary.sections {
             sheet.write_string_with_format(row, 0, &section.code, &s.bold)?;
-            sheet.write_string_with_format(row, 1, if vi { &section.vi } else { &section.en }, &s.bold)?;
+            sheet.write_string_with_format(row, 1, lang.label(&section.vi, &section.en, &section.other), &s.bold)?;
             row += 1;
             for f in &section.figures {
                 let format = if f.value.is_some_and(|v| v.fract() != 0.0) { &s.decimal } else { &s.integer };
                 sheet.write_string(row, 0, &f.code)?;
-                sheet.write_string_with_format(row, 1, if vi { &f.vi } else { &f.en }, &s.text)?;
-                sheet.write_string(row, 2, if vi { &f.unit_vi } else { &f.unit_en })?;
+                sheet.write_string_with_format(row, 1, lang.label(&f.vi, &f.en, &f.other), &s.text)?;
+                sheet.write_string(row, 2, lang.label_keyed("unit_", &f.unit_vi, &f.unit_en, &f.other))?;
                 sheet.write_string(
                     row,
                     3,
                     match f.kind {
-                        Aggregation::Flow => t("trong kỳ", "flow"),
-                        Aggregation::Stock => t("lũy kế", "stock"),
+                        Aggregation::Flow => w.flow.as_str(),
+                        Aggregation::Stock => w.stock.as_str(),
                         _ => "",
                     },
                 )?;
@@ -167,17 +151,12 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
             }
         }
         row += 1;
-        sheet.write_string_with_format(
-            row,
-            1,
-            t("Tỷ lệ (tính từ số liệu tổng hợp)", "Ratios (computed from aggregated figures)"),
-            &s.bold,
-        )?;
+        sheet.write_string_with_format(row, 1, &w.ratios, &s.bold)?;
         row += 1;
         let first_ratio = row;
         for r in &summary.ratios {
             sheet.write_string(row, 0, &r.code)?;
-            sheet.write_string_with_format(row, 1, if vi { &r.vi } else { &r.en }, &s.text)?;
+            sheet.write_string_with_format(row, 1, lang.label(&r.vi, &r.en, &r.other), &s.text)?;
             sheet.write_string(row, 2, format!("{}/{}", r.numerator_code, r.denominator_code))?;
             put_number(sheet, row, 4, r.value, &s.percent)?;
             put_number(sheet, row, 5, r.previous, &s.percent)?;
@@ -187,16 +166,11 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
         }
         ratio_rows = (first_ratio, row.saturating_sub(1)).max(ratio_rows);
         row += 1;
-        sheet.write_string_with_format(
-            row,
-            1,
-            t("Các việc theo Công điện 99/CĐ-TTg (số đơn vị đã thực hiện)", "Checklist (units done)"),
-            &s.bold,
-        )?;
+        sheet.write_string_with_format(row, 1, &w.checklist, &s.bold)?;
         row += 1;
         for st in &summary.statuses {
             sheet.write_string(row, 0, &st.code)?;
-            sheet.write_string_with_format(row, 1, if vi { &st.vi } else { &st.en }, &s.text)?;
+            sheet.write_string_with_format(row, 1, lang.label(&st.vi, &st.en, &st.other), &s.text)?;
             sheet.write_string(row, 2, format!("{}/{}", st.yes, st.expected))?;
             sheet.write_number(row, 4, st.yes as f64)?;
             if let Some(p) = st.previous_yes {
@@ -210,38 +184,48 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
             row += 1;
         }
         let mut chart = Chart::new(ChartType::Bar);
-        chart.title().set_name(t("Tỷ lệ: kỳ này và kỳ trước", "Ratios: this cycle and previous"));
+        chart.title().set_name(&w.ratio_chart);
         let (r0, r1) = ratio_rows;
-        chart
-            .add_series()
-            .set_name(t("Kỳ này", "This cycle"))
-            .set_categories((overview_name, r0, 1, r1, 1))
-            .set_values((overview_name, r0, 4, r1, 4));
-        chart
-            .add_series()
-            .set_name(t("Kỳ trước", "Previous cycle"))
-            .set_categories((overview_name, r0, 1, r1, 1))
-            .set_values((overview_name, r0, 5, r1, 5));
+        // The series are the overview's "this cycle" and "previous cycle" columns.
+        chart.add_series().set_name(&columns.overview[4]).set_categories((overview_name, r0, 1, r1, 1)).set_values((
+            overview_name,
+            r0,
+            4,
+            r1,
+            4,
+        ));
+        chart.add_series().set_name(&columns.overview[5]).set_categories((overview_name, r0, 1, r1, 1)).set_values((
+            overview_name,
+            r0,
+            5,
+            r1,
+            5,
+        ));
         chart.x_axis().set_num_format("0%");
         sheet.insert_chart(3, 12, &chart)?;
     }
 
     // Matrix: unit × criterion.
-    let matrix_name = t("Ma trận", "Matrix");
+    let matrix_name = sheets.matrix.as_str();
     {
         let sheet = wb.add_worksheet().set_name(matrix_name)?;
         let codes: Vec<&str> =
             summary.matrix.first().map(|r| r.values.iter().map(|(c, _)| c.as_str()).collect()).unwrap_or_default();
-        let mut titles = vec![t("Mã", "Code"), t("Đơn vị", "Unit"), t("Loại", "Type")];
-        titles.extend(codes.iter().copied());
+        let mut cols = titles(&columns.matrix);
+        cols.extend(codes.iter().copied());
         let mut widths = vec![9.0, 28.0, 10.0];
         widths.extend(codes.iter().map(|_| 11.0));
-        headers(sheet, 0, &titles, &widths, &s)?;
+        headers(sheet, 0, &cols, &widths, &s)?;
         sheet.set_freeze_panes(1, 2)?;
         for (i, row) in summary.matrix.iter().enumerate() {
             let r = 1 + i as u32;
             sheet.write_string(r, 0, &row.unit)?;
-            sheet.write_string(r, 1, if vi { &row.name } else { &row.name_en })?;
+            let name = match lang.code() {
+                "vi" => row.name.clone(),
+                "en" => row.name_en.clone(),
+                _ => unit_name(&row.unit),
+            };
+            sheet.write_string(r, 1, name)?;
             sheet.write_string(r, 2, &row.unit_type)?;
             for (j, (_, v)) in row.values.iter().enumerate() {
                 let format = if v.is_some_and(|x| x.fract() != 0.0) { &s.decimal } else { &s.integer };
@@ -256,10 +240,7 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
                 summary.matrix.iter().enumerate().filter(|(_, r)| r.unit_type == "province").map(|(i, _)| i).collect();
             if let (Some(&first), Some(&last)) = (provinces.first(), provinces.last()) {
                 let mut chart = Chart::new(ChartType::Column);
-                chart.title().set_name(t(
-                    "Hồ sơ tiếp nhận trong kỳ theo tỉnh (B01)",
-                    "Dossiers received in the cycle by province (B01)",
-                ));
+                chart.title().set_name(&w.matrix_chart);
                 chart
                     .add_series()
                     .set_name("B01")
@@ -274,38 +255,27 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
 
     // Tasks.
     {
-        let sheet = wb.add_worksheet().set_name(t("Nhiệm vụ", "Tasks"))?;
-        let cols = [
-            t("Đơn vị", "Unit"),
-            t("Mã", "Code"),
-            t("Nhiệm vụ", "Task"),
-            t("Văn bản giao", "Assigned by"),
-            t("Thời hạn", "Deadline"),
-            t("Hạn cuối", "Last day"),
-            t("Trạng thái", "Status"),
-            t("Ngày hoàn thành", "Completed on"),
-            t("Quá hạn", "Overdue"),
-            t("Số ngày quá hạn", "Days overdue"),
-            t("Nguồn", "Source"),
-        ];
+        let sheet = wb.add_worksheet().set_name(&sheets.tasks)?;
+        let cols = titles(&columns.tasks);
         headers(sheet, 0, &cols, &[22.0, 8.0, 50.0, 22.0, 24.0, 12.0, 16.0, 14.0, 9.0, 10.0, 40.0], &s)?;
         let date_format = Format::new().set_num_format("dd/mm/yyyy");
         for (i, task) in summary.tasks.items.iter().enumerate() {
             let r = 1 + i as u32;
             sheet.write_string(r, 0, unit_name(&task.unit))?;
             sheet.write_string(r, 1, task.code.as_deref().unwrap_or(""))?;
-            let title = if vi { &task.title } else { task.title_en.as_ref().unwrap_or(&task.title) };
+            let title =
+                lang.label_keyed("title_", &task.title, task.title_en.as_deref().unwrap_or(&task.title), &task.titles);
             put_text(sheet, r, 2, title, &s)?;
             put_text(sheet, r, 3, task.assigned_by.as_deref().unwrap_or(""), &s)?;
             put_text(sheet, r, 4, task.deadline_text.as_deref().unwrap_or(""), &s)?;
             if let Some(d) = task.deadline.and_then(|d| ExcelDateTime::parse_from_str(&d.to_string()).ok()) {
                 sheet.write_datetime_with_format(r, 5, &d, &date_format)?;
             }
-            sheet.write_string(r, 6, config.schema.task_status_label(status_code(task.status), !vi))?;
+            sheet.write_string(r, 6, task_status_label(config, status_code(task.status), lang))?;
             if let Some(d) = task.completed_on.and_then(|d| ExcelDateTime::parse_from_str(&d.to_string()).ok()) {
                 sheet.write_datetime_with_format(r, 7, &d, &date_format)?;
             }
-            sheet.write_string(r, 8, if task.overdue { t("Quá hạn", "Overdue") } else { "" })?;
+            sheet.write_string(r, 8, if task.overdue { lang.words().overdue.as_str() } else { "" })?;
             if task.overdue {
                 sheet.write_number(r, 9, task.days_overdue as f64)?;
             }
@@ -316,18 +286,8 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
 
     // Submissions.
     {
-        let sheet = wb.add_worksheet().set_name(t("Tình hình nộp", "Submissions"))?;
-        let cols = [
-            t("Mã", "Code"),
-            t("Đơn vị", "Unit"),
-            t("Tuần", "Week"),
-            t("Tình trạng", "Status"),
-            t("Thời điểm nhận", "Received"),
-            t("Số phút trễ", "Minutes late"),
-            t("Tệp được dùng", "File used"),
-            t("Tệp bị thay thế", "Superseded files"),
-            t("Tệp bị từ chối", "Rejected files"),
-        ];
+        let sheet = wb.add_worksheet().set_name(&sheets.submissions)?;
+        let cols = titles(&columns.submissions);
         headers(sheet, 0, &cols, &[9.0, 26.0, 10.0, 14.0, 17.0, 10.0, 36.0, 36.0, 36.0], &s)?;
         for (i, row) in summary.submissions.rows.iter().enumerate() {
             let r = 1 + i as u32;
@@ -347,7 +307,7 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
         }
         sheet.autofilter(0, 0, summary.submissions.rows.len() as u32, 8)?;
         let mut chart = Chart::new(ChartType::Pie);
-        chart.title().set_name(t("Tình hình nộp báo cáo", "Submission status"));
+        chart.title().set_name(&w.submission_chart);
         let base = summary.submissions.rows.len() as u32 + 3;
         let counts = [
             (timeliness_label(Timeliness::OnTime, lang), summary.submissions.on_time),
@@ -359,25 +319,18 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
             sheet.write_string_with_format(base + i as u32, 1, *label, &s.bold)?;
             sheet.write_number(base + i as u32, 2, *n as f64)?;
         }
-        let name = t("Tình hình nộp", "Submissions");
+        let name = sheets.submissions.as_str();
         chart.add_series().set_categories((name, base, 1, base + 3, 1)).set_values((name, base, 2, base + 3, 2));
         sheet.insert_chart(base, 4, &chart)?;
     }
 
     // Validation issues.
     {
-        let sheet = wb.add_worksheet().set_name(t("Lỗi kiểm tra", "Validation issues"))?;
-        let cols = [
-            t("Tệp", "File"),
-            t("Đơn vị", "Unit"),
-            t("Tuần", "Week"),
-            t("Mã lỗi", "Code"),
-            t("Mức độ", "Severity"),
-            t("Trang", "Sheet"),
-            t("Ô", "Cell"),
-            t("Nội dung", "Message"),
-            t("Cách sửa", "How to fix"),
-        ];
+        let sheet = wb.add_worksheet().set_name(&sheets.issues)?;
+        let cols = titles(&columns.issues);
+        let words = lang.words();
+        // Validation messages exist in the built-in languages only: the fallback's.
+        let messages_vi = lang.fallback() == crate::language::Lang::Vi;
         headers(sheet, 0, &cols, &[36.0, 18.0, 10.0, 8.0, 10.0, 18.0, 7.0, 70.0, 50.0], &s)?;
         for (i, fi) in summary.issues.iter().enumerate() {
             let r = 1 + i as u32;
@@ -385,28 +338,29 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
             sheet.write_string(r, 1, fi.unit.as_deref().map(unit_name).unwrap_or_default())?;
             sheet.write_string(r, 2, fi.week.as_deref().unwrap_or(""))?;
             sheet.write_string(r, 3, fi.issue.code.as_str())?;
-            sheet.write_string(r, 4, if vi { fi.issue.severity.label_vi() } else { fi.issue.severity.label_en() })?;
+            let severity = match fi.issue.severity {
+                crate::issue::Severity::Error => &words.error,
+                crate::issue::Severity::Warning => &words.warning,
+                crate::issue::Severity::Info => &words.info,
+            };
+            sheet.write_string(r, 4, severity)?;
             put_text(sheet, r, 5, fi.issue.location.sheet.as_deref().unwrap_or(""), &s)?;
             sheet.write_string(r, 6, fi.issue.location.cell.as_deref().unwrap_or(""))?;
-            put_text(sheet, r, 7, if vi { &fi.issue.message_vi } else { &fi.issue.message_en }, &s)?;
-            put_text(sheet, r, 8, if vi { &fi.issue.hint_vi } else { &fi.issue.hint_en }, &s)?;
+            let (message, hint) = if messages_vi {
+                (&fi.issue.message_vi, &fi.issue.hint_vi)
+            } else {
+                (&fi.issue.message_en, &fi.issue.hint_en)
+            };
+            put_text(sheet, r, 7, message, &s)?;
+            put_text(sheet, r, 8, hint, &s)?;
         }
         sheet.autofilter(0, 0, summary.issues.len() as u32, 8)?;
     }
 
     // Data quality.
     {
-        let sheet = wb.add_worksheet().set_name(t("Chất lượng số liệu", "Data quality"))?;
-        let cols = [
-            t("Đơn vị", "Unit"),
-            t("Chỉ tiêu", "Criterion"),
-            t("Tuần", "Week"),
-            t("Số liệu", "Value"),
-            t("Trung vị các tuần trước", "Median of earlier weeks"),
-            t("Số tuần", "Weeks"),
-            t("Nhận xét", "Note"),
-            t("Nguồn", "Source"),
-        ];
+        let sheet = wb.add_worksheet().set_name(&sheets.quality)?;
+        let cols = titles(&columns.quality);
         headers(sheet, 0, &cols, &[20.0, 10.0, 10.0, 14.0, 14.0, 8.0, 70.0, 40.0], &s)?;
         for (i, q) in summary.quality.iter().enumerate() {
             let r = 1 + i as u32;
@@ -416,23 +370,16 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
             sheet.write_number_with_format(r, 3, q.value, &s.integer)?;
             sheet.write_number_with_format(r, 4, q.median, &s.integer)?;
             sheet.write_number(r, 5, q.history_weeks as f64)?;
-            sheet.write_string_with_format(r, 6, if vi { &q.message_vi } else { &q.message_en }, &s.text)?;
+            let message = if lang.fallback() == crate::language::Lang::Vi { &q.message_vi } else { &q.message_en };
+            sheet.write_string_with_format(r, 6, message, &s.text)?;
             put_text(sheet, r, 7, &format!("{} › {}!{}", q.source.file, q.source.sheet, q.source.cell), &s)?;
         }
     }
 
     // Narrative.
     {
-        let sheet = wb.add_worksheet().set_name(t("Khó khăn, kiến nghị", "Difficulties, proposals"))?;
-        let cols = [
-            t("Loại", "Kind"),
-            t("Lĩnh vực", "Field"),
-            t("Đơn vị", "Unit"),
-            t("Nội dung", "Content"),
-            t("Cơ quan xử lý", "Addressee"),
-            t("Tuần", "Week"),
-            t("Nguồn", "Source"),
-        ];
+        let sheet = wb.add_worksheet().set_name(&sheets.narrative)?;
+        let cols = titles(&columns.narrative);
         headers(sheet, 0, &cols, &[18.0, 24.0, 20.0, 80.0, 26.0, 10.0, 36.0], &s)?;
         let groups = [
             (&summary.narrative.difficulties, "difficulty"),
@@ -447,12 +394,12 @@ pub fn workbook(config: &Config, summary: &Summary, lang: Lang) -> Result<Vec<u8
                 .narrative_kinds
                 .iter()
                 .find(|k| k.code == kind)
-                .map(|k| if vi { k.vi.clone() } else { k.en.clone() })
+                .map(|k| lang.label(&k.vi, &k.en, config.translations(LabelOf::NarrativeKind, &k.code)).to_string())
                 .unwrap_or_default();
             for g in groups {
                 for e in &g.items {
                     sheet.write_string(r, 0, &kind_label)?;
-                    sheet.write_string(r, 1, if vi { &g.vi } else { &g.en })?;
+                    sheet.write_string(r, 1, lang.label(&g.vi, &g.en, &g.other))?;
                     sheet.write_string(r, 2, unit_name(&e.unit))?;
                     put_text(sheet, r, 3, &e.text, &s)?;
                     put_text(sheet, r, 4, e.addressee.as_deref().unwrap_or(""), &s)?;
@@ -476,15 +423,23 @@ fn status_code(status: crate::model::TaskStatus) -> &'static str {
 }
 
 /// Label of a timeliness status.
-pub fn timeliness_label(t: Timeliness, lang: Lang) -> &'static str {
-    match (t, lang) {
-        (Timeliness::OnTime, Lang::Vi) => "Đúng hạn",
-        (Timeliness::Late, Lang::Vi) => "Trễ hạn",
-        (Timeliness::Rejected, Lang::Vi) => "Bị từ chối",
-        (Timeliness::Missing, Lang::Vi) => "Chưa nộp",
-        (Timeliness::OnTime, Lang::En) => "On time",
-        (Timeliness::Late, Lang::En) => "Late",
-        (Timeliness::Rejected, Lang::En) => "Rejected",
-        (Timeliness::Missing, Lang::En) => "Missing",
+pub fn timeliness_label(t: Timeliness, lang: &Language) -> &str {
+    let words = lang.words();
+    match t {
+        Timeliness::OnTime => &words.on_time,
+        Timeliness::Late => &words.late,
+        Timeliness::Rejected => &words.rejected,
+        Timeliness::Missing => &words.missing,
     }
+}
+
+/// Label of a task status code, as `schema.toml` names it in the language.
+fn task_status_label<'c>(config: &'c Config, code: &'c str, lang: &Language) -> &'c str {
+    config
+        .schema
+        .task_statuses
+        .iter()
+        .find(|s| s.code == code)
+        .map(|s| lang.label(&s.vi, &s.en, config.translations(LabelOf::TaskStatus, code)))
+        .unwrap_or(code)
 }

@@ -1,10 +1,11 @@
 //! The criteria catalogue (`schema.toml`): criteria, ratios, rules, tasks, narrative.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::labels::{LabelOf, Labels, translations};
 use super::units::{Registry, UnitType};
 use super::{ConfigError, SourceFile};
 use crate::issue::Severity;
@@ -236,6 +237,9 @@ pub struct Schema {
     pub quality: QualitySettings,
     /// Codes (criteria or ratios) shown first in reports, with their trend.
     pub headline: Vec<String>,
+    /// Labels in languages beyond Vietnamese and English (`fr = "…"`).
+    #[serde(skip)]
+    pub labels: Labels,
 }
 
 /// The task statuses the program knows how to reason about; the schema labels them.
@@ -247,36 +251,42 @@ struct RawSchema {
     version: String,
     accepted_versions: Vec<String>,
     #[serde(rename = "section", default)]
-    sections: Vec<RawSection>,
+    sections: Vec<Spanned<RawSection>>,
     #[serde(rename = "criterion", default)]
-    criteria: Vec<RawCriterion>,
+    criteria: Vec<Spanned<RawCriterion>>,
     #[serde(rename = "ratio", default)]
-    ratios: Vec<RawRatio>,
+    ratios: Vec<Spanned<RawRatio>>,
     #[serde(rename = "rule", default)]
     rules: Vec<RawRule>,
     #[serde(rename = "task", default)]
-    tasks: Vec<RawTask>,
+    tasks: Vec<Spanned<RawTask>>,
     #[serde(rename = "task_status", default)]
-    task_statuses: Vec<Spanned<Labelled>>,
+    task_statuses: Vec<Spanned<RawLabelled>>,
     #[serde(rename = "narrative_kind", default)]
-    narrative_kinds: Vec<Spanned<NarrativeKind>>,
+    narrative_kinds: Vec<Spanned<RawNarrativeKind>>,
     #[serde(rename = "field", default)]
-    fields: Vec<Spanned<Labelled>>,
+    fields: Vec<Spanned<RawLabelled>>,
     #[serde(default)]
     quality: QualitySettings,
     headline: Option<Spanned<Vec<String>>>,
 }
 
+// The raw tables below take any further key into `extra`, which
+// `translations` then accepts as a label in another language or refuses as an
+// unknown field (serde cannot combine `deny_unknown_fields` with `flatten`).
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSection {
     code: Spanned<String>,
     vi: String,
     en: String,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
 }
 
+const SECTION_FIELDS: &[&str] = &["code", "vi", "en"];
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCriterion {
     code: Spanned<String>,
     section: Spanned<String>,
@@ -294,17 +304,38 @@ struct RawCriterion {
     min: Option<f64>,
     max: Option<f64>,
     parent: Option<Spanned<String>>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
 }
 
+const CRITERION_FIELDS: &[&str] = &[
+    "code",
+    "section",
+    "vi",
+    "en",
+    "unit_vi",
+    "unit_en",
+    "value_type",
+    "kind",
+    "reported_by",
+    "required",
+    "min",
+    "max",
+    "parent",
+];
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawRatio {
     code: Spanned<String>,
     numerator: Spanned<String>,
     denominator: Spanned<String>,
     vi: String,
     en: String,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
 }
+
+const RATIO_FIELDS: &[&str] = &["code", "numerator", "denominator", "vi", "en"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -317,7 +348,6 @@ struct RawRule {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawTask {
     code: Spanned<String>,
     vi: String,
@@ -325,7 +355,35 @@ struct RawTask {
     assigned_by: String,
     responsible: Spanned<Vec<String>>,
     deadline: Spanned<String>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
 }
+
+const TASK_FIELDS: &[&str] = &["code", "vi", "en", "assigned_by", "responsible", "deadline"];
+
+#[derive(Deserialize)]
+struct RawLabelled {
+    code: String,
+    vi: String,
+    en: String,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
+}
+
+const LABELLED_FIELDS: &[&str] = &["code", "vi", "en"];
+
+#[derive(Deserialize)]
+struct RawNarrativeKind {
+    code: String,
+    vi: String,
+    en: String,
+    #[serde(default)]
+    needs_addressee: bool,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
+}
+
+const NARRATIVE_KIND_FIELDS: &[&str] = &["code", "vi", "en", "needs_addressee"];
 
 fn parse_value_type(s: &str) -> Option<ValueType> {
     Some(match s {
@@ -411,10 +469,14 @@ impl Schema {
             ));
         }
 
+        let mut labels = Labels::default();
         let mut section_codes = CodeSet::new(src, "section");
         let mut sections = Vec::new();
         for s in raw.sections {
+            let header = s.span().start;
+            let s = s.into_inner();
             section_codes.insert(&s.code)?;
+            labels.insert(LabelOf::Section, s.code.get_ref(), translations(src, header, s.extra, SECTION_FIELDS, &[])?);
             sections.push(Section { code: s.code.into_inner(), vi: s.vi, en: s.en });
         }
 
@@ -423,9 +485,16 @@ impl Schema {
         let mut codes = CodeSet::new(src, "criterion/ratio/task");
         let mut criteria: Vec<Criterion> = Vec::new();
         for c in &raw.criteria {
-            codes.insert(&c.code)?;
+            codes.insert(&c.get_ref().code)?;
         }
         for c in raw.criteria {
+            let header = c.span().start;
+            let c = c.into_inner();
+            labels.insert(
+                LabelOf::Criterion,
+                c.code.get_ref(),
+                translations(src, header, c.extra, CRITERION_FIELDS, &["unit_"])?,
+            );
             if !section_codes.contains(c.section.get_ref()) {
                 return Err(src.error_span(
                     &c.section.span(),
@@ -514,7 +583,10 @@ impl Schema {
 
         let mut ratios = Vec::new();
         for r in raw.ratios {
+            let header = r.span().start;
+            let r = r.into_inner();
             codes.insert(&r.code)?;
+            labels.insert(LabelOf::Ratio, r.code.get_ref(), translations(src, header, r.extra, RATIO_FIELDS, &[])?);
             for part in [&r.numerator, &r.denominator] {
                 if !numeric(part.get_ref()) {
                     return Err(src.error_span(
@@ -579,7 +651,10 @@ impl Schema {
 
         let mut tasks = Vec::new();
         for t in raw.tasks {
+            let header = t.span().start;
+            let t = t.into_inner();
             codes.insert(&t.code)?;
+            labels.insert(LabelOf::Task, t.code.get_ref(), translations(src, header, t.extra, TASK_FIELDS, &[])?);
             let mut responsible = Vec::new();
             for name in t.responsible.get_ref() {
                 let r = if name == "all" {
@@ -624,7 +699,7 @@ impl Schema {
             });
         }
 
-        let task_statuses = labelled_list(src, raw.task_statuses, "task_status")?;
+        let task_statuses = labelled_list(src, raw.task_statuses, LabelOf::TaskStatus, &mut labels)?;
         for required in TASK_STATUS_CODES {
             if !task_statuses.iter().any(|s| s.code == required) {
                 return Err(src.error_at(
@@ -644,10 +719,20 @@ impl Schema {
         for k in raw.narrative_kinds {
             let span = k.span();
             let k = k.into_inner();
-            kind_codes.insert(&Spanned::new(span, k.code.clone()))?;
-            narrative_kinds.push(k);
+            kind_codes.insert(&Spanned::new(span.clone(), k.code.clone()))?;
+            labels.insert(
+                LabelOf::NarrativeKind,
+                &k.code,
+                translations(src, span.start, k.extra, NARRATIVE_KIND_FIELDS, &[])?,
+            );
+            narrative_kinds.push(NarrativeKind {
+                code: k.code,
+                vi: k.vi,
+                en: k.en,
+                needs_addressee: k.needs_addressee,
+            });
         }
-        let fields = labelled_list(src, raw.fields, "field")?;
+        let fields = labelled_list(src, raw.fields, LabelOf::Field, &mut labels)?;
         if narrative_kinds.is_empty() || fields.is_empty() {
             return Err(src.error_at(None, "at least one [[narrative_kind]] and one [[field]] are needed"));
         }
@@ -674,6 +759,7 @@ impl Schema {
             fields,
             quality: raw.quality,
             headline: headline.into_inner(),
+            labels,
         })
     }
 
@@ -709,16 +795,18 @@ impl Schema {
 
 fn labelled_list(
     src: &SourceFile<'_>,
-    items: Vec<Spanned<Labelled>>,
-    what: &'static str,
+    items: Vec<Spanned<RawLabelled>>,
+    of: LabelOf,
+    labels: &mut Labels,
 ) -> Result<Vec<Labelled>, ConfigError> {
-    let mut codes = CodeSet::new(src, what);
+    let mut codes = CodeSet::new(src, of.table());
     let mut out = Vec::new();
     for item in items {
         let span = item.span();
         let item = item.into_inner();
-        codes.insert(&Spanned::new(span, item.code.clone()))?;
-        out.push(item);
+        codes.insert(&Spanned::new(span.clone(), item.code.clone()))?;
+        labels.insert(of, &item.code, translations(src, span.start, item.extra, LABELLED_FIELDS, &[])?);
+        out.push(Labelled { code: item.code, vi: item.vi, en: item.en });
     }
     Ok(out)
 }

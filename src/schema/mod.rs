@@ -9,6 +9,7 @@
 mod calendar;
 mod criteria;
 mod deadline;
+mod labels;
 mod limits;
 mod units;
 
@@ -23,6 +24,7 @@ pub use criteria::{
     TaskDef, ValueType,
 };
 pub use deadline::parse_deadline;
+pub use labels::{LabelOf, Labels, Translations, is_language_code};
 pub use limits::CEILINGS as LIMIT_CEILINGS;
 pub use units::{Registry, Unit, UnitMatch, UnitType, UnitVia};
 
@@ -143,6 +145,14 @@ impl Config {
 
         Ok(Config { schema, units, calendar, limits, dir: dir.to_path_buf() })
     }
+
+    /// The labels of an item in languages beyond Vietnamese and English.
+    pub fn translations(&self, of: LabelOf, code: &str) -> &Translations {
+        match of {
+            LabelOf::Unit | LabelOf::UnitType => self.units.labels().get(of, code),
+            _ => self.schema.labels.get(of, code),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -155,6 +165,81 @@ mod tests {
         assert_eq!(line_of("a\nb\nc", 2), 2);
         assert_eq!(line_of("a\nb\nc", 4), 3);
         assert_eq!(line_of("a", 99), 1);
+    }
+
+    /// The bundled files with `edit` applied to `name`, loaded from a temporary folder.
+    fn load_edited(name: &str, edit: impl Fn(&str) -> String) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().expect("tmp");
+        for file in [UNITS_FILE, SCHEMA_FILE, CALENDAR_FILE] {
+            let text = std::fs::read_to_string(Path::new("report_templates").join(file)).expect("bundled file");
+            let text = if file == name { edit(&text) } else { text };
+            std::fs::write(dir.path().join(file), text).expect("write");
+        }
+        Config::load(dir.path()).map_err(|e| ConfigError { file: PathBuf::from(name), ..e })
+    }
+
+    #[test]
+    fn labels_in_further_languages_are_kept() {
+        let config = load_edited(SCHEMA_FILE, |t| {
+            t.replacen(
+                "unit_en = \"dossiers\"\n",
+                "unit_en = \"dossiers\"\nfr = \"Dossiers reçus\"\nunit_fr = \"dossiers\"\n",
+                1,
+            )
+            .replacen("code = \"A\"\n", "code = \"A\"\nzh-Hant = \"制度\"\n", 1)
+        })
+        .expect("config");
+        let b01 = config.translations(LabelOf::Criterion, "B01");
+        assert_eq!((b01["fr"].as_str(), b01["unit_fr"].as_str()), ("Dossiers reçus", "dossiers"));
+        assert_eq!(config.translations(LabelOf::Section, "A")["zh-Hant"], "制度");
+        assert!(config.translations(LabelOf::Criterion, "B02").is_empty());
+
+        let config = load_edited(UNITS_FILE, |t| {
+            t.replacen(
+                "en = \"Thanh Hoa Province\"\n",
+                "en = \"Thanh Hoa Province\"\nfr = \"Province de Thanh Hoa\"\n",
+                1,
+            )
+            .replacen("en = \"Ministry\"\n", "en = \"Ministry\"\nfr = \"Ministère\"\n", 1)
+        })
+        .expect("config");
+        assert_eq!(config.translations(LabelOf::Unit, "38")["fr"], "Province de Thanh Hoa");
+        assert_eq!(config.translations(LabelOf::UnitType, "ministry")["fr"], "Ministère");
+    }
+
+    #[test]
+    fn keys_that_are_no_label_are_refused_at_their_line() {
+        let line = |text: &str, needle: &str| text[..text.find(needle).expect("needle")].matches('\n').count() + 1;
+        let schema = std::fs::read_to_string(Path::new("report_templates").join(SCHEMA_FILE)).expect("schema");
+        let typo = |t: &str| {
+            t.replacen(
+                "required = true\nmin = 0\n\n[[criterion]]\ncode = \"B02\"",
+                "requird = true\nmin = 0\n\n[[criterion]]\ncode = \"B02\"",
+                1,
+            )
+        };
+        let e = load_edited(SCHEMA_FILE, typo).unwrap_err();
+        assert_eq!(e.line, Some(line(&typo(&schema), "requird")), "{e}");
+        assert!(e.message.starts_with("unknown field `requird`, expected one of `code`, `section`"), "{e}");
+        assert!(e.message.contains("`fr = \"…\"`"), "{e}");
+
+        let number = |t: &str| t.replacen("unit_en = \"dossiers\"\n", "unit_en = \"dossiers\"\nfr = 12\n", 1);
+        let e = load_edited(SCHEMA_FILE, number).unwrap_err();
+        assert_eq!(e.line, Some(line(&number(&schema), "fr = 12")), "{e}");
+        assert!(e.message.contains("text in quotes"), "{e}");
+
+        // A unit of measure is a criterion's only prefixed label.
+        let e = load_edited(SCHEMA_FILE, |t| t.replacen("code = \"A\"\n", "code = \"A\"\nunit_fr = \"x\"\n", 1))
+            .unwrap_err();
+        assert!(e.message.contains("unknown field `unit_fr`"), "{e}");
+
+        let e =
+            load_edited(UNITS_FILE, |t| t.replacen("short = \"Thanh Hóa\"\n", "short = \"Thanh Hóa\"\nshrot = 1\n", 1))
+                .unwrap_err();
+        assert!(e.message.contains("unknown field `shrot`") && e.message.contains("`aliases`"), "{e}");
+        // Missing required fields are still named.
+        let e = load_edited(SCHEMA_FILE, |t| t.replacen("en = \"Institutions", "fr = \"Institutions", 1)).unwrap_err();
+        assert!(e.message.contains("missing field `en`"), "{e}");
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! The registry of reporting units (`units.toml`) and matching of what reporters type.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::labels::{LabelOf, Labels, translations};
 use super::{ConfigError, SourceFile};
 use crate::text::fold_key;
 
@@ -70,6 +71,8 @@ pub struct Registry {
     units: Vec<Unit>,
     /// fold_key(spelling) → (unit index, how)
     index: HashMap<String, (usize, UnitVia)>,
+    /// Names of units and unit types in languages beyond Vietnamese and English.
+    labels: Labels,
 }
 
 #[derive(Deserialize)]
@@ -77,13 +80,25 @@ pub struct Registry {
 struct RawRegistry {
     registry_version: String,
     #[serde(rename = "unit_type", default)]
-    unit_types: Vec<Spanned<UnitTypeDef>>,
+    unit_types: Vec<Spanned<RawUnitType>>,
     #[serde(rename = "unit", default)]
-    units: Vec<RawUnit>,
+    units: Vec<Spanned<RawUnit>>,
 }
 
+// Further keys go to `extra`, where only labels in other languages are accepted
+// (serde cannot combine `deny_unknown_fields` with `flatten`).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+struct RawUnitType {
+    code: String,
+    vi: String,
+    en: String,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
+}
+
+const UNIT_TYPE_FIELDS: &[&str] = &["code", "vi", "en"];
+
+#[derive(Deserialize)]
 struct RawUnit {
     code: Spanned<String>,
     #[serde(rename = "type")]
@@ -98,11 +113,16 @@ struct RawUnit {
     #[serde(default)]
     city: bool,
     group: Option<String>,
+    #[serde(flatten)]
+    extra: BTreeMap<String, toml::Value>,
 }
+
+const UNIT_FIELDS: &[&str] = &["code", "type", "name", "short", "en", "aliases", "former", "city", "group"];
 
 impl Registry {
     pub(crate) fn parse(src: &SourceFile<'_>) -> Result<Registry, ConfigError> {
         let raw: RawRegistry = src.parse()?;
+        let mut labels = Labels::default();
         let mut type_defs: Vec<UnitTypeDef> = Vec::new();
         for t in raw.unit_types {
             let span = t.span();
@@ -110,7 +130,8 @@ impl Registry {
             if type_defs.iter().any(|d| d.code == t.code) {
                 return Err(src.error_span(&span, format!("unit type \"{}\" is declared twice", t.code)));
             }
-            type_defs.push(t);
+            labels.insert(LabelOf::UnitType, &t.code, translations(src, span.start, t.extra, UNIT_TYPE_FIELDS, &[])?);
+            type_defs.push(UnitTypeDef { code: t.code, vi: t.vi, en: t.en });
         }
         if type_defs.is_empty() {
             return Err(src.error_at(None, "no [[unit_type]] is declared"));
@@ -122,8 +143,11 @@ impl Registry {
             type_defs,
             units: Vec::new(),
             index: HashMap::new(),
+            labels,
         };
         for u in raw.units {
+            let header = u.span().start;
+            let u = u.into_inner();
             let type_name = u.unit_type.get_ref();
             if !registry.type_defs.iter().any(|d| &d.code == type_name) {
                 let known: Vec<&str> = registry.type_defs.iter().map(|d| d.code.as_str()).collect();
@@ -164,6 +188,11 @@ impl Registry {
                     }
                 }
             }
+            registry.labels.insert(
+                LabelOf::Unit,
+                u.code.get_ref(),
+                translations(src, header, u.extra, UNIT_FIELDS, &[])?,
+            );
             let unit_type = UnitType(type_name.clone());
             if !registry.types.contains(&unit_type) {
                 registry.types.push(unit_type.clone());
@@ -209,6 +238,11 @@ impl Registry {
     /// Whether some unit has this type.
     pub fn has_type(&self, name: &str) -> bool {
         self.types.iter().any(|t| t.0 == name)
+    }
+
+    /// Names of units and unit types in languages beyond Vietnamese and English.
+    pub fn labels(&self) -> &Labels {
+        &self.labels
     }
 
     /// Labels of a unit type.

@@ -15,9 +15,9 @@ use serde::Serialize;
 
 use super::settings::{DateFrom, DocumentSettings, LangText, Order};
 use crate::aggregate::{FieldGroup, Figure, MergedText, RatioFigure, Summary, TaskItem, Timeliness};
-use crate::cli::Lang;
+use crate::language::{Lang, Language};
 use crate::model::TaskStatus;
-use crate::schema::{Config, ValueType};
+use crate::schema::{Config, LabelOf, ValueType};
 
 /// Everything under `doc`.
 #[derive(Debug, Serialize)]
@@ -260,20 +260,14 @@ pub(crate) struct DocSubmissions {
 }
 
 /// A unit's name as a report writes it: ministries and agencies in full
-/// ("Bộ Y tế"), provinces by their short name ("Hà Nội"); English names in English.
-pub(crate) fn unit_name(config: &Config, code: &str, lang: Lang) -> String {
+/// ("Bộ Y tế"), provinces by their short name ("Hà Nội"); in another language, its name there.
+pub(crate) fn unit_name(config: &Config, code: &str, lang: &Language) -> String {
     match config.units.get(code) {
-        Some(u) if lang == Lang::En => u.en.clone(),
-        Some(u) if u.unit_type.as_str() == "province" => u.short.clone(),
-        Some(u) => u.name.clone(),
+        Some(u) => {
+            let vi = if u.unit_type.as_str() == "province" { &u.short } else { &u.name };
+            lang.label(vi, &u.en, config.translations(LabelOf::Unit, code)).to_string()
+        }
         None => code.to_string(),
-    }
-}
-
-fn pick<'a>(lang: Lang, vi: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => en,
     }
 }
 
@@ -305,10 +299,10 @@ fn direction(change: Option<f64>) -> Option<&'static str> {
     })
 }
 
-fn doc_ratio(r: &RatioFigure, lang: Lang) -> DocRatio {
+fn doc_ratio(r: &RatioFigure, lang: &Language) -> DocRatio {
     DocRatio {
         code: r.code.clone(),
-        label: capitalize(pick(lang, &r.vi, &r.en)),
+        label: capitalize(lang.label(&r.vi, &r.en, &r.other)),
         value: r.value,
         previous: r.previous,
         direction: direction(r.change.map(|c| (c * 1000.0).round() / 1000.0)),
@@ -317,19 +311,17 @@ fn doc_ratio(r: &RatioFigure, lang: Lang) -> DocRatio {
 }
 
 /// A flow's label says "this week" (the form asks for one week); the document sums the cycle.
-fn cycle_label(label: &str, flow: bool, lang: Lang) -> String {
-    let label = if !flow {
-        label.to_string()
+fn cycle_label(label: &str, flow: bool, lang: &Language) -> String {
+    let words = lang.document();
+    let label = if flow && !words.this_week.is_empty() {
+        label.replace(&words.this_week, &words.in_the_period)
     } else {
-        match lang {
-            Lang::Vi => label.replace(" trong tuần", " trong kỳ"),
-            Lang::En => label.replace(" this week", " in the period"),
-        }
+        label.to_string()
     };
     capitalize(&label)
 }
 
-fn doc_figure(config: &Config, f: &Figure, lang: Lang, share: Option<DocRatio>) -> DocFigure {
+fn doc_figure(config: &Config, f: &Figure, lang: &Language, share: Option<DocRatio>) -> DocFigure {
     let decimals = match config.schema.criterion(&f.code).map(|c| c.value_type) {
         Some(ValueType::Decimal) => 1,
         _ => 0,
@@ -337,8 +329,8 @@ fn doc_figure(config: &Config, f: &Figure, lang: Lang, share: Option<DocRatio>) 
     let flow = matches!(f.kind, crate::schema::Aggregation::Flow);
     DocFigure {
         code: f.code.clone(),
-        label: cycle_label(pick(lang, &f.vi, &f.en), flow, lang),
-        unit: pick(lang, &f.unit_vi, &f.unit_en).to_string(),
+        label: cycle_label(lang.label(&f.vi, &f.en, &f.other), flow, lang),
+        unit: lang.label_keyed("unit_", &f.unit_vi, &f.unit_en, &f.other).to_string(),
         level: u8::from(f.parent.is_some()),
         decimals,
         value: f.value,
@@ -361,21 +353,6 @@ fn document_date(summary: &Summary, settings: &DocumentSettings) -> NaiveDate {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 fn roman(n: usize) -> String {
     const TABLE: [(usize, &str); 9] =
         [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
@@ -391,14 +368,12 @@ fn roman(n: usize) -> String {
 }
 
 /// "2 giờ 40 phút" / "2 h 40 min"; days when it is a day or more.
-fn delay_text(minutes: i64, lang: Lang) -> String {
+fn delay_text(minutes: i64, lang: &Language) -> String {
     let minutes = minutes.max(0);
     let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
     let mut parts = Vec::new();
-    let (d, h, m) = match lang {
-        Lang::Vi => ("ngày", "giờ", "phút"),
-        Lang::En => ("d", "h", "min"),
-    };
+    let words = lang.words();
+    let (d, h, m) = (&words.day, &words.hour, &words.minute);
     if days > 0 {
         parts.push(format!("{days} {d}"));
     }
@@ -418,13 +393,10 @@ fn week_no(label: &str) -> String {
     label.rsplit_once("-W").map(|(_, w)| w.trim_start_matches('0').to_string()).unwrap_or_else(|| label.to_string())
 }
 
-fn doc_task(t: &TaskItem, lang: Lang) -> DocTask {
-    let title = match lang {
-        Lang::En => t.title_en.clone().unwrap_or_else(|| t.title.clone()),
-        Lang::Vi => t.title.clone(),
-    };
+fn doc_task(t: &TaskItem, lang: &Language) -> DocTask {
+    let en = t.title_en.as_deref().unwrap_or(&t.title);
     DocTask {
-        title,
+        title: lang.label_keyed("title_", &t.title, en, &t.titles).to_string(),
         assigned_by: t.assigned_by.clone(),
         deadline: t.deadline,
         deadline_text: t.deadline_text.clone(),
@@ -435,7 +407,7 @@ fn doc_task(t: &TaskItem, lang: Lang) -> DocTask {
 }
 
 /// Groups tasks by unit (registry order) and by task (first seen order, deadline first).
-fn group_tasks(config: &Config, items: &[&TaskItem], lang: Lang) -> TaskGroups {
+fn group_tasks(config: &Config, items: &[&TaskItem], lang: &Language) -> TaskGroups {
     let order: BTreeMap<&str, usize> =
         config.units.units().iter().enumerate().map(|(i, u)| (u.code.as_str(), i)).collect();
     let mut by_unit: BTreeMap<(usize, String), Vec<DocTask>> = BTreeMap::new();
@@ -467,7 +439,7 @@ fn group_tasks(config: &Config, items: &[&TaskItem], lang: Lang) -> TaskGroups {
 }
 
 /// Reporter text without its final full stop: the template adds the units and its own stop.
-fn texts(config: &Config, merged: &[MergedText], lang: Lang) -> Vec<DocText> {
+fn texts(config: &Config, merged: &[MergedText], lang: &Language) -> Vec<DocText> {
     merged
         .iter()
         .map(|m| DocText {
@@ -478,22 +450,14 @@ fn texts(config: &Config, merged: &[MergedText], lang: Lang) -> Vec<DocText> {
 }
 
 /// The letter of the n-th point (0-based), as Decree 30 numbers points.
-fn letter(n: usize, lang: Lang) -> String {
-    const VI: [&str; 23] = [
-        "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x",
-        "y",
-    ];
-    const EN: &str = "abcdefghijklmnopqrstuvwxyz";
-    match lang {
-        Lang::Vi => VI.get(n).map_or_else(|| (n + 1).to_string(), |l| l.to_string()),
-        Lang::En => EN.get(n..=n).map_or_else(|| (n + 1).to_string(), str::to_string),
-    }
+fn letter(n: usize, lang: &Language) -> String {
+    lang.document().letters.get(n).cloned().unwrap_or_else(|| (n + 1).to_string())
 }
 
 /// Narrative items by field. With a `limit`, the texts raised by the most units
 /// come first and the rest are counted, not listed: a meeting document cannot
 /// carry every highlight of 56 units (the workbook has them all).
-fn fields(config: &Config, groups: &[FieldGroup], lang: Lang, limit: Option<usize>) -> Vec<DocField> {
+fn fields(config: &Config, groups: &[FieldGroup], lang: &Language, limit: Option<usize>) -> Vec<DocField> {
     groups
         .iter()
         .filter(|g| !g.merged.is_empty())
@@ -506,7 +470,7 @@ fn fields(config: &Config, groups: &[FieldGroup], lang: Lang, limit: Option<usiz
                 more = items.len() - limit;
                 items.truncate(limit);
             }
-            let title = pick(lang, &g.vi, &g.en).to_string();
+            let title = lang.label(&g.vi, &g.en, &g.other).to_string();
             DocField { letter: letter(i, lang), field: g.field.clone(), title, items, more }
         })
         .collect()
@@ -523,7 +487,7 @@ fn rankings(
     config: &Config,
     summary: &Summary,
     settings: &DocumentSettings,
-    lang: Lang,
+    lang: &Language,
 ) -> BTreeMap<String, Vec<RankRow>> {
     let mut out = BTreeMap::new();
     for ranking in &settings.rankings {
@@ -565,7 +529,7 @@ fn rankings(
     out
 }
 
-fn submissions(config: &Config, summary: &Summary, lang: Lang) -> DocSubmissions {
+fn submissions(config: &Config, summary: &Summary, lang: &Language) -> DocSubmissions {
     let s = &summary.submissions;
     let report = |unit: &str, week: &str, minutes: Option<i64>| LateReport {
         name: unit_name(config, unit, lang),
@@ -609,7 +573,7 @@ fn submissions(config: &Config, summary: &Summary, lang: Lang) -> DocSubmissions
         let title = config
             .units
             .type_def(unit_type)
-            .map(|d| pick(lang, &d.vi, &d.en).to_string())
+            .map(|d| lang.label(&d.vi, &d.en, config.translations(LabelOf::UnitType, &d.code)).to_string())
             .unwrap_or_else(|| unit_type.as_str().to_string());
         groups.push(SubmissionGroup { roman: roman(groups.len() + 1), title, units });
     }
@@ -640,13 +604,13 @@ pub(crate) fn build(
     summary: &Summary,
     settings: &DocumentSettings,
     text: &LangText,
-    lang: Lang,
+    lang: &Language,
 ) -> Doc {
     let date = document_date(summary, settings);
     let day = if settings.fill_day { format!("{:02}", date.day()) } else { " ".repeat(6) };
-    let month = match (lang, date.month()) {
-        (Lang::Vi, m @ (1 | 2)) => format!("{m:02}"),
-        (_, m) => m.to_string(),
+    let month = match date.month() {
+        m if lang.document().two_digit_months.contains(&m) => format!("{m:02}"),
+        m => m.to_string(),
     };
 
     // Ratios go with the "of which" line they measure, or else at the end of their numerator's section.
@@ -673,7 +637,7 @@ pub(crate) fn build(
             .collect();
         sections.push(DocSection {
             code: s.code.clone(),
-            title: pick(lang, &s.vi, &s.en).to_string(),
+            title: lang.label(&s.vi, &s.en, &s.other).to_string(),
             figures,
             ratios,
         });
@@ -686,7 +650,7 @@ pub(crate) fn build(
         .first()
         .and_then(|s| config.schema.criterion(&s.code))
         .and_then(|c| config.schema.section(&c.section))
-        .map(|s| pick(lang, &s.vi, &s.en).to_string())
+        .map(|s| lang.label(&s.vi, &s.en, config.translations(LabelOf::Section, &s.code)).to_string())
         .unwrap_or_default();
     let statuses = summary
         .statuses
@@ -696,13 +660,9 @@ pub(crate) fn build(
                 .schema
                 .criterion(&s.code)
                 .is_some_and(|c| c.reported_by.iter().all(|t| t.as_str() == "province"));
-            let unit_word = match (lang, provinces_only) {
-                (Lang::Vi, true) => "địa phương",
-                (Lang::Vi, false) => "đơn vị",
-                (Lang::En, true) => "provinces",
-                (Lang::En, false) => "units",
-            };
-            let label = capitalize(pick(lang, &s.vi, &s.en));
+            let words = lang.document();
+            let unit_word = if provinces_only { &words.provinces } else { &words.units };
+            let label = capitalize(lang.label(&s.vi, &s.en, &s.other));
             DocStatus {
                 code: s.code.clone(),
                 label_lc: decapitalize(&label),
@@ -752,7 +712,7 @@ pub(crate) fn build(
         date,
         day,
         month,
-        month_name: MONTHS_EN.get(date.month0() as usize).copied().unwrap_or_default().to_string(),
+        month_name: lang.month_name(date.month()).to_string(),
         year: date.year().to_string(),
         signer: Signer {
             authority: text.signer_authority.clone(),
@@ -798,7 +758,12 @@ pub(crate) fn build(
             .map(|g| DocAddressee { addressee: g.addressee.clone(), items: texts(config, &g.merged, lang) })
             .collect(),
         submissions: submissions(config, summary, lang),
-        quality: summary.quality.iter().map(|q| pick(lang, &q.message_vi, &q.message_en).to_string()).collect(),
+        // Data-quality notes are written by the program in its built-in languages only.
+        quality: summary
+            .quality
+            .iter()
+            .map(|q| if lang.fallback() == Lang::Vi { q.message_vi.clone() } else { q.message_en.clone() })
+            .collect(),
     }
 }
 
@@ -808,16 +773,21 @@ mod tests {
 
     #[test]
     fn small_helpers() {
+        let dirs = [std::path::Path::new("report_templates")];
+        let vi = Language::load(&dirs, "vi").expect("vi");
+        let en = Language::load(&dirs, "en").expect("en");
         assert_eq!(roman(1), "I");
         assert_eq!(roman(4), "IV");
         assert_eq!(roman(14), "XIV");
-        assert_eq!(delay_text(160, Lang::Vi), "2 giờ 40 phút");
-        assert_eq!(delay_text(1500, Lang::En), "1 d 1 h");
+        assert_eq!(delay_text(160, &vi), "2 giờ 40 phút");
+        assert_eq!(delay_text(1500, &en), "1 d 1 h");
         assert_eq!(week_no("2025-W09"), "9");
-        assert_eq!(letter(4, Lang::Vi), "đ");
-        assert_eq!(letter(4, Lang::En), "e");
+        assert_eq!(letter(4, &vi), "đ");
+        assert_eq!(letter(4, &en), "e");
+        assert_eq!(letter(30, &en), "31");
         assert_eq!(capitalize("trong đó: x"), "Trong đó: x");
         assert_eq!(decapitalize("Đã công bố"), "đã công bố");
-        assert_eq!(cycle_label("Hồ sơ tiếp nhận trong tuần", true, Lang::Vi), "Hồ sơ tiếp nhận trong kỳ");
+        assert_eq!(cycle_label("Hồ sơ tiếp nhận trong tuần", true, &vi), "Hồ sơ tiếp nhận trong kỳ");
+        assert_eq!(cycle_label("Dossiers received this week", true, &en), "Dossiers received in the period");
     }
 }

@@ -32,11 +32,11 @@ mod xml;
 
 use std::io::Write;
 
-use tera::{Context, ErrorKind, Tera};
+use tera::{ErrorKind, Tera};
 
 use crate::aggregate::Summary;
-use crate::cli::Lang;
-use crate::render::{RenderError, Templates, lang_code, tera_for};
+use crate::language::{Lang, Language};
+use crate::render::{RenderError, Templates, tera_for};
 use crate::schema::Config;
 
 /// The file name of the template and of the output.
@@ -173,12 +173,17 @@ fn set_element_text(xml: &str, tag: &str, value: &str) -> String {
 /// Errors name the template and, for a tera error, show the document text
 /// around the problem; a template whose control tags would break the document
 /// structure is refused rather than written.
-pub fn render(config: &Config, summary: &Summary, templates: &Templates, lang: Lang) -> Result<Vec<u8>, RenderError> {
+pub fn render(
+    config: &Config,
+    summary: &Summary,
+    templates: &Templates,
+    lang: &Language,
+) -> Result<Vec<u8>, RenderError> {
     let err = |message: String| RenderError { output: DOCX_NAME.to_string(), message };
     let path = templates.find(lang, DOCX_NAME).ok_or_else(|| {
         err(format!(
-            "no template {}/{DOCX_NAME} in {} (nor in the override folder); `tonghop` can write the default one",
-            lang_code(lang),
+            "no template {}/{DOCX_NAME} in {} (nor in the override folder); `tonghop template` writes the default one",
+            lang.code(),
             templates.config_dir.display()
         ))
     })?;
@@ -188,16 +193,16 @@ pub fn render(config: &Config, summary: &Summary, templates: &Templates, lang: L
 
     let settings_path = settings::locate(&templates.config_dir, templates.override_dir.as_deref());
     let settings = settings::load(&settings_path, config).map_err(err)?;
-    let text = settings.text.get(lang_code(lang)).ok_or_else(|| {
+    let text = document_texts(&settings, lang).ok_or_else(|| {
         err(format!(
             "{}: no [lang.{}] table (the document's texts in that language)",
             settings_path.display(),
-            lang_code(lang)
+            lang.code()
         ))
     })?;
     let doc = context::build(config, summary, &settings, text, lang);
 
-    let mut context = Context::from_serialize(summary).map_err(|e| err(e.to_string()))?;
+    let mut context = super::context_of(summary, lang, DOCX_NAME)?;
     context.insert("lookups", &super::lookups(config));
     context.insert("doc", &doc);
 
@@ -241,6 +246,25 @@ pub fn render(config: &Config, summary: &Summary, templates: &Templates, lang: L
         out.push(package::Part { name: part.name, data: rendered.into_bytes() });
     }
     package::write(&out).map_err(err)
+}
+
+/// The texts of `document.toml` for a language: its own `[lang.<code>]`, or
+/// for a language not built in, its fallback's.
+fn document_texts<'s>(settings: &'s settings::DocumentSettings, lang: &Language) -> Option<&'s settings::LangText> {
+    settings.text.get(lang.code()).or_else(|| match lang.builtin() {
+        Some(_) => None,
+        None => settings.text.get(lang.fallback().code()),
+    })
+}
+
+/// Whether `document.toml` (found as [`render`] finds it) lacks the texts of
+/// `lang`, whose fallback's are then used: the path of the file when it does.
+pub fn document_texts_missing(templates: &Templates, lang: &Language) -> Option<std::path::PathBuf> {
+    let path = settings::locate(&templates.config_dir, templates.override_dir.as_deref());
+    let text = std::fs::read_to_string(&path).ok()?;
+    let raw: toml::Table = toml::from_str(&text).ok()?;
+    let has = raw.get("lang").and_then(toml::Value::as_table).is_some_and(|t| t.contains_key(lang.code()));
+    (!has).then_some(path)
 }
 
 /// Writes the default template for `lang` from scratch: an A4 document in the

@@ -24,7 +24,7 @@
 
 use super::package::{self, Part};
 use super::xml::escape;
-use crate::cli::Lang;
+use crate::language::Lang;
 
 // Page geometry in twentieths of a point (1 mm = 56.7 twips).
 const PAGE_W: u32 = 11906;
