@@ -27,9 +27,10 @@ impl<'b> SheetParts<'b> {
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
         let workbook = read_part(&mut archive, "xl/workbook.xml", max_part_bytes)?;
         let rels = read_part(&mut archive, "xl/_rels/workbook.xml.rels", max_part_bytes)?;
-        let targets = relationship_targets(&rels)?;
+        let targets: HashMap<String, String> =
+            attribute_pairs(&rels, "Relationship", "Id", "Target")?.into_iter().collect();
         let mut parts = HashMap::new();
-        for (name, id) in sheet_ids(&workbook)? {
+        for (name, id) in attribute_pairs(&workbook, "sheet", "name", "id")? {
             if let Some(target) = targets.get(&id) {
                 let path = match target.strip_prefix('/') {
                     Some(absolute) => absolute.to_string(),
@@ -64,35 +65,19 @@ fn attribute(e: &quick_xml::events::BytesStart<'_>, local: &str) -> Option<Strin
     })
 }
 
-/// `(sheet name, relationship id)` of every `<sheet>` of the workbook.
-fn sheet_ids(xml: &[u8]) -> Option<Vec<(String, String)>> {
+/// The values of two attributes of every element named `element` that has both
+/// (for example each `<sheet>`'s name and relationship id).
+fn attribute_pairs(xml: &[u8], element: &str, first: &str, second: &str) -> Option<Vec<(String, String)>> {
     let mut reader = quick_xml::Reader::from_str(std::str::from_utf8(xml).ok()?);
-    let mut sheets = Vec::new();
+    let mut pairs = Vec::new();
     loop {
         match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                if let (Some(name), Some(id)) = (attribute(&e, "name"), attribute(&e, "id")) {
-                    sheets.push((name, id));
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == element => {
+                if let (Some(a), Some(b)) = (attribute(&e, first), attribute(&e, second)) {
+                    pairs.push((a, b));
                 }
             }
-            Event::Eof => return Some(sheets),
-            _ => {}
-        }
-    }
-}
-
-/// Relationship id → target of `xl/_rels/workbook.xml.rels`.
-fn relationship_targets(xml: &[u8]) -> Option<HashMap<String, String>> {
-    let mut reader = quick_xml::Reader::from_str(std::str::from_utf8(xml).ok()?);
-    let mut targets = HashMap::new();
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                if let (Some(id), Some(target)) = (attribute(&e, "Id"), attribute(&e, "Target")) {
-                    targets.insert(id, target);
-                }
-            }
-            Event::Eof => return Some(targets),
+            Event::Eof => return Some(pairs),
             _ => {}
         }
     }
