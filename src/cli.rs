@@ -439,16 +439,9 @@ pub fn gather(
     let tz = config.calendar.timezone;
     if options.from_archive {
         let ledger = ledger.ok_or("--from-archive needs --state")?;
-        let entries = ledger.entries().map_err(|e| e.to_string())?;
-        let files: Vec<(PathBuf, String, Option<chrono::DateTime<chrono_tz::Tz>>)> = entries
-            .iter()
-            .map(|e| {
-                let ext = Path::new(&e.path).extension().and_then(|x| x.to_str()).unwrap_or("bin");
-                (ledger.archive_path(&e.sha256, ext), e.path.clone(), Some(e.first_seen.with_timezone(&tz)))
-            })
-            .collect();
-        progress.0(files.len());
-        return Ok(crate::check_listed(config, &files, clock));
+        let listed = archive_listing(config, &ledger)?;
+        progress.0(listed.len());
+        return Ok(crate::check_listed(config, &listed, clock));
     }
     if !options.inputs.is_dir() {
         return Err(format!(
@@ -466,6 +459,29 @@ pub fn gather(
         }
     }
     Ok(reports)
+}
+
+/// Every version the ledger recorded, read from the archive. A version over the
+/// size limit was recorded without being archived: its report comes from its size.
+fn archive_listing(config: &Config, ledger: &crate::ledger::Ledger) -> Result<Vec<crate::Listed>, String> {
+    let tz = config.calendar.timezone;
+    let entries = ledger.entries().map_err(|e| e.to_string())?;
+    Ok(entries
+        .iter()
+        .map(|e| {
+            let received = Some(e.first_seen.with_timezone(&tz));
+            if e.size > config.limits.max_file_bytes {
+                let report = crate::too_large_report(config, &e.path, e.size, e.sha256.clone(), received);
+                return crate::Listed::Settled(Box::new(report));
+            }
+            let ext = Path::new(&e.path).extension().and_then(|x| x.to_str()).unwrap_or("bin");
+            crate::Listed::Workbook(crate::Source {
+                path: ledger.archive_path(&e.sha256, ext),
+                display: e.path.clone(),
+                received,
+            })
+        })
+        .collect())
 }
 
 /// What `build` reads: the workbooks of the inputs folder (or, with
@@ -486,19 +502,7 @@ pub fn gather_for_cycle(
     };
     let tz = config.calendar.timezone;
     let listed: Vec<crate::Listed> = if options.from_archive {
-        let ledger = ledger.as_ref().ok_or("--from-archive needs --state")?;
-        let entries = ledger.entries().map_err(|e| e.to_string())?;
-        entries
-            .iter()
-            .map(|e| {
-                let ext = Path::new(&e.path).extension().and_then(|x| x.to_str()).unwrap_or("bin");
-                crate::Listed::Workbook(crate::Source {
-                    path: ledger.archive_path(&e.sha256, ext),
-                    display: e.path.clone(),
-                    received: Some(e.first_seen.with_timezone(&tz)),
-                })
-            })
-            .collect()
+        archive_listing(config, ledger.as_ref().ok_or("--from-archive needs --state")?)?
     } else if options.inputs.is_dir() {
         crate::list_folder(config, &options.inputs)
     } else {

@@ -107,18 +107,21 @@ impl Ledger {
         self.dir.join(ARCHIVE).join(format!("{sha256}.{}", extension.to_lowercase()))
     }
 
-    /// Records a checked file version: archives its bytes, stores its verdict,
+    /// Records a checked file version: archives its bytes (`None` for a file
+    /// over the size limit, which is recorded but not kept), stores its verdict,
     /// links it to the version of the same (unit, week) it supersedes. Returns
     /// the id of the superseded row, if any.
     pub fn record(
         &mut self,
         report: &FileReport,
-        bytes: &[u8],
+        bytes: Option<&[u8]>,
         seen: DateTime<Tz>,
     ) -> Result<Option<i64>, LedgerError> {
         let extension = Path::new(&report.file.path).extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string();
         let archived = self.archive_path(&report.file.sha256, &extension);
-        if !archived.exists() {
+        if let Some(bytes) = bytes
+            && !archived.exists()
+        {
             crate::cli::write_atomic(&archived, bytes)
                 .map_err(|source| LedgerError::Archive { path: archived.clone(), source })?;
         }

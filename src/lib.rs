@@ -84,18 +84,30 @@ pub fn check_paths_with_progress(
         .collect()
 }
 
-/// Checks files given one by one (for example versions kept in the archive),
-/// each with the name it is reported under and, when known, its received time.
-pub fn check_listed(
-    config: &Config,
-    files: &[(PathBuf, String, Option<chrono::DateTime<chrono_tz::Tz>>)],
-    clock: &StageClock,
-) -> Vec<FileReport> {
+/// Checks listed inputs (for example the versions kept in the archive): the
+/// settled ones as they are, the workbooks read and validated in parallel.
+pub fn check_listed(config: &Config, listed: &[Listed], clock: &StageClock) -> Vec<FileReport> {
     let tz = config.calendar.timezone;
-    files
+    listed
         .par_iter()
-        .map(|(path, display, received)| read_and_validate(config, path, display, tz, *received, clock))
+        .map(|item| match item {
+            Listed::Settled(report) => report.as_ref().clone(),
+            Listed::Workbook(s) => read_and_validate(config, &s.path, &s.display, tz, s.received, clock),
+        })
         .collect()
+}
+
+/// The report of a file over the configured size limit, made from its size
+/// alone: its bytes are never loaded (`F006`).
+pub fn too_large_report(
+    config: &Config,
+    display: &str,
+    size: u64,
+    sha256: String,
+    received: Option<chrono::DateTime<chrono_tz::Tz>>,
+) -> FileReport {
+    let issue = ingest::file_too_large(&issue::Location::file(display), size, &config.limits);
+    validate::unreadable(FileMeta { path: display.to_string(), size, sha256, received }, issue)
 }
 
 /// A workbook to read: where its bytes are, the name it is reported under,

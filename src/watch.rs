@@ -67,7 +67,21 @@ struct Pending {
     stable_since: Instant,
     first_seen: DateTime<Tz>,
     first_seen_instant: Instant,
+    /// When the file, at this size and modification time, was last read and
+    /// found recorded: it is not read again until it changes or
+    /// [`RECHECK_AFTER`] has passed.
+    handled: Option<Instant>,
 }
+
+impl Pending {
+    fn waiting(&self) -> bool {
+        self.handled.is_none()
+    }
+}
+
+/// How long a handled file, unchanged in size and modification time, is trusted
+/// before its content is hashed again (a copy may keep both).
+const RECHECK_AFTER: Duration = Duration::from_secs(300);
 
 fn log(line: &str) {
     eprintln!("{} {line}", Utc::now().format("%H:%M:%S"));
@@ -132,7 +146,7 @@ pub fn run(config: &Config, options: &WatchOptions, stop: Arc<AtomicBool>) -> Re
         }
         while rx.try_recv().is_ok() {}
         let due = last_scan.elapsed() >= options.interval;
-        if hinted || due || !pending.is_empty() {
+        if hinted || due || pending.values().any(Pending::waiting) {
             last_scan = Instant::now();
             let processed = scan(config, options, &mut ledger, &templates, &mut pending, &mut stats, tz, &stop)?;
             if processed {
@@ -141,7 +155,7 @@ pub fn run(config: &Config, options: &WatchOptions, stop: Arc<AtomicBool>) -> Re
             }
         }
         let quiet = dirty_since.is_none_or(|t| t.elapsed() >= options.rebuild_quiet);
-        if needs_rebuild && quiet && pending.is_empty() {
+        if needs_rebuild && quiet && !pending.values().any(Pending::waiting) {
             rebuild(config, options, &templates);
             stats.rebuilds += 1;
             needs_rebuild = false;
@@ -184,14 +198,42 @@ fn scan(
             stable_since: now,
             first_seen: Utc::now().with_timezone(&tz),
             first_seen_instant: now,
+            handled: None,
         });
         if entry.size != size || entry.modified != modified {
+            if entry.handled.take().is_some() {
+                // A new version of a file already recorded: received now.
+                entry.first_seen = Utc::now().with_timezone(&tz);
+                entry.first_seen_instant = now;
+            }
             entry.size = size;
             entry.modified = modified;
             entry.stable_since = now;
             continue;
         }
-        if entry.stable_since.elapsed() < options.settle {
+        if entry.handled.is_some_and(|at| at.elapsed() < RECHECK_AFTER) || entry.stable_since.elapsed() < options.settle
+        {
+            continue;
+        }
+        let rechecked = entry.handled.take().is_some();
+        if size > config.limits.max_file_bytes {
+            // Never loaded: hashed as a stream, rejected from its size, not archived.
+            let Ok(sha) = hash_file(&f.path) else { continue };
+            if !ledger.knows(&f.display, &sha).map_err(|e| e.to_string())? {
+                if rechecked {
+                    entry.first_seen = Utc::now().with_timezone(&tz);
+                }
+                let report = crate::too_large_report(config, &f.display, size, sha, Some(entry.first_seen));
+                ledger.record(&report, None, entry.first_seen).map_err(|e| e.to_string())?;
+                let template =
+                    crate::render::Compiled::new(config, templates, &options.lang, receipt::RECEIPT_TEMPLATE)
+                        .map_err(|e| e.to_string())?;
+                write_receipt(config, &options.out, &report, &template, &options.lang)?;
+                stats.received += 1;
+                changed = true;
+                log(&format!("{} → {} (too large: {size} bytes)", f.display, report.status.label_en()));
+            }
+            entry.handled = Some(Instant::now());
             continue;
         }
         let bytes = match std::fs::read(&f.path) {
@@ -200,8 +242,13 @@ fn scan(
         };
         let sha = hex(&Sha256::digest(&bytes));
         if ledger.knows(&f.display, &sha).map_err(|e| e.to_string())? {
-            pending.remove(&f.path);
+            entry.handled = Some(Instant::now());
             continue;
+        }
+        if rechecked {
+            // Same size and time, other content: a new version all the same.
+            entry.first_seen = Utc::now().with_timezone(&tz);
+            entry.first_seen_instant = Instant::now();
         }
         let first_seen = entry.first_seen;
         let young = entry.first_seen_instant.elapsed() < options.incomplete_grace;
@@ -214,8 +261,8 @@ fn scan(
             }
             continue;
         }
-        pending.remove(&f.path);
-        ledger.record(&report, &bytes, first_seen).map_err(|e| e.to_string())?;
+        entry.handled = Some(Instant::now());
+        ledger.record(&report, Some(&bytes), first_seen).map_err(|e| e.to_string())?;
         let template = crate::render::Compiled::new(config, templates, &options.lang, receipt::RECEIPT_TEMPLATE)
             .map_err(|e| e.to_string())?;
         write_receipt(config, &options.out, &report, &template, &options.lang)?;
@@ -248,6 +295,21 @@ fn scan(
     Ok(changed)
 }
 
+/// The SHA-256 of a file read in blocks, so that a file of any size costs no memory.
+fn hash_file(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            return Ok(hex(&hasher.finalize()));
+        }
+        hasher.update(&block[..n]);
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -258,8 +320,7 @@ pub fn check_bytes(config: &Config, display: &str, bytes: &[u8], sha256: String,
     let location = crate::issue::Location::file(display);
     let limits = &config.limits;
     if meta.size > limits.max_file_bytes {
-        let issue = crate::ingest::file_too_large(&location, meta.size, limits);
-        return crate::validate::unreadable(meta, issue);
+        return crate::too_large_report(config, display, meta.size, meta.sha256, meta.received);
     }
     let read =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::ingest::read_bytes(bytes, &location, limits)))

@@ -124,18 +124,7 @@ fn empty_folder_says_so() {
 
 type OsArg = std::ffi::OsString;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use common::copy_dir;
 
 /// Copies `report_templates/` to a temporary folder, replaces the `nth`
 /// (0-based) occurrence of `from` by `to` in `schema.toml`, and returns the

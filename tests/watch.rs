@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod common;
+
 struct Watcher {
     child: Child,
 }
@@ -189,4 +191,47 @@ fn watch_with_file_system_events() {
 #[test]
 fn watch_by_polling() {
     run_scenario(&["--poll"]);
+}
+
+/// A file over the configured size limit is rejected from its size: receipt with
+/// F006, a row in the ledger, nothing in the archive (its bytes are never loaded).
+#[test]
+fn watch_rejects_a_file_over_the_size_limit_without_keeping_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let sample = sample(root);
+    let config = root.join("config");
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("report_templates"), &config);
+    // The sample's reports are about 22 KB.
+    std::fs::write(config.join("limits.toml"), "max_file_mb = 0.015\n").expect("limits");
+    std::fs::create_dir_all(root.join("in")).expect("mkdir");
+    let config_arg = config.to_string_lossy().into_owned();
+    let watcher = Watcher::start(root, &["--config", &config_arg]);
+    std::fs::copy(sample.join("2025-W37/01-ha-noi.xlsx"), root.join("in/01-ha-noi.xlsx")).expect("copy");
+    let receipt_path = root.join("out/receipts/_khong-ro-tuan/_khong-ro-don-vi/01-ha-noi.xlsx.json");
+    eventually(Duration::from_secs(15), "receipt of the file over the limit", || receipt_path.exists());
+    let receipt: Value = serde_json::from_slice(&std::fs::read(&receipt_path).expect("receipt")).expect("json");
+    assert_eq!(receipt["report"]["status"], "rejected");
+    let issues = receipt["report"]["issues"].as_array().expect("issues");
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0]["code"], "F006");
+    assert_eq!(issues[0]["location"]["file"], "01-ha-noi.xlsx");
+    assert!(issues[0]["location"]["sheet"].is_null() && issues[0]["location"]["cell"].is_null());
+    let (clean, log) = watcher.interrupt();
+    assert!(clean, "{log}");
+    assert_eq!(ledger_rows(root), vec![("01-ha-noi.xlsx".to_string(), "rejected".to_string(), None)]);
+    assert_eq!(archive_count(root), 0, "a file over the limit is not archived");
+    // Rebuilt from the ledger, the version is still there, rejected for its size.
+    let output = Command::new(env!("CARGO_BIN_EXE_tonghop"))
+        .args(["build", "--from-archive", "--weeks", "2025-W37", "--config", &config_arg, "--state"])
+        .arg(root.join("state"))
+        .arg("--out")
+        .arg(root.join("rebuilt"))
+        .output()
+        .expect("build");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let data: Value =
+        serde_json::from_slice(&std::fs::read(root.join("rebuilt/2025-W37/data.json")).expect("data")).expect("json");
+    assert_eq!(data["files"][0]["status"], "rejected");
+    assert_eq!(data["issues"][0]["issue"]["code"], "F006");
 }
