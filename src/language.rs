@@ -9,7 +9,7 @@
 //! two only. Every language names one of them as its `fallback`, used for those
 //! messages and for any label of `schema.toml` or `units.toml` that has no text
 //! in the language. Adding a language is adding a folder and labels, without
-//! recompiling (`docs/configuration.md`, §8).
+//! recompiling (`docs/configuration.md`, §9).
 
 use std::fmt;
 use std::fmt::Write as _;

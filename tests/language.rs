@@ -1,4 +1,4 @@
-//! End-to-end: a third language added the way `docs/configuration.md` §8 says —
+//! End-to-end: a third language added the way `docs/configuration.md` §9 says —
 //! a copy of the English folder with its own `language.toml`, a few templates
 //! translated, French labels on a few criteria and units — and built with the
 //! real binary, without recompiling. Labels without a French text fall back to
