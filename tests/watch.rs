@@ -124,7 +124,7 @@ fn run_scenario(extra: &[&str]) {
     std::fs::rename(root.join("in/bo/.tmp-upload"), root.join("in/bo/BNV-noi-vu.xlsx")).expect("rename");
     std::fs::copy(sample.join("2025-W40/44-quang-tri.xlsx"), root.join("in/44-quang-tri.xlsx")).expect("copy");
     eventually(Duration::from_secs(15), "receipts of the renamed and the rejected file", || {
-        receipt(root, "2025-W37", "BNV", "BNV-noi-vu.xlsx").is_some()
+        receipt(root, "2025-W37", "BNV", "bo~BNV-noi-vu.xlsx").is_some()
             && receipt(root, "2025-W40", "44", "44-quang-tri.xlsx").is_some()
     });
     let rejected = receipt(root, "2025-W40", "44", "44-quang-tri.xlsx").expect("receipt");

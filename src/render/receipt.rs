@@ -14,17 +14,30 @@ use crate::schema::{Config, LabelOf};
 /// Where a file's receipt goes, relative to the outputs folder, without extension:
 /// `receipts/<week>/<unit>/<file name>`.
 ///
+/// A file at the top of the inputs folder or in a folder named after its week
+/// keeps its name; a file deeper down is named by its whole path (`/` written
+/// `~`), so that two files of the same name in different folders never share
+/// a receipt.
+///
 /// ```
 /// use tonghop::render::receipt::receipt_stem;
-/// assert_eq!(receipt_stem(Some("2025-W37"), Some("38"), "a/../38 Thanh Hóa.xlsx").to_str(), Some("receipts/2025-W37/38/38 Thanh Hóa.xlsx"));
-/// assert_eq!(receipt_stem(None, None, "../../CON").to_str(), Some("receipts/_khong-ro-tuan/_khong-ro-don-vi/_CON"));
+/// let stem = |w, u, p| receipt_stem(w, u, p).to_string_lossy().into_owned();
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "2025-W37/38 Thanh Hóa.xlsx"), "receipts/2025-W37/38/38 Thanh Hóa.xlsx");
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "38 Thanh Hóa.xlsx"), "receipts/2025-W37/38/38 Thanh Hóa.xlsx");
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "so-noi-vu/tuan-37/bc.xlsx"), "receipts/2025-W37/38/so-noi-vu~tuan-37~bc.xlsx");
+/// assert_eq!(stem(None, None, "../../CON"), "receipts/_khong-ro-tuan/_khong-ro-don-vi/_~_~CON");
+/// assert_eq!(stem(None, None, "CON"), "receipts/_khong-ro-tuan/_khong-ro-don-vi/_CON");
 /// ```
 pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> PathBuf {
-    let name = file_path.rsplit(['/', '\\']).next().unwrap_or(file_path);
+    let name = match file_path.rsplit_once(['/', '\\']) {
+        None => file_path.to_string(),
+        Some((folder, name)) if week == Some(folder) => name.to_string(),
+        Some(_) => file_path.replace(['/', '\\'], "~"),
+    };
     PathBuf::from("receipts")
         .join(week.map(safe_name).unwrap_or_else(|| "_khong-ro-tuan".into()))
         .join(unit.map(safe_name).unwrap_or_else(|| "_khong-ro-don-vi".into()))
-        .join(safe_name(name))
+        .join(safe_name(&name))
 }
 
 /// A file name derived from reporter data that is safe on every system: no
