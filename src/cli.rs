@@ -185,54 +185,70 @@ pub fn check(config: &Config, paths: &[PathBuf], json: bool, lang: Lang) -> i32 
         eprintln!("tonghop: không tìm thấy {} (no such file or folder)", missing.display());
         return EXIT_USAGE;
     }
-    let reports = crate::check_paths(config, paths);
-    if json {
-        /// The report of `check --json`, serialized as it is written: thousands of
-        /// files never become a JSON tree or one string in memory.
-        #[derive(serde::Serialize)]
-        struct CheckOutput<'r> {
-            schema_version: &'r str,
-            files: &'r [FileReport],
-            summary: FileCounts,
+    // Reports are checked a batch at a time on all cores and printed in order,
+    // so that memory stays that of one batch however many files there are.
+    let listed: Vec<crate::Listed> = paths.iter().flat_map(|p| crate::list_folder(config, p)).collect();
+    let clock = crate::StageClock::default();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut counts = FileCounts::default();
+    let mut written = 0usize;
+    let result: std::io::Result<()> = (|| {
+        if json {
+            let version = serde_json::to_string(&config.schema.version)?;
+            write!(out, "{{\n  \"schema_version\": {version},\n  \"files\": [")?;
         }
-        let out =
-            CheckOutput { schema_version: &config.schema.version, files: &reports, summary: count_files(&reports) };
-        if let Err(code) = print_json(&out) {
-            return code;
+        for batch in listed.chunks(CHECK_BATCH) {
+            for report in crate::check_listed(config, batch, &clock) {
+                counts.add(&report);
+                if json {
+                    // Pretty JSON has no raw line break inside a value: indenting
+                    // each line nests the report in the array.
+                    let body = serde_json::to_string_pretty(&report)?.replace('\n', "\n    ");
+                    write!(out, "{}\n    {body}", if written > 0 { "," } else { "" })?;
+                } else {
+                    print_report(&mut out, config, &report, lang)?;
+                }
+                written += 1;
+            }
         }
-    } else {
-        let stdout = std::io::stdout();
-        let mut lock = stdout.lock();
-        for report in &reports {
-            let _ = print_report(&mut lock, config, report, lang);
+        let c = counts;
+        if json {
+            let summary = serde_json::to_string_pretty(&c)?.replace('\n', "\n  ");
+            let close = if written > 0 { "\n  ]" } else { "]" };
+            writeln!(out, "{close},\n  \"summary\": {summary}\n}}")?;
+        } else {
+            let total = written;
+            match lang {
+                Lang::Vi => writeln!(
+                    out,
+                    "Tổng cộng {total} tệp: {} tiếp nhận, {} tiếp nhận có cảnh báo, {} từ chối, {} bỏ qua.",
+                    c.accepted, c.accepted_with_warnings, c.rejected, c.ignored
+                )?,
+                Lang::En => writeln!(
+                    out,
+                    "{total} files: {} accepted, {} accepted with warnings, {} rejected, {} ignored.",
+                    c.accepted, c.accepted_with_warnings, c.rejected, c.ignored
+                )?,
+            }
         }
-        let s = count_files(&reports);
-        let _ = match lang {
-            Lang::Vi => writeln!(
-                lock,
-                "Tổng cộng {} tệp: {} tiếp nhận, {} tiếp nhận có cảnh báo, {} từ chối, {} bỏ qua.",
-                reports.len(),
-                s.accepted,
-                s.accepted_with_warnings,
-                s.rejected,
-                s.ignored
-            ),
-            Lang::En => writeln!(
-                lock,
-                "{} files: {} accepted, {} accepted with warnings, {} rejected, {} ignored.",
-                reports.len(),
-                s.accepted,
-                s.accepted_with_warnings,
-                s.rejected,
-                s.ignored
-            ),
-        };
+        out.flush()
+    })();
+    // A reader that went away (`| head`) is not an error worth reporting.
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("tonghop: {e}");
+        return EXIT_USAGE;
     }
-    if reports.is_empty() {
+    if written == 0 {
         eprintln!("tonghop: không tìm thấy tệp nào (no files found)");
     }
-    if reports.iter().any(|r| r.status == FileStatus::Rejected) { EXIT_REJECTED } else { EXIT_OK }
+    if counts.rejected > 0 { EXIT_REJECTED } else { EXIT_OK }
 }
+
+/// Files checked together by `check` before their reports are printed and dropped.
+const CHECK_BATCH: usize = 256;
 
 /// Prints a value as pretty JSON on stdout; a closed pipe (`| head`) is not an error worth a panic.
 fn print_json(value: &impl serde::Serialize) -> Result<(), i32> {
@@ -263,14 +279,21 @@ pub struct FileCounts {
 pub fn count_files(reports: &[FileReport]) -> FileCounts {
     let mut s = FileCounts::default();
     for r in reports {
-        match r.status {
-            FileStatus::Accepted => s.accepted += 1,
-            FileStatus::AcceptedWithWarnings => s.accepted_with_warnings += 1,
-            FileStatus::Rejected => s.rejected += 1,
-            FileStatus::Ignored => s.ignored += 1,
-        }
+        s.add(r);
     }
     s
+}
+
+impl FileCounts {
+    /// Counts one more file.
+    pub fn add(&mut self, report: &FileReport) {
+        match report.status {
+            FileStatus::Accepted => self.accepted += 1,
+            FileStatus::AcceptedWithWarnings => self.accepted_with_warnings += 1,
+            FileStatus::Rejected => self.rejected += 1,
+            FileStatus::Ignored => self.ignored += 1,
+        }
+    }
 }
 
 fn print_report(out: &mut impl Write, config: &Config, report: &FileReport, lang: Lang) -> std::io::Result<()> {
