@@ -453,35 +453,61 @@ pub fn gather(
     clock: &crate::StageClock,
     progress: (&dyn Fn(usize), &(dyn Fn() + Sync)),
 ) -> Result<Vec<FileReport>, String> {
+    let (listed, ledger) = inputs(config, options)?;
+    progress.0(listed.len());
+    let mut reports: Vec<FileReport> = {
+        use rayon::prelude::*;
+        listed
+            .par_iter()
+            .map(|item| {
+                let report = crate::check_input(config, item, clock);
+                progress.1();
+                report
+            })
+            .collect()
+    };
+    received_from_ledger(config, options, ledger.as_ref(), &mut reports);
+    Ok(reports)
+}
+
+/// The inputs of a run: the inputs folder listed (or, with `--from-archive`,
+/// every version in the ledger), and the ledger when there is one.
+fn inputs(
+    config: &Config,
+    options: &BuildOptions,
+) -> Result<(Vec<crate::Listed>, Option<crate::ledger::Ledger>), String> {
     let ledger = match &options.state {
         Some(dir) if dir.join(crate::ledger::DATABASE).exists() || options.from_archive => {
             Some(crate::ledger::Ledger::open(dir).map_err(|e| e.to_string())?)
         }
         _ => None,
     };
-    let tz = config.calendar.timezone;
-    if options.from_archive {
-        let ledger = ledger.ok_or("--from-archive needs --state")?;
-        let listed = archive_listing(config, &ledger)?;
-        progress.0(listed.len());
-        return Ok(crate::check_listed(config, &listed, clock));
-    }
-    if !options.inputs.is_dir() {
+    let listed = if options.from_archive {
+        archive_listing(config, ledger.as_ref().ok_or("--from-archive needs --state")?)?
+    } else if options.inputs.is_dir() {
+        crate::list_folder(config, &options.inputs)
+    } else {
         return Err(format!(
             "không có thư mục đầu vào {} (inputs folder not found); dùng --inputs DIR",
             options.inputs.display()
         ));
-    }
-    let mut reports =
-        crate::check_paths_with_progress(config, std::slice::from_ref(&options.inputs), progress.0, progress.1, clock);
-    if let Some(ledger) = &ledger {
-        for r in &mut reports {
-            if let Ok(Some(first)) = ledger.first_seen(&r.file.path, &r.file.sha256) {
-                r.file.received = Some(first.with_timezone(&tz));
-            }
+    };
+    Ok((listed, ledger))
+}
+
+/// A file of the inputs folder that the ledger saw first counts as received then.
+fn received_from_ledger(
+    config: &Config,
+    options: &BuildOptions,
+    ledger: Option<&crate::ledger::Ledger>,
+    reports: &mut [FileReport],
+) {
+    let Some(ledger) = ledger.filter(|_| !options.from_archive) else { return };
+    for r in reports {
+        if let Ok(Some(first)) = ledger.first_seen(&r.file.path, &r.file.sha256) {
+            r.file.received = Some(first.with_timezone(&config.calendar.timezone));
         }
     }
-    Ok(reports)
 }
 
 /// Every version the ledger recorded, read from the archive. A version over the
@@ -517,33 +543,11 @@ pub fn gather_for_cycle(
     clock: &crate::StageClock,
     progress: (&dyn Fn(usize), &(dyn Fn() + Sync)),
 ) -> Result<crate::CycleReports, String> {
-    let ledger = match &options.state {
-        Some(dir) if dir.join(crate::ledger::DATABASE).exists() || options.from_archive => {
-            Some(crate::ledger::Ledger::open(dir).map_err(|e| e.to_string())?)
-        }
-        _ => None,
-    };
-    let tz = config.calendar.timezone;
-    let listed: Vec<crate::Listed> = if options.from_archive {
-        archive_listing(config, ledger.as_ref().ok_or("--from-archive needs --state")?)?
-    } else if options.inputs.is_dir() {
-        crate::list_folder(config, &options.inputs)
-    } else {
-        return Err(format!(
-            "không có thư mục đầu vào {} (inputs folder not found); dùng --inputs DIR",
-            options.inputs.display()
-        ));
-    };
+    let (listed, ledger) = inputs(config, options)?;
     progress.0(listed.len());
     let mut read = crate::read_for_cycle(config, &listed, choice, clock, progress.1)
         .map_err(|e| if options.lang.fallback() == Lang::Vi { e.vi } else { e.en })?;
-    if let Some(ledger) = ledger.as_ref().filter(|_| !options.from_archive) {
-        for r in &mut read.reports {
-            if let Ok(Some(first)) = ledger.first_seen(&r.file.path, &r.file.sha256) {
-                r.file.received = Some(first.with_timezone(&tz));
-            }
-        }
-    }
+    received_from_ledger(config, options, ledger.as_ref(), &mut read.reports);
     Ok(read)
 }
 

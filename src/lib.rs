@@ -63,21 +63,12 @@ pub fn check_paths_with_progress(
     on_file: &(dyn Fn() + Sync),
     clock: &StageClock,
 ) -> Vec<FileReport> {
-    let tz = config.calendar.timezone;
-    let mut logs = Vec::new();
-    let mut found = Vec::new();
-    for root in paths {
-        let log = if root.is_dir() { ingest::ReceivedLog::load(root, tz) } else { None };
-        for f in ingest::discover(std::slice::from_ref(root)) {
-            found.push((f, logs.len()));
-        }
-        logs.push(log);
-    }
-    on_found(found.len());
-    found
+    let listed: Vec<Listed> = paths.iter().flat_map(|p| list_folder(config, p)).collect();
+    on_found(listed.len());
+    listed
         .par_iter()
-        .map(|(f, root)| {
-            let report = check_one(config, f, logs[*root].as_ref(), tz, clock);
+        .map(|item| {
+            let report = check_input(config, item, clock);
             on_file();
             report
         })
@@ -87,14 +78,17 @@ pub fn check_paths_with_progress(
 /// Checks listed inputs (for example the versions kept in the archive): the
 /// settled ones as they are, the workbooks read and validated in parallel.
 pub fn check_listed(config: &Config, listed: &[Listed], clock: &StageClock) -> Vec<FileReport> {
-    let tz = config.calendar.timezone;
-    listed
-        .par_iter()
-        .map(|item| match item {
-            Listed::Settled(report) => report.as_ref().clone(),
-            Listed::Workbook(s) => read_and_validate(config, &s.path, &s.display, tz, s.received, clock),
-        })
-        .collect()
+    listed.par_iter().map(|item| check_input(config, item, clock)).collect()
+}
+
+/// Checks one listed input: a settled one as it is, a workbook read and validated.
+pub fn check_input(config: &Config, item: &Listed, clock: &StageClock) -> FileReport {
+    match item {
+        Listed::Settled(report) => report.as_ref().clone(),
+        Listed::Workbook(s) => {
+            read_and_validate(config, &s.path, &s.display, config.calendar.timezone, s.received, clock)
+        }
+    }
 }
 
 /// The report of a file over the configured size limit, made from its size
@@ -232,16 +226,8 @@ pub fn read_for_cycle(
         let (now, later): (Vec<Identified>, Vec<Identified>) =
             std::mem::take(pending).into_iter().partition(|p| wanted(p));
         *pending = later;
-        let read: Vec<(usize, FileReport)> = now
-            .par_iter()
-            .filter_map(|p| match &listed[p.source] {
-                Listed::Workbook(s) => Some((
-                    p.source,
-                    read_and_validate(config, &s.path, &s.display, calendar.timezone, s.received, clock),
-                )),
-                Listed::Settled(_) => None,
-            })
-            .collect();
+        let read: Vec<(usize, FileReport)> =
+            now.par_iter().map(|p| (p.source, check_input(config, &listed[p.source], clock))).collect();
         let any = !read.is_empty();
         for (i, report) in read {
             reports.push(report);
@@ -350,25 +336,6 @@ impl StageClock {
 
 fn elapsed_ns(start: Instant) -> u64 {
     u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
-}
-
-fn check_one(
-    config: &Config,
-    f: &ingest::Found,
-    log: Option<&ingest::ReceivedLog>,
-    tz: chrono_tz::Tz,
-    clock: &StageClock,
-) -> FileReport {
-    if log.is_some() && f.display == ingest::RECEIVED_LOG {
-        return ignored_report(f, received_log_issue(f, log));
-    }
-    match &f.kind {
-        FoundKind::Ignored(issue) => ignored_report(f, issue.clone()),
-        FoundKind::Workbook => {
-            let received = log.and_then(|l| l.times.get(&f.display).copied());
-            read_and_validate(config, &f.path, &f.display, tz, received, clock)
-        }
-    }
 }
 
 fn read_and_validate(
