@@ -92,6 +92,85 @@ pub struct Words {
     pub overdue: String,
 }
 
+/// What the program prints on the console, in the built-in languages (`[console]`):
+/// each line a pattern whose `{name}` placeholders are the figures.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleWords {
+    /// The progress bar's label while files are read.
+    pub reading: String,
+    /// strftime format of the meeting date.
+    pub meeting_date: String,
+    /// `{meeting}`, `{weeks}`.
+    pub meeting_weeks: String,
+    /// `{weeks}`, for a cycle named by its weeks.
+    pub weeks: String,
+    /// `{accepted}`, `{warnings}`, `{rejected}`, `{ignored}`: the files of a build.
+    pub files: String,
+    /// `{count}`: files of other weeks, only identified.
+    pub other_weeks: String,
+    /// `{on_time}`, `{late}`, `{rejected}`, `{missing}`, `{overdue}`, `{flags}`.
+    pub reports: String,
+    /// `{dir}`, `{files}`: where the outputs are.
+    pub outputs: String,
+    /// `{total}`, `{accepted}`, `{warnings}`, `{rejected}`, `{ignored}`: the end of `check`.
+    pub checked: String,
+    /// `{week}`, `{on_time}`, `{late}`, `{rejected}`, `{missing}`: the head of `status`.
+    pub week_status: String,
+    /// `{duration}`: a unit's report that came late.
+    pub late_by: String,
+    pub rejected: String,
+    pub missing: String,
+}
+
+impl ConsoleWords {
+    /// The placeholders each pattern may hold.
+    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 9] {
+        const FILES: &[&str] = &["accepted", "warnings", "rejected", "ignored"];
+        [
+            ("meeting_weeks", &self.meeting_weeks, &["meeting", "weeks"]),
+            ("weeks", &self.weeks, &["weeks"]),
+            ("files", &self.files, FILES),
+            ("other_weeks", &self.other_weeks, &["count"]),
+            ("reports", &self.reports, &["on_time", "late", "rejected", "missing", "overdue", "flags"]),
+            ("outputs", &self.outputs, &["dir", "files"]),
+            ("checked", &self.checked, &["total", "accepted", "warnings", "rejected", "ignored"]),
+            ("week_status", &self.week_status, &["week", "on_time", "late", "rejected", "missing"]),
+            ("late_by", &self.late_by, &["duration"]),
+        ]
+    }
+
+    /// Refuses a placeholder a pattern cannot be given (a typo would print as is).
+    fn check(&self) -> Result<(), String> {
+        for (key, pattern, allowed) in self.patterns() {
+            for name in placeholders(pattern) {
+                if !allowed.contains(&name) {
+                    return Err(format!("{key}: {{{name}}} is not one of {{{}}}", allowed.join("}, {")));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `{name}` placeholders of a pattern.
+fn placeholders(pattern: &str) -> impl Iterator<Item = &str> {
+    pattern.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+/// A pattern with its `{name}` placeholders replaced by `values`.
+///
+/// ```
+/// assert_eq!(tonghop::language::fill("{a} of {b}", &[("a", "3".into()), ("b", "5".into())]), "3 of 5");
+/// ```
+pub fn fill(pattern: &str, values: &[(&str, String)]) -> String {
+    let mut out = pattern.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
 /// Words of the charts of the HTML report.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,6 +303,7 @@ struct Settings {
     months: Vec<String>,
     months_short: Vec<String>,
     words: Words,
+    console: Option<ConsoleWords>,
     charts: ChartWords,
     document: DocumentWords,
     workbook: WorkbookWords,
@@ -261,6 +341,8 @@ struct RawSettings {
     numbers: RawNumbers,
     dates: RawDates,
     words: Words,
+    #[serde(default)]
+    console: Option<ConsoleWords>,
     charts: ChartWords,
     document: RawDocument,
     workbook: WorkbookWords,
@@ -435,6 +517,11 @@ impl Language {
         if let Some(m) = raw.document.two_digit_months.get_ref().iter().find(|m| !(1..=12).contains(*m)) {
             return Err(error(Some(raw.document.two_digit_months.span().start), format!("{m} is not a month")));
         }
+        if let Some(console) = &raw.console {
+            console.check().map_err(|m| error(text.find("[console]"), m))?;
+        } else if code == fallback.code() {
+            return Err(error(None, format!("a built-in language ({code}) needs its [console] table")));
+        }
         let workbook = raw.workbook;
         check_sheets(&workbook.sheets).map_err(|m| error(text.find("[workbook.sheets]"), m))?;
         Ok(Language(Arc::new(Settings {
@@ -454,6 +541,7 @@ impl Language {
             months,
             months_short,
             words: raw.words,
+            console: raw.console,
             charts: raw.charts,
             document: DocumentWords {
                 provinces: raw.document.provinces,
@@ -498,6 +586,11 @@ impl Language {
     }
 
     /// Words of every output (`[words]`).
+    /// The words of the console, when this language has them (the built-in ones do).
+    pub fn console(&self) -> Option<&ConsoleWords> {
+        self.0.console.as_ref()
+    }
+
     pub fn words(&self) -> &Words {
         &self.0.words
     }

@@ -122,7 +122,7 @@ impl Ledger {
         if let Some(bytes) = bytes
             && !archived.exists()
         {
-            crate::cli::write_atomic(&archived, bytes)
+            crate::fs::write_atomic(&archived, bytes)
                 .map_err(|source| LedgerError::Archive { path: archived.clone(), source })?;
         }
         let week = report.week.map(|w| w.label());

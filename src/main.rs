@@ -1,9 +1,14 @@
 //! Command-line entry point: argument parsing only; the work is in the library.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use tonghop::cli::{self, FormOptions};
+use tonghop::pipeline::{BuildRequest, Pipeline, Sources};
+use tonghop::schema::Config;
+use tonghop::watch::WatchOptions;
 
 /// tonghop — tổng hợp báo cáo tuần về mô hình chính quyền địa phương 02 cấp
 /// (weekly report aggregator of the Ministry of Home Affairs).
@@ -128,33 +133,37 @@ enum Command {
     },
 }
 
-fn main() {
-    let args = Args::parse();
-    let config = match cli::load_config(&args.config) {
-        Ok(c) => c,
-        Err(code) => std::process::exit(code),
-    };
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tonghop: {e}");
+            ExitCode::from(cli::EXIT_USAGE)
+        }
+    }
+}
+
+fn run(args: Args) -> tonghop::Result<ExitCode> {
+    let config = Config::load(&args.config)?;
     // Languages may live in the templates folder too; the commands that render say what they lack.
     let (templates, renders) = match &args.command {
-        Command::Build { templates, .. } | Command::Watch { templates, .. } => (templates.as_deref(), true),
+        Command::Build { templates, .. } | Command::Watch { templates, .. } => (templates.clone(), true),
         _ => (None, false),
     };
-    let lang = match cli::load_language(&config, templates, &args.lang, renders) {
-        Ok(l) => l,
-        Err(code) => std::process::exit(code),
-    };
-    let code = match args.command {
+    let lang = cli::load_language(&config, templates.as_deref(), &args.lang, renders)?;
+    let pipeline = Pipeline::new(&config, lang.clone(), templates);
+    match args.command {
         Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
-        Command::Check { paths, json } => cli::check(&config, &paths, json, lang.fallback()),
+        Command::Check { paths, json } => cli::check(&pipeline, &paths, json),
         Command::Sample { out } => cli::sample(&config, &out),
         Command::Template { out } => cli::template(&config, out.as_deref(), &lang),
-        Command::Build { meeting, weeks, inputs, out, templates, json, state, from_archive } => cli::build(
-            &config,
-            &cli::BuildOptions { inputs, out, meeting, weeks, templates, lang, json, state: Some(state), from_archive },
-        ),
-        Command::Watch { inputs, out, state, poll, interval, settle, templates, verbose } => {
-            let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.01, 3600.0));
-            let options = tonghop::watch::WatchOptions {
+        Command::Build { meeting, weeks, inputs, out, json, state, from_archive, .. } => {
+            let sources = Sources { inputs, state: Some(state), from_archive };
+            cli::build(&pipeline, &BuildRequest { sources, out, choice: cli::cycle_choice(meeting, weeks) }, json)
+        }
+        Command::Watch { inputs, out, state, poll, interval, settle, verbose, .. } => {
+            let seconds = |s: f64| Duration::from_secs_f64(s.clamp(0.01, 3600.0));
+            let options = WatchOptions {
                 inputs,
                 state,
                 out,
@@ -163,27 +172,15 @@ fn main() {
                 settle: seconds(settle),
                 incomplete_grace: seconds((settle * 30.0).max(30.0)),
                 rebuild_quiet: seconds(settle.max(1.0)),
-                lang,
-                templates,
                 verbose,
             };
-            cli::watch(&config, &options)
+            cli::watch(&pipeline, &options)
         }
         Command::Status { week, inputs, state, json } => {
-            let options = cli::BuildOptions {
-                inputs,
-                out: PathBuf::from("outputs"),
-                meeting: None,
-                weeks: None,
-                templates: None,
-                lang,
-                json,
-                // With a ledger, everything ever received counts, even a file since deleted.
-                from_archive: state.join(tonghop::ledger::DATABASE).exists(),
-                state: Some(state),
-            };
-            cli::status(&config, &options, week.as_deref(), json)
+            // With a ledger, everything ever received counts, even a file since deleted.
+            let from_archive = state.join(tonghop::ledger::DATABASE).exists();
+            let sources = Sources { inputs, state: Some(state), from_archive };
+            cli::status(&pipeline, &sources, week.as_deref(), json)
         }
-    };
-    std::process::exit(code);
+    }
 }

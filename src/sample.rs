@@ -438,11 +438,11 @@ pub fn write(config: &Config, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         log.push_str(&format!("{}\t{}\n", f.path, f.received.to_rfc3339()));
     }
     let log_path = dir.join(crate::ingest::RECEIVED_LOG);
-    crate::cli::write_atomic(&log_path, log.as_bytes())?;
+    crate::fs::write_atomic(&log_path, log.as_bytes())?;
     written.push(log_path);
     for f in files {
         let path = dir.join(&f.path);
-        crate::cli::write_atomic(&path, &f.bytes)?;
+        crate::fs::write_atomic(&path, &f.bytes)?;
         let file = std::fs::OpenOptions::new().write(true).open(&path)?;
         file.set_modified(f.received.with_timezone(&chrono::Utc).into())?;
         written.push(path);

@@ -14,6 +14,7 @@
 mod cycle;
 mod figures;
 mod quality;
+mod status;
 mod submissions;
 pub mod summary;
 mod tasks;
@@ -23,6 +24,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 pub use cycle::{CycleChoice, CycleError, CycleSpec, resolve_cycle};
+pub use status::week_status;
 pub use summary::*;
 
 use crate::model::{FileReport, FileStatus, ReportWeek, Submission};

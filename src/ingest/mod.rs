@@ -20,7 +20,6 @@ use std::path::Path;
 use calamine::{Data, DataRef, Dimensions, Range, Reader, Xls, Xlsx, XlsxFormulaMetadata};
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
-use sha2::{Digest, Sha256};
 
 pub use discover::{Found, FoundKind, discover};
 pub use received::{RECEIVED_LOG, ReceivedLog};
@@ -31,56 +30,7 @@ use crate::issue::{Code, Issue, Location, a1};
 use crate::model::{CellValue, FileFormat, FileMeta, RawCell, RawSheet, RawWorkbook};
 use crate::text::fold_key;
 
-/// Resource limits applied before and while reading a file.
-///
-/// The defaults suit weekly reports of a few dozen KB; the administrator
-/// changes them in `limits.toml` ([`crate::schema::Config::limits`]), under
-/// the key named in each field's description.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest file accepted, in bytes (`max_file_mb`).
-    pub max_file_bytes: u64,
-    /// Largest total uncompressed size of a zip container's entries (`max_unpacked_mb`).
-    pub max_uncompressed_bytes: u64,
-    /// Largest ratio of uncompressed to compressed size for one entry (`max_compression_ratio`).
-    pub max_compression_ratio: u64,
-    /// Most entries in a zip container (`max_zip_entries`).
-    pub max_zip_entries: usize,
-    /// Most rows (highest row index + 1) in a sheet that is read (`max_rows`).
-    pub max_rows: u32,
-    /// Most columns in a sheet that is read (`max_columns`).
-    pub max_cols: u32,
-    /// Most text (UTF-8 bytes of cell text and formulas) held from one file (`max_text_mb`).
-    /// A short string referenced by many cells is counted once per cell, which
-    /// is what it costs once read.
-    pub max_text_bytes: u64,
-    /// Most cells kept from one file, and most cells the .xls and .ods readers
-    /// may lay out as grids for it (`max_grid_cells`).
-    /// Those readers build every sheet of the file, read or not, as a full
-    /// rectangle (about 32 bytes a cell), so the sheets' extents are measured
-    /// before the reader is called.
-    pub max_grid_cells: u64,
-    /// Largest zip entry a reader loads whole (shared strings, styles…; `max_part_mb`); the
-    /// .xlsx worksheets are streamed and the .ods `content.xml` is measured
-    /// by its own scan, so they are bounded by the total size only.
-    pub max_loaded_part_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_file_bytes: 20 * 1024 * 1024,
-            max_uncompressed_bytes: 200 * 1024 * 1024,
-            max_compression_ratio: 250,
-            max_zip_entries: 5_000,
-            max_rows: 20_000,
-            max_cols: 200,
-            max_text_bytes: 5 * 1024 * 1024,
-            max_grid_cells: 4_000_000,
-            max_loaded_part_bytes: 32 * 1024 * 1024,
-        }
-    }
-}
+pub use crate::schema::Limits;
 
 /// A file that was read, or the issue that stopped it.
 pub struct Ingested {
@@ -128,22 +78,11 @@ pub fn read_file_staged(
         Ok(b) => b,
         Err(e) => return Ingested { meta, result: Err(io_issue(&location, &e)) },
     };
-    meta.sha256 = hex(&Sha256::digest(&bytes));
-    let result = catch_unwind(AssertUnwindSafe(|| match decide {
-        Some(decide) => read_bytes_staged(&bytes, &location, limits, Some(&mut |w: &RawWorkbook| decide(&meta, w))),
-        None => read_bytes(&bytes, &location, limits),
-    }))
-    .unwrap_or_else(|_| {
-        Err(Issue::new(Code::ReaderCrashed, location.clone())
-            .message(
-                "Trình đọc bảng tính gặp sự cố khi đọc tệp này; tệp có thể bị hỏng.",
-                "The spreadsheet reader failed on this file; it may be corrupt.",
-            )
-            .hint(
-                "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi nộp lại.",
-                "Open the file in Excel or LibreOffice, save it again as .xlsx and resubmit.",
-            ))
-    });
+    meta.sha256 = crate::fs::sha256_hex(&bytes);
+    let result = match decide {
+        Some(decide) => read_bytes_guarded(&bytes, &location, limits, Some(&mut |w: &RawWorkbook| decide(&meta, w))),
+        None => read_bytes_guarded(&bytes, &location, limits, None),
+    };
     Ingested { meta, result }
 }
 
@@ -183,10 +122,6 @@ pub fn size_label(bytes: u64) -> String {
     } else {
         format!("{bytes} byte")
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn io_issue(location: &Location, e: &std::io::Error) -> Issue {
@@ -232,6 +167,30 @@ pub fn read_bytes_staged(
         Sniffed::Xls => read_xls(bytes, location, limits, decide),
         Sniffed::Ods => read_ods(bytes, location, limits, decide),
     }
+}
+
+/// [`read_bytes_staged`] that never panics on file content: a panic inside a
+/// reader is caught and becomes an `F010` issue for this file, with its hint.
+pub fn read_bytes_guarded(
+    bytes: &[u8],
+    location: &Location,
+    limits: &Limits,
+    decide: Option<&mut Decide<'_>>,
+) -> Result<RawWorkbook, Issue> {
+    catch_unwind(AssertUnwindSafe(|| read_bytes_staged(bytes, location, limits, decide)))
+        .unwrap_or_else(|_| Err(reader_crashed(location)))
+}
+
+fn reader_crashed(location: &Location) -> Issue {
+    Issue::new(Code::ReaderCrashed, location.clone())
+        .message(
+            "Trình đọc bảng tính gặp sự cố khi đọc tệp này; tệp có thể bị hỏng.",
+            "The spreadsheet reader failed on this file; it may be corrupt.",
+        )
+        .hint(
+            "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi nộp lại.",
+            "Open the file in Excel or LibreOffice, save it again as .xlsx and resubmit.",
+        )
 }
 
 fn read_failed(location: &Location, err: impl std::fmt::Display) -> Issue {

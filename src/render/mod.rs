@@ -369,7 +369,7 @@ pub fn render_all(
 pub fn write_outputs(dir: &Path, outputs: &[Output]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     for o in outputs {
-        crate::cli::write_atomic(&dir.join(&o.name), &o.bytes)?;
+        crate::fs::write_atomic(&dir.join(&o.name), &o.bytes)?;
     }
     Ok(())
 }

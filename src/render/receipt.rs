@@ -181,3 +181,39 @@ pub fn status_html(
     });
     super::render_value(config, templates, lang, "status.html", context)
 }
+
+/// Writes `receipts/<week>/<unit>/<file>.html` and `.json` under `out`; a receipt
+/// whose content has not changed is left as it is.
+pub fn write_receipt(
+    config: &Config,
+    out: &std::path::Path,
+    report: &FileReport,
+    template: &super::Compiled,
+    lang: &Language,
+) -> Result<(), ReceiptError> {
+    let week = report.week.map(|w| w.label());
+    let stem = out.join(receipt_stem(week.as_deref(), report.unit.as_deref(), &report.file.path));
+    let data = receipt(config, report, lang);
+    let html = receipt_html(config, template, &data)?;
+    let with_ext = |ext: &str| {
+        let mut name = stem.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(ext);
+        stem.with_file_name(name)
+    };
+    for (path, bytes) in [(with_ext(".html"), html.into_bytes()), (with_ext(".json"), receipt_json(&data))] {
+        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            continue;
+        }
+        crate::fs::write_atomic(&path, &bytes).map_err(|source| ReceiptError::Write { path, source })?;
+    }
+    Ok(())
+}
+
+/// Why a receipt could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiptError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("{}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+}

@@ -114,6 +114,18 @@ impl Calendar {
         })
     }
 
+    /// The week whose due Monday is the most recent one on or before `today`.
+    pub fn current_week(&self, today: NaiveDate) -> Option<ReportWeek> {
+        let mut day = today;
+        for _ in 0..7 {
+            if let Some(w) = self.week_due(day) {
+                return Some(w);
+            }
+            day = day.pred_opt()?;
+        }
+        None
+    }
+
     /// The reporting week due on a Monday (`None` before the first due Monday or for another weekday).
     pub fn week_due(&self, due: NaiveDate) -> Option<ReportWeek> {
         if due.weekday() != Weekday::Mon || due < self.first_due {

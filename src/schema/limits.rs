@@ -11,7 +11,57 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{ConfigError, SourceFile};
-use crate::ingest::Limits;
+
+/// Resource limits applied before and while reading a file.
+///
+/// The defaults suit weekly reports of a few dozen KB; the administrator
+/// changes them in `limits.toml` ([`crate::schema::Config::limits`]), under
+/// the key named in each field's description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file accepted, in bytes (`max_file_mb`).
+    pub max_file_bytes: u64,
+    /// Largest total uncompressed size of a zip container's entries (`max_unpacked_mb`).
+    pub max_uncompressed_bytes: u64,
+    /// Largest ratio of uncompressed to compressed size for one entry (`max_compression_ratio`).
+    pub max_compression_ratio: u64,
+    /// Most entries in a zip container (`max_zip_entries`).
+    pub max_zip_entries: usize,
+    /// Most rows (highest row index + 1) in a sheet that is read (`max_rows`).
+    pub max_rows: u32,
+    /// Most columns in a sheet that is read (`max_columns`).
+    pub max_cols: u32,
+    /// Most text (UTF-8 bytes of cell text and formulas) held from one file (`max_text_mb`).
+    /// A short string referenced by many cells is counted once per cell, which
+    /// is what it costs once read.
+    pub max_text_bytes: u64,
+    /// Most cells kept from one file, and most cells the .xls and .ods readers
+    /// may lay out as grids for it (`max_grid_cells`).
+    /// Those readers build every sheet of the file, read or not, as a full
+    /// rectangle (about 32 bytes a cell), so the sheets' extents are measured
+    /// before the reader is called.
+    pub max_grid_cells: u64,
+    /// Largest zip entry a reader loads whole (shared strings, styles…; `max_part_mb`); the
+    /// .xlsx worksheets are streamed and the .ods `content.xml` is measured
+    /// by its own scan, so they are bounded by the total size only.
+    pub max_loaded_part_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_bytes: 20 * 1024 * 1024,
+            max_uncompressed_bytes: 200 * 1024 * 1024,
+            max_compression_ratio: 250,
+            max_zip_entries: 5_000,
+            max_rows: 20_000,
+            max_cols: 200,
+            max_text_bytes: 5 * 1024 * 1024,
+            max_grid_cells: 4_000_000,
+            max_loaded_part_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
 
 /// Bytes in the MB of `limits.toml`.
 const MB: u64 = 1024 * 1024;

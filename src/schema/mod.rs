@@ -16,8 +16,6 @@ mod units;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::ingest::Limits;
-
 pub use calendar::Calendar;
 pub use criteria::{
     Aggregation, Criterion, Labelled, NarrativeKind, Op, QualitySettings, Ratio, Responsible, Rule, Schema, Section,
@@ -25,7 +23,7 @@ pub use criteria::{
 };
 pub use deadline::parse_deadline;
 pub use labels::{LabelOf, Labels, Translations, is_language_code};
-pub use limits::CEILINGS as LIMIT_CEILINGS;
+pub use limits::{CEILINGS as LIMIT_CEILINGS, Limits};
 pub use units::{Registry, Unit, UnitMatch, UnitType, UnitVia};
 
 /// File names inside the configuration folder.

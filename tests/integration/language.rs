@@ -4,7 +4,7 @@
 //! real binary, without recompiling. Labels without a French text fall back to
 //! English, as the French settings ask.
 
-mod common;
+use crate::common;
 use common::copy_dir;
 
 use std::io::Read;

@@ -12,7 +12,7 @@
 //!
 //! Bounded: 64 cases each, deterministic seeds (set PROPTEST_CASES to run more).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

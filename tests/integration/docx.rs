@@ -6,6 +6,7 @@
 //! and poppler are installed it is also converted to PDF and read back; under
 //! CI (`CI` set) their absence is a failure, not a skip.
 
+use crate::common;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,7 +14,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use tonghop::aggregate::{CycleChoice, Summary, aggregate, resolve_cycle};
-use tonghop::cli::{Lang, Language};
+use tonghop::language::{Lang, Language};
 use tonghop::render::docx::{build_template, render};
 use tonghop::render::{Templates, format};
 use tonghop::schema::Config;
@@ -43,7 +44,7 @@ fn summaries() -> &'static (Summary, Summary) {
             .expect("run tonghop sample");
         assert!(out.status.success(), "sample: {}", String::from_utf8_lossy(&out.stderr));
         let config = config();
-        let reports = tonghop::check_paths(config, std::slice::from_ref(&inputs));
+        let reports = common::check_all(config, std::slice::from_ref(&inputs));
         let meeting = NaiveDate::from_ymd_opt(2025, 10, 2).expect("date");
         let cycle = resolve_cycle(&config.calendar, &CycleChoice::Meeting(meeting), &reports).expect("cycle");
         (aggregate(config, &cycle, &reports, "vi"), aggregate(config, &cycle, &reports, "en"))

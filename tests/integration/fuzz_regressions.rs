@@ -3,7 +3,7 @@
 //! process: an abort (out of memory, stack overflow) would kill it, so the run
 //! finishing with a verdict for each file is the test.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

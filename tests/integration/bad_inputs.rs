@@ -2,12 +2,12 @@
 //! the exact issue code, where it points (sheet and cell, or sheet / file level)
 //! and the file's verdict.
 //!
-//! Workbooks come from the independent fixture in `tests/common` (not from
+//! Workbooks come from the independent fixture in `tests/integration/common` (not from
 //! `src/form`); the valid province report is Thanh Hóa (38) and the valid
 //! ministry report the Ministry of Home Affairs (BNV), week 2025-W37
 //! (30/08–05/09/2025, due Monday 08/09/2025), received that Monday at 10:00.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Write};
 

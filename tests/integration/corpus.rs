@@ -9,7 +9,7 @@
 //! to feed a fuzzer (`cargo test --test corpus -- --ignored write_fuzz_seeds`
 //! refreshes the committed seed files of `fuzz/seeds/` from it).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};

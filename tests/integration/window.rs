@@ -3,6 +3,7 @@
 //! gives, over half a year of weeks with gaps, rejections, a resubmission, a
 //! file whose unit cannot be told, and a last cycle where every file is rejected.
 
+use crate::common;
 use std::path::Path;
 
 use chrono::Days;
@@ -112,8 +113,8 @@ fn the_cycle_read_gives_the_summary_of_everything_validated() {
     let config = config();
     let dir = tempfile::tempdir().expect("tempdir");
     write_inputs(&config, dir.path());
-    let everything = tonghop::check_paths(&config, &[dir.path().to_path_buf()]);
-    let listed = tonghop::list_folder(&config, dir.path());
+    let everything = common::check_all(&config, &[dir.path().to_path_buf()]);
+    let listed = tonghop::pipeline::list_folder(&config, dir.path());
     assert_eq!(everything.len(), listed.len());
     let weeks = weeks(&config);
     let meeting = config.calendar.meeting_for_week(&weeks[12]).expect("a meeting");
@@ -127,7 +128,9 @@ fn the_cycle_read_gives_the_summary_of_everything_validated() {
     ];
     let mut flagged = false;
     for choice in &choices {
-        let read = tonghop::read_for_cycle(&config, &listed, choice, &Default::default(), &|| {}).expect("cycle");
+        let read =
+            tonghop::pipeline::read_for_cycle(&config, &listed, choice, &Default::default(), &tonghop::pipeline::Quiet)
+                .expect("cycle");
         let cycle = resolve_cycle(&config.calendar, choice, &everything).expect("cycle");
         assert_eq!(read.cycle, cycle, "{choice:?}");
         let expected = aggregate(&config, &cycle, &everything, "vi");
@@ -151,11 +154,13 @@ fn files_outside_the_cycle_are_identified_not_validated() {
     let config = config();
     let dir = tempfile::tempdir().expect("tempdir");
     write_inputs(&config, dir.path());
-    let listed = tonghop::list_folder(&config, dir.path());
+    let listed = tonghop::pipeline::list_folder(&config, dir.path());
     let weeks = weeks(&config);
     let (_, before_last) = last_meetings(&config);
     let choice = CycleChoice::Meeting(before_last);
-    let read = tonghop::read_for_cycle(&config, &listed, &choice, &Default::default(), &|| {}).expect("cycle");
+    let read =
+        tonghop::pipeline::read_for_cycle(&config, &listed, &choice, &Default::default(), &tonghop::pipeline::Quiet)
+            .expect("cycle");
     assert!(read.not_needed > 0, "early weeks are not read");
     let needed = weeks_needed(&config, &read.cycle);
     let oldest_needed = *needed.iter().next().expect("weeks");
@@ -178,8 +183,14 @@ fn files_outside_the_cycle_are_identified_not_validated() {
     );
     // Latest: the last weeks are all rejected, so the latest meeting with an accepted
     // report is chosen, as a full validation would choose it.
-    let latest =
-        tonghop::read_for_cycle(&config, &listed, &CycleChoice::Latest, &Default::default(), &|| {}).expect("cycle");
+    let latest = tonghop::pipeline::read_for_cycle(
+        &config,
+        &listed,
+        &CycleChoice::Latest,
+        &Default::default(),
+        &tonghop::pipeline::Quiet,
+    )
+    .expect("cycle");
     let accepted_in_cycle = latest
         .reports
         .iter()
@@ -213,6 +224,6 @@ fn build_reports_the_files_it_did_not_need() {
             .expect("json");
     assert_eq!(data["other_weeks_files"].as_u64(), Some(other));
     let listed = data["files"].as_array().expect("files").len() as u64;
-    let total = tonghop::list_folder(&config, dir.path()).len() as u64;
+    let total = tonghop::pipeline::list_folder(&config, dir.path()).len() as u64;
     assert_eq!(listed + other, total);
 }

@@ -10,8 +10,6 @@
 //! schema, which is read from `report_templates/` with the crate's own loader so
 //! that the fixture follows whatever the administrator configured.
 
-#![allow(dead_code)]
-
 mod formats;
 #[allow(unused_imports)]
 pub use formats::*;
@@ -536,10 +534,6 @@ impl Book {
         assert_eq!(before, self.sheets.len() + 1, "fixture has no sheet {name:?}");
     }
 
-    pub fn add_sheet(&mut self, sheet: Sheet) {
-        self.sheets.push(sheet);
-    }
-
     // --- cells -------------------------------------------------------------
 
     pub fn set(&mut self, sheet: &str, cell: &str, value: impl Into<Cell>) {
@@ -550,10 +544,6 @@ impl Book {
     pub fn clear(&mut self, sheet: &str, cell: &str) {
         let pos = parse_a1(cell);
         self.sheet_mut(sheet).cells.remove(&pos);
-    }
-
-    pub fn get(&self, sheet: &str, cell: &str) -> Option<&Cell> {
-        self.sheet(sheet).cells.get(&parse_a1(cell))
     }
 
     /// Column (0-based) of a header cell found by its exact text.
@@ -675,19 +665,6 @@ impl Book {
         });
     }
 
-    /// Swaps two 1-based rows.
-    pub fn swap_rows(&mut self, sheet: &str, a: u32, b: u32) {
-        let (a, b) = (a - 1, b - 1);
-        self.sheet_mut(sheet).remap(|r, c| {
-            Some(if r == a {
-                (b, c)
-            } else if r == b {
-                (a, c)
-            } else {
-                (r, c)
-            })
-        });
-    }
 
     /// Reverses the order of the 1-based rows `first..=last`.
     pub fn reverse_rows(&mut self, sheet: &str, first: u32, last: u32) {
@@ -1031,4 +1008,17 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
+}
+
+/// Every file under `paths` read and validated by the driver, in discovery order.
+pub fn check_all(config: &Config, paths: &[PathBuf]) -> Vec<tonghop::model::FileReport> {
+    let lang = tonghop::language::Language::load(&[config.dir.as_path()], "vi").expect("Vietnamese");
+    let mut reports = Vec::new();
+    tonghop::pipeline::Pipeline::new(config, lang, None)
+        .check(paths, |batch| -> tonghop::Result<()> {
+            reports.extend(batch);
+            Ok(())
+        })
+        .expect("check");
+    reports
 }

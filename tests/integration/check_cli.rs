@@ -2,7 +2,7 @@
 //! configuration errors with file and line, the human output (codes and
 //! `Sheet!Cell` locations, Vietnamese or English) and the `--json` shape.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

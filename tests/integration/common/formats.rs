@@ -3,8 +3,6 @@
 //! of XML) and `.xls` (BIFF8 records in a compound file). Also the raw builders,
 //! for files no office suite would write.
 
-#![allow(dead_code)]
-
 use std::io::{Cursor, Write as _};
 
 use super::{Book, Cell, Sheet};

@@ -1,0 +1,81 @@
+//! The one error type of the application: every way a command can fail as a
+//! whole (as opposed to a bad file, which is an [`crate::issue::Issue`] of
+//! that file), with the message people read. Every such failure exits with
+//! status 2.
+
+use std::path::PathBuf;
+
+use crate::aggregate::CycleError;
+use crate::language::{Lang, LanguageError, SETTINGS_FILE};
+use crate::ledger::LedgerError;
+use crate::render::RenderError;
+use crate::schema::ConfigError;
+
+/// Why a command could not do its work. Messages are bilingual, Vietnamese first.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "cấu hình không hợp lệ / invalid configuration:\n  {0}\n  Sửa tệp cấu hình rồi chạy lại (fix the file and run again)."
+    )]
+    Config(#[from] ConfigError),
+    #[error(
+        "không có ngôn ngữ «{code}» (unknown language); có: {} (available)\n  Mỗi ngôn ngữ là một thư mục <mã>/ có {SETTINGS_FILE} trong {} (a language is such a folder; see docs/configuration.md).",
+        available.join(", "),
+        config_dir.display()
+    )]
+    UnknownLanguage { code: String, available: Vec<String>, config_dir: PathBuf },
+    #[error(
+        "cấu hình ngôn ngữ không hợp lệ / invalid language settings:\n  {0}\n  Sửa tệp rồi chạy lại (fix the file and run again)."
+    )]
+    Language(ConfigError),
+    /// No cycle to build; the message is in the language of the run's messages.
+    #[error("{}", if *lang == Lang::Vi { &error.vi } else { &error.en })]
+    Cycle { error: CycleError, lang: Lang },
+    #[error("{0}")]
+    Ledger(#[from] LedgerError),
+    #[error("không tạo được {} (cannot render): {}", .0.output, .0.message)]
+    Render(#[from] RenderError),
+    #[error("không ghi được phiếu tiếp nhận (cannot write a receipt): {0}")]
+    Receipt(#[from] crate::render::receipt::ReceiptError),
+    #[error("không ghi được {} (cannot write): {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("không khóa được {} (cannot lock the outputs folder): {source}", path.display())]
+    Lock { path: PathBuf, source: std::io::Error },
+    #[error(
+        "một lần chạy khác đang ghi vào {} (another run is writing this outputs folder); chạy lại sau",
+        path.display()
+    )]
+    Locked { path: PathBuf },
+    #[error("không có thư mục đầu vào {} (inputs folder not found); dùng --inputs DIR", path.display())]
+    NoInputs { path: PathBuf },
+    #[error("không tìm thấy {} (no such file or folder)", path.display())]
+    NoSuchPath { path: PathBuf },
+    #[error("--from-archive cần --state (needs --state)")]
+    ArchiveWithoutState,
+    #[error("{}: {source}", path.display())]
+    Watch { path: PathBuf, source: notify::Error },
+    /// A command-line value that names nothing usable; the message says what to type.
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// The error of a language that cannot be loaded from `config_dir`.
+    pub fn language(error: LanguageError, config_dir: PathBuf) -> Error {
+        match error {
+            LanguageError::Unknown { code, available } => Error::UnknownLanguage { code, available, config_dir },
+            LanguageError::Invalid(e) => Error::Language(e),
+        }
+    }
+
+    /// The error of writing `path`.
+    pub fn write(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Write { path, source }
+    }
+}
+
+/// The result of a command.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,291 @@
+//! Reading and validating: one guarded read per file, then validation of what
+//! was read (or the report of why it could not be read). A build reads only
+//! what its cycle needs ([`read_for_cycle`]).
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::Progress;
+use super::inputs::{Listed, Source};
+use crate::aggregate::{self, CycleChoice, CycleError, CycleSpec};
+use crate::ingest::{self, Ingested};
+use crate::model::{FileMeta, FileReport, RawWorkbook, ReportWeek};
+use crate::schema::Config;
+use crate::validate;
+
+/// Time spent in each stage, summed over the threads that ran it.
+#[derive(Debug, Default)]
+pub struct StageClock {
+    read_ns: AtomicU64,
+    validate_ns: AtomicU64,
+}
+
+impl StageClock {
+    /// Seconds spent reading files (all threads together).
+    pub fn read_seconds(&self) -> f64 {
+        self.read_ns.load(Ordering::Relaxed) as f64 / 1e9
+    }
+
+    /// Seconds spent validating (all threads together).
+    pub fn validate_seconds(&self) -> f64 {
+        self.validate_ns.load(Ordering::Relaxed) as f64 / 1e9
+    }
+
+    fn add_read(&self, start: Instant) {
+        self.read_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
+    }
+
+    fn add_validate(&self, start: Instant) {
+        self.validate_ns.fetch_add(elapsed_ns(start), Ordering::Relaxed);
+    }
+}
+
+fn elapsed_ns(start: Instant) -> u64 {
+    u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The report of a file read: validated when it could be read, the reason otherwise.
+pub(super) fn validated(config: &Config, read: Ingested, clock: &StageClock) -> FileReport {
+    let start = Instant::now();
+    let report = match read.result {
+        Ok(workbook) => validate::validate(config, read.meta, &workbook),
+        Err(issue) => validate::unreadable(read.meta, issue),
+    };
+    clock.add_validate(start);
+    report
+}
+
+/// Checks one listed input: a settled one as it is, a workbook read and validated.
+pub(super) fn check_listed(config: &Config, item: &Listed, clock: &StageClock) -> FileReport {
+    match item {
+        Listed::Settled(report) => report.as_ref().clone(),
+        Listed::Workbook(source) => {
+            let start = Instant::now();
+            let read = read_source(config, source, None);
+            clock.add_read(start);
+            validated(config, read, clock)
+        }
+    }
+}
+
+/// Checks listed inputs on all cores, in listing order.
+pub(super) fn check_all(
+    config: &Config,
+    listed: &[Listed],
+    clock: &StageClock,
+    progress: &dyn Progress,
+) -> Vec<FileReport> {
+    listed
+        .par_iter()
+        .map(|item| {
+            let report = check_listed(config, item, clock);
+            progress.file_done();
+            report
+        })
+        .collect()
+}
+
+fn read_source(config: &Config, source: &Source, decide: Option<&mut ingest::DecideFile<'_>>) -> Ingested {
+    let tz = config.calendar.timezone;
+    ingest::read_file_staged(&source.path, &source.display, &config.limits, tz, source.received, decide)
+}
+
+/// What a build read for one cycle.
+pub struct CycleReports {
+    /// The cycle, resolved from the user's choice and the files.
+    pub cycle: CycleSpec,
+    /// Reports of the files the cycle's summary may use, of every file whose
+    /// unit or week could not be told, and of the settled files; in listing order.
+    pub reports: Vec<FileReport>,
+    /// Files identified by their general-information sheet as reports of weeks
+    /// the summary does not use, and therefore not validated further.
+    pub not_needed: usize,
+}
+
+/// A file read only as far as its general-information sheet.
+struct Identified {
+    source: usize,
+    unit: String,
+    week: ReportWeek,
+}
+
+/// Reports read so far with their listing positions (`order`), and the files only identified.
+struct Reading<'a> {
+    config: &'a Config,
+    listed: &'a [Listed],
+    clock: &'a StageClock,
+    reports: Vec<FileReport>,
+    order: Vec<usize>,
+    pending: Vec<Identified>,
+}
+
+impl Reading<'_> {
+    /// Reads and validates the pending files `wanted` picks; false when there were none.
+    fn complete(&mut self, wanted: &dyn Fn(&Identified) -> bool) -> bool {
+        let (now, later): (Vec<Identified>, Vec<Identified>) =
+            std::mem::take(&mut self.pending).into_iter().partition(|p| wanted(p));
+        self.pending = later;
+        let (config, listed, clock) = (self.config, self.listed, self.clock);
+        let read: Vec<(usize, FileReport)> =
+            now.par_iter().map(|p| (p.source, check_listed(config, &listed[p.source], clock))).collect();
+        let any = !read.is_empty();
+        self.push(read);
+        any
+    }
+
+    fn push(&mut self, read: Vec<(usize, FileReport)>) {
+        for (i, report) in read {
+            self.reports.push(report);
+            self.order.push(i);
+        }
+    }
+
+    /// The reports in listing order.
+    fn into_ordered(self) -> Vec<FileReport> {
+        let mut ordered: Vec<(usize, FileReport)> = self.order.into_iter().zip(self.reports).collect();
+        ordered.sort_by_key(|(i, _)| *i);
+        ordered.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// The latest meeting with an accepted report, trying meetings from the
+    /// latest identified one back until one has an accepted file.
+    fn latest_cycle(&mut self) -> Result<CycleSpec, CycleError> {
+        let calendar = &self.config.calendar;
+        loop {
+            let candidate = self
+                .pending
+                .iter()
+                .map(|p| p.week)
+                .chain(self.reports.iter().filter(|r| r.submission.is_some()).filter_map(|r| r.week))
+                .filter_map(|w| calendar.meeting_for_week(&w))
+                .max();
+            let Some(meeting) = candidate else {
+                return aggregate::resolve_cycle(calendar, &CycleChoice::Latest, &self.reports);
+            };
+            let in_meeting = |p: &Identified| calendar.meeting_for_week(&p.week) == Some(meeting);
+            if !self.complete(&in_meeting) {
+                return aggregate::resolve_cycle(calendar, &CycleChoice::Meeting(meeting), &self.reports);
+            }
+        }
+    }
+
+    /// One more week for each unit whose data-quality history is short, the
+    /// most recent first, until every history is complete or nothing is left.
+    fn extend_histories(&mut self, cycle: &CycleSpec) {
+        let Some(start) = cycle.weeks.first().map(|w| w.due) else { return };
+        loop {
+            let mut more = BTreeSet::new();
+            for unit in aggregate::history_short(self.config, cycle, &self.reports) {
+                let week =
+                    self.pending.iter().filter(|p| p.unit == unit && p.week.due < start).map(|p| p.week.due).max();
+                if let Some(due) = week {
+                    more.insert((unit, due));
+                }
+            }
+            let wanted = |p: &Identified| more.contains(&(p.unit.clone(), p.week.due));
+            if more.is_empty() || !self.complete(&wanted) {
+                return;
+            }
+        }
+    }
+}
+
+/// Reads what the summary of one cycle needs, and no more.
+///
+/// Every workbook's general-information sheet is read, which tells its unit and
+/// week; the rest of a workbook is read and validated only when its week may
+/// count ([`aggregate::weeks_needed`], then older weeks for units whose
+/// data-quality history is short, [`aggregate::history_short`]). For
+/// [`CycleChoice::Latest`], the latest meeting is found first, from
+/// the identified weeks and the files that turn out to be accepted. The
+/// summary is the one every file fully validated would give; only the list of
+/// files it shows is limited to those read.
+pub fn read_for_cycle(
+    config: &Config,
+    listed: &[Listed],
+    choice: &CycleChoice,
+    clock: &StageClock,
+    progress: &dyn Progress,
+) -> Result<CycleReports, CycleError> {
+    let planned = match choice {
+        CycleChoice::Latest => None,
+        other => Some(aggregate::resolve_cycle(&config.calendar, other, &[])?),
+    };
+    let needed = planned.as_ref().map(|c| aggregate::weeks_needed(config, c));
+    let wanted = |week: &ReportWeek| needed.as_ref().is_some_and(|n| n.contains(&week.due));
+    let first = first_pass(config, listed, clock, progress, &wanted);
+    let mut reading = Reading { config, listed, clock, reports: Vec::new(), order: Vec::new(), pending: Vec::new() };
+    for (i, read) in first.into_iter().enumerate() {
+        match read {
+            Ok(report) => reading.push(vec![(i, report)]),
+            Err(identified) => reading.pending.push(identified),
+        }
+    }
+    let cycle = match planned {
+        Some(cycle) => cycle,
+        None => reading.latest_cycle()?,
+    };
+    let needed = aggregate::weeks_needed(config, &cycle);
+    reading.complete(&|p| needed.contains(&p.week.due));
+    reading.extend_histories(&cycle);
+    let not_needed = reading.pending.len();
+    // The final order never depends on what was read when.
+    Ok(CycleReports { cycle, reports: reading.into_ordered(), not_needed })
+}
+
+/// Every workbook read as far as its general-information sheet, and further
+/// when `wanted` says its week counts (or its unit or week cannot be told).
+fn first_pass(
+    config: &Config,
+    listed: &[Listed],
+    clock: &StageClock,
+    progress: &dyn Progress,
+    wanted: &(dyn Fn(&ReportWeek) -> bool + Sync),
+) -> Vec<Result<FileReport, Identified>> {
+    listed
+        .par_iter()
+        .enumerate()
+        .map(|(i, listed)| {
+            let read = match listed {
+                Listed::Settled(report) => Ok(report.as_ref().clone()),
+                Listed::Workbook(source) => read_staged(config, i, source, clock, wanted),
+            };
+            progress.file_done();
+            read
+        })
+        .collect()
+}
+
+/// Reads one workbook's general-information sheet and, when `wanted` says its
+/// week may count (or its unit or week cannot be told), the rest of it.
+fn read_staged(
+    config: &Config,
+    index: usize,
+    source: &Source,
+    clock: &StageClock,
+    wanted: &(dyn Fn(&ReportWeek) -> bool + Sync),
+) -> Result<FileReport, Identified> {
+    let start = Instant::now();
+    let mut identity = None;
+    let read = read_source(
+        config,
+        source,
+        Some(&mut |meta: &FileMeta, workbook: &RawWorkbook| match validate::identify(config, meta, workbook) {
+            Some((unit, week)) if !wanted(&week) => {
+                identity = Some((unit, week));
+                false
+            }
+            _ => true,
+        }),
+    );
+    clock.add_read(start);
+    if let (Ok(workbook), Some((unit, week))) = (&read.result, identity)
+        && workbook.info_only
+    {
+        return Err(Identified { source: index, unit, week });
+    }
+    Ok(validated(config, read, clock))
+}

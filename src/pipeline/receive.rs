@@ -1,0 +1,129 @@
+//! One file arriving in the shared folder, as `watch` hands it over once it
+//! has settled: read once (so the hash and the verdict are of the same bytes),
+//! validated, recorded in the ledger, archived, and given its receipt.
+
+use std::path::Path;
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+
+use super::Pipeline;
+use super::inputs::too_large_report;
+use super::read::{StageClock, validated};
+use crate::error::Result;
+use crate::fs::{sha256_hex, sha256_of_file};
+use crate::ingest::{self, Ingested};
+use crate::issue::{Code, Location};
+use crate::ledger::Ledger;
+use crate::model::{FileMeta, FileReport};
+use crate::render::receipt;
+
+/// A complete file in the inputs folder.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival<'a> {
+    pub path: &'a Path,
+    /// Its path relative to the inputs folder, as reports name it.
+    pub display: &'a str,
+    pub size: u64,
+    /// When it counts as received, if it is a version the ledger does not know.
+    pub received: DateTime<Tz>,
+    /// Whether a file that does not open yet is judged now (rejected) rather
+    /// than left for a later pass, as a file still being copied would be.
+    pub judge_incomplete: bool,
+}
+
+/// What became of an arriving file.
+#[derive(Debug)]
+pub enum Arrived {
+    /// This version is in the ledger already.
+    Known,
+    /// The file could not be read from the folder; it stays for a later pass.
+    NotReadable,
+    /// It does not open yet and may still be being copied.
+    Incomplete,
+    /// A new version, recorded, archived (unless over the size limit) and with its receipt.
+    Recorded(Box<FileReport>),
+}
+
+impl Pipeline<'_> {
+    /// Processes one arriving file: see [`Arrived`].
+    pub fn receive(&self, ledger: &mut Ledger, out: &Path, arrival: &Arrival<'_>) -> Result<Arrived> {
+        if arrival.size > self.config.limits.max_file_bytes {
+            return self.receive_too_large(ledger, out, arrival);
+        }
+        let Ok(bytes) = std::fs::read(arrival.path) else { return Ok(Arrived::NotReadable) };
+        let sha = sha256_hex(&bytes);
+        if ledger.knows(arrival.display, &sha)? {
+            return Ok(Arrived::Known);
+        }
+        let report = self.check_bytes(arrival.display, &bytes, sha, arrival.received);
+        let incomplete = report.issues.iter().any(|i| matches!(i.code, Code::CorruptArchive | Code::ReadFailed));
+        if incomplete && !arrival.judge_incomplete {
+            return Ok(Arrived::Incomplete);
+        }
+        self.record(ledger, out, report, Some(&bytes), arrival.received)
+    }
+
+    /// A file over the size limit is never loaded: hashed as a stream,
+    /// rejected from its size, recorded, not archived.
+    fn receive_too_large(&self, ledger: &mut Ledger, out: &Path, arrival: &Arrival<'_>) -> Result<Arrived> {
+        let Ok(sha) = sha256_of_file(arrival.path) else { return Ok(Arrived::NotReadable) };
+        if ledger.knows(arrival.display, &sha)? {
+            return Ok(Arrived::Known);
+        }
+        let report = too_large_report(self.config, arrival.display, arrival.size, sha, Some(arrival.received));
+        self.record(ledger, out, report, None, arrival.received)
+    }
+
+    fn record(
+        &self,
+        ledger: &mut Ledger,
+        out: &Path,
+        report: FileReport,
+        bytes: Option<&[u8]>,
+        received: DateTime<Tz>,
+    ) -> Result<Arrived> {
+        ledger.record(&report, bytes, received)?;
+        receipt::write_receipt(self.config, out, &report, &self.receipt_template()?, &self.lang)?;
+        Ok(Arrived::Recorded(Box::new(report)))
+    }
+
+    /// Validates bytes already read, through the same guarded read as a file of a folder.
+    pub fn check_bytes(&self, display: &str, bytes: &[u8], sha256: String, received: DateTime<Tz>) -> FileReport {
+        let meta = FileMeta { path: display.to_string(), size: bytes.len() as u64, sha256, received: Some(received) };
+        let limits = &self.config.limits;
+        if meta.size > limits.max_file_bytes {
+            return too_large_report(self.config, display, meta.size, meta.sha256, meta.received);
+        }
+        let result = ingest::read_bytes_guarded(bytes, &Location::file(display), limits, None);
+        validated(self.config, Ingested { meta, result }, &StageClock::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::language::Language;
+    use crate::model::FileStatus;
+    use crate::schema::Config;
+
+    #[test]
+    fn check_bytes_applies_the_configured_limits() {
+        let mut config = Config::load(Path::new("report_templates")).expect("bundled config");
+        let bytes = std::fs::read("inputs/2025-W37/01-ha-noi.xlsx").expect("a sample file");
+        let received = config.calendar.timezone.with_ymd_and_hms(2025, 9, 8, 10, 0, 0).single().expect("a time");
+        let lang = Language::load(&[config.dir.as_path()], "vi").expect("Vietnamese");
+        let report =
+            Pipeline::new(&config, lang.clone(), None).check_bytes("01-ha-noi.xlsx", &bytes, String::new(), received);
+        assert_eq!(report.status, FileStatus::Accepted, "{:?}", report.issues);
+
+        config.limits.max_file_bytes = 16 * 1024;
+        let report = Pipeline::new(&config, lang, None).check_bytes("01-ha-noi.xlsx", &bytes, String::new(), received);
+        assert_eq!(report.status, FileStatus::Rejected);
+        let codes: Vec<Code> = report.issues.iter().map(|i| i.code).collect();
+        assert_eq!(codes, [Code::FileTooLarge]);
+        assert_eq!(report.issues[0].location, Location::file("01-ha-noi.xlsx"));
+    }
+}

@@ -1,0 +1,88 @@
+//! Aggregating a cycle from its reports, rendering every output and writing
+//! `outputs/<cycle>/` and the receipts of the cycle's files, under the output lock.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::{Pipeline, Timings};
+use crate::aggregate::{self, CycleChoice, CycleSpec, Summary};
+use crate::error::{Error, Result};
+use crate::fs::{OutputLock, remove_stale_temporaries};
+use crate::model::{FileReport, FileStatus};
+use crate::render::{self, Compiled, receipt};
+
+/// How long a run waits for another one writing the same outputs folder.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// The outputs of a cycle, rendered and written.
+pub struct Written {
+    pub cycle: CycleSpec,
+    pub summary: Summary,
+    /// The file names written in the cycle's folder.
+    pub outputs: Vec<String>,
+    /// The cycle's folder.
+    pub dir: PathBuf,
+    pub timings: Timings,
+}
+
+impl Pipeline<'_> {
+    /// Aggregates, renders and writes `out/<cycle>/` from checked reports, and
+    /// the receipts of the cycle's files.
+    ///
+    /// `other_weeks_files` counts the files not read past their general
+    /// information because their weeks do not count for the cycle.
+    pub fn write_cycle(
+        &self,
+        reports: &[FileReport],
+        choice: &CycleChoice,
+        other_weeks_files: usize,
+        out: &Path,
+    ) -> Result<Written> {
+        let cycle = aggregate::resolve_cycle(&self.config.calendar, choice, reports)
+            .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
+        let stage = Instant::now();
+        let mut summary = aggregate::aggregate(self.config, &cycle, reports, self.lang.code());
+        summary.other_weeks_files = other_weeks_files;
+        let aggregate = stage.elapsed().as_secs_f64();
+        let stage = Instant::now();
+        let outputs = render::render_all(self.config, &summary, &self.templates, &self.lang)?;
+        let render = stage.elapsed().as_secs_f64();
+        let stage = Instant::now();
+        let _lock = lock(out)?;
+        let dir = out.join(&cycle.id);
+        remove_stale_temporaries(&dir);
+        render::write_outputs(&dir, &outputs).map_err(Error::write(&dir))?;
+        self.write_receipts(reports, &cycle, out)?;
+        let timings = Timings { aggregate, render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
+        Ok(Written { cycle, summary, outputs: outputs.into_iter().map(|o| o.name).collect(), dir, timings })
+    }
+
+    /// The cycle's files (and those whose week is unknown) get their receipts, so
+    /// the report can link to the reasons; the template is parsed once, the
+    /// receipts written in parallel, unchanged ones skipped.
+    fn write_receipts(&self, reports: &[FileReport], cycle: &CycleSpec, out: &Path) -> Result<()> {
+        let template = self.receipt_template()?;
+        let in_cycle = |r: &&FileReport| {
+            r.status != FileStatus::Ignored && r.week.is_none_or(|w| cycle.weeks.iter().any(|c| c.due == w.due))
+        };
+        let receipts: Vec<&FileReport> = reports.iter().filter(in_cycle).collect();
+        receipts
+            .par_iter()
+            .try_for_each(|report| receipt::write_receipt(self.config, out, report, &template, &self.lang))?;
+        Ok(())
+    }
+
+    /// The receipt template, parsed.
+    pub(super) fn receipt_template(&self) -> Result<Compiled> {
+        Ok(Compiled::new(self.config, &self.templates, &self.lang, receipt::RECEIPT_TEMPLATE)?)
+    }
+}
+
+/// The output lock of `out`, waiting for another run at most [`LOCK_WAIT`].
+fn lock(out: &Path) -> Result<OutputLock> {
+    OutputLock::acquire(out, LOCK_WAIT)
+        .map_err(|source| Error::Lock { path: out.to_path_buf(), source })?
+        .ok_or_else(|| Error::Locked { path: out.to_path_buf() })
+}
