@@ -7,13 +7,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::aggregate::{CycleChoice, Timeliness};
+use crate::aggregate::CycleChoice;
 use crate::error::{Error, Result};
 use crate::form::{FormRequest, write_form};
-use crate::issue::Severity;
-use crate::language::{ConsoleWords, Lang, Language, fill};
-use crate::model::{FileReport, FileStatus, ReportWeek};
-use crate::pipeline::{BuildRequest, Built, FileCounts, Pipeline, Progress, Sources, Timings};
+use crate::language::{ConsoleWords, Language};
+use crate::model::{FileCounts, ReportWeek};
+use crate::pipeline::{BuildRequest, Pipeline, Progress, Sources};
+use crate::render::console;
 use crate::schema::{Config, UnitType};
 
 /// Exit status for a run whose files were all accepted (warnings allowed).
@@ -159,7 +159,7 @@ pub fn check(pipeline: &Pipeline<'_>, paths: &[PathBuf], json: bool) -> Result<E
                         serde_json::to_string_pretty(report).map_err(std::io::Error::from)?.replace('\n', "\n    ");
                     write!(out, "{}\n    {body}", if first { "" } else { "," })?;
                 } else {
-                    print_report(&mut out, pipeline.config(), report, lang)?;
+                    write!(out, "{}", console::file_verdict(pipeline.config(), report, lang))?;
                 }
             }
             Ok(())
@@ -169,21 +169,7 @@ pub fn check(pipeline: &Pipeline<'_>, paths: &[PathBuf], json: bool) -> Result<E
             let close = if counts.total() > 0 { "\n  ]" } else { "]" };
             writeln!(out, "{close},\n  \"summary\": {summary}\n}}")?;
         } else {
-            let c = counts;
-            writeln!(
-                out,
-                "{}",
-                fill(
-                    &words.checked,
-                    &[
-                        ("total", c.total().to_string()),
-                        ("accepted", c.accepted.to_string()),
-                        ("warnings", c.accepted_with_warnings.to_string()),
-                        ("rejected", c.rejected.to_string()),
-                        ("ignored", c.ignored.to_string())
-                    ]
-                )
-            )?;
+            writeln!(out, "{}", console::checked(&words, &counts))?;
         }
         Ok(out.flush()?)
     })();
@@ -198,97 +184,12 @@ pub fn check(pipeline: &Pipeline<'_>, paths: &[PathBuf], json: bool) -> Result<E
     Ok(ExitCode::from(if counts.rejected > 0 { EXIT_REJECTED } else { EXIT_OK }))
 }
 
-fn print_report(out: &mut impl Write, config: &Config, report: &FileReport, lang: Lang) -> std::io::Result<()> {
-    let mark = match report.status {
-        FileStatus::Accepted => "✔",
-        FileStatus::AcceptedWithWarnings => "!",
-        FileStatus::Rejected => "✘",
-        FileStatus::Ignored => "-",
-    };
-    let vi = lang == Lang::Vi;
-    let status = if vi { report.status.label_vi() } else { report.status.label_en() };
-    let mut understood = Vec::new();
-    if let Some(unit) = report.unit.as_deref().and_then(|c| config.units.get(c)) {
-        understood.push(format!("{} {}", unit.code, if vi { &unit.short } else { &unit.en }));
-    }
-    if let Some(week) = &report.week {
-        understood.push(week.label());
-    }
-    let understood = if understood.is_empty() { String::new() } else { format!(" ({})", understood.join(", ")) };
-    writeln!(out, "{mark} {} — {status}{understood}", report.file.path)?;
-    for issue in &report.issues {
-        let place = match (&issue.location.sheet, &issue.location.cell) {
-            (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: "),
-            (Some(sheet), None) => format!("{sheet}: "),
-            _ => String::new(),
-        };
-        let (severity, message, hint) = if vi {
-            (issue.severity.label_vi(), &issue.message_vi, &issue.hint_vi)
-        } else {
-            (issue.severity.label_en(), &issue.message_en, &issue.hint_en)
-        };
-        if issue.severity == Severity::Info && report.status == FileStatus::Ignored {
-            writeln!(out, "    [{}] {message}", issue.code)?;
-            continue;
-        }
-        write!(out, "    [{}] {severity} {place}{message}", issue.code)?;
-        if !hint.is_empty() {
-            write!(out, " → {hint}")?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
-}
-
 /// `tonghop sample`: writes the bundled sample inputs.
 pub fn sample(config: &Config, out: &Path) -> Result<ExitCode> {
     let files = crate::sample::write(config, out)
         .map_err(|e| Error::Usage(format!("không ghi được dữ liệu mẫu (cannot write the sample): {e}")))?;
     println!("{} tệp mẫu đã ghi vào {} ({} sample files written)", files.len(), out.display(), files.len());
     Ok(ExitCode::from(EXIT_OK))
-}
-
-/// What `build` did, as printed at the end (and as JSON with `--json`).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct BuildReport {
-    pub cycle: String,
-    pub meeting: Option<chrono::NaiveDate>,
-    pub weeks: Vec<String>,
-    pub files: FileCounts,
-    /// Files of weeks the cycle does not use, identified but not validated.
-    pub other_weeks_files: usize,
-    pub on_time: usize,
-    pub late: usize,
-    pub rejected: usize,
-    pub missing: usize,
-    pub overdue_tasks: usize,
-    pub quality_flags: usize,
-    pub output_dir: String,
-    pub outputs: Vec<String>,
-    /// Where the time went, in seconds (never written into the outputs).
-    pub timings: Timings,
-}
-
-impl BuildReport {
-    fn of(built: &Built) -> BuildReport {
-        let (written, summary) = (&built.written, built.summary());
-        BuildReport {
-            cycle: written.cycle.id.clone(),
-            meeting: written.cycle.meeting,
-            weeks: written.cycle.weeks.iter().map(|w| w.label()).collect(),
-            files: built.files,
-            other_weeks_files: built.other_weeks_files,
-            on_time: summary.submissions.on_time,
-            late: summary.submissions.late,
-            rejected: summary.submissions.rejected,
-            missing: summary.submissions.missing,
-            overdue_tasks: summary.tasks.overdue_count,
-            quality_flags: summary.quality.len(),
-            output_dir: written.dir.display().to_string(),
-            outputs: written.outputs.clone(),
-            timings: built.timings.clone(),
-        }
-    }
 }
 
 /// A progress bar on stderr, when it is a terminal.
@@ -333,56 +234,13 @@ pub fn build(pipeline: &Pipeline<'_>, request: &BuildRequest, json: bool) -> Res
         let bar = Bar::new(&words.reading);
         pipeline.build(request, &bar)?
     };
-    let report = BuildReport::of(&built);
+    let report = built.report();
     if json {
         print_json(&report)?;
     } else {
-        print_build_report(&report, &words);
+        print!("{}", console::build_summary(&words, &report));
     }
     Ok(ExitCode::from(EXIT_OK))
-}
-
-fn print_build_report(r: &BuildReport, words: &ConsoleWords) {
-    let n = |v: usize| v.to_string();
-    let weeks = r.weeks.join(", ");
-    match r.meeting {
-        Some(m) => println!(
-            "{}",
-            fill(&words.meeting_weeks, &[("meeting", m.format(&words.meeting_date).to_string()), ("weeks", weeks)])
-        ),
-        None => println!("{}", fill(&words.weeks, &[("weeks", weeks)])),
-    }
-    let f = &r.files;
-    println!(
-        "{}",
-        fill(
-            &words.files,
-            &[
-                ("accepted", n(f.accepted)),
-                ("warnings", n(f.accepted_with_warnings)),
-                ("rejected", n(f.rejected)),
-                ("ignored", n(f.ignored))
-            ]
-        )
-    );
-    if r.other_weeks_files > 0 {
-        println!("{}", fill(&words.other_weeks, &[("count", n(r.other_weeks_files))]));
-    }
-    println!(
-        "{}",
-        fill(
-            &words.reports,
-            &[
-                ("on_time", n(r.on_time)),
-                ("late", n(r.late)),
-                ("rejected", n(r.rejected)),
-                ("missing", n(r.missing)),
-                ("overdue", n(r.overdue_tasks)),
-                ("flags", n(r.quality_flags))
-            ]
-        )
-    );
-    println!("{}", fill(&words.outputs, &[("dir", r.output_dir.clone()), ("files", r.outputs.join(", "))]));
 }
 
 /// Prints a value as pretty JSON on stdout; a closed pipe (`| head`) is not an error.
@@ -428,29 +286,7 @@ pub fn status(pipeline: &Pipeline<'_>, sources: &Sources, week: Option<&str>, js
         return Ok(ExitCode::from(EXIT_OK));
     }
     let words = console_words(config, pipeline.lang())?;
-    let n = |v: usize| v.to_string();
-    let mut out = std::io::stdout().lock();
-    let head = [
-        ("week", week.label()),
-        ("on_time", n(board.on_time)),
-        ("late", n(board.late)),
-        ("rejected", n(board.rejected)),
-        ("missing", n(board.missing)),
-    ];
-    let _ = writeln!(out, "{}", fill(&words.week_status, &head));
-    let vi = pipeline.lang().fallback() == Lang::Vi;
-    for row in board.rows.iter().filter(|r| r.timeliness != Timeliness::OnTime) {
-        let name = config.units.get(&row.unit).map(|u| if vi { u.short.as_str() } else { u.en.as_str() }).unwrap_or("");
-        let what = match row.timeliness {
-            Timeliness::Late => {
-                let duration = crate::render::format::duration(row.minutes_late.unwrap_or(0), pipeline.lang());
-                fill(&words.late_by, &[("duration", duration)])
-            }
-            Timeliness::Rejected => words.rejected.clone(),
-            _ => words.missing.clone(),
-        };
-        let _ = writeln!(out, "  {:<8} {:<28} {what}", row.unit, name);
-    }
+    print!("{}", console::week_status(config, &words, pipeline.lang(), &week, &board));
     Ok(ExitCode::from(EXIT_OK))
 }
 

@@ -303,3 +303,73 @@ pub struct FileReport {
     /// The week understood from the file, even when rejected.
     pub week: Option<ReportWeek>,
 }
+
+/// What `build` did, as printed at the end (and as JSON with `--json`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildReport {
+    pub cycle: String,
+    pub meeting: Option<chrono::NaiveDate>,
+    pub weeks: Vec<String>,
+    pub files: FileCounts,
+    /// Files of weeks the cycle does not use, identified but not validated.
+    pub other_weeks_files: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub rejected: usize,
+    pub missing: usize,
+    pub overdue_tasks: usize,
+    pub quality_flags: usize,
+    pub output_dir: String,
+    pub outputs: Vec<String>,
+    /// Where the time went, in seconds (never written into the outputs).
+    pub timings: Timings,
+}
+
+/// Seconds spent by stage in one build.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Timings {
+    /// Wall time of finding, reading and validating all files (parallel).
+    pub read_and_validate_wall: f64,
+    /// Reading time summed over threads.
+    pub read_thread_seconds: f64,
+    /// Validation time summed over threads.
+    pub validate_thread_seconds: f64,
+    pub aggregate: f64,
+    pub render: f64,
+    pub write: f64,
+    pub total: f64,
+}
+
+/// Counts of files by status.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct FileCounts {
+    pub accepted: usize,
+    pub accepted_with_warnings: usize,
+    pub rejected: usize,
+    pub ignored: usize,
+}
+
+impl FileCounts {
+    /// The counts of `reports`.
+    pub fn of(reports: &[FileReport]) -> FileCounts {
+        let mut counts = FileCounts::default();
+        for r in reports {
+            counts.add(r);
+        }
+        counts
+    }
+
+    /// Counts one more file.
+    pub fn add(&mut self, report: &FileReport) {
+        match report.status {
+            FileStatus::Accepted => self.accepted += 1,
+            FileStatus::AcceptedWithWarnings => self.accepted_with_warnings += 1,
+            FileStatus::Rejected => self.rejected += 1,
+            FileStatus::Ignored => self.ignored += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.accepted + self.accepted_with_warnings + self.rejected + self.ignored
+    }
+}

@@ -31,6 +31,7 @@ pub use write::Written;
 use crate::aggregate::{CycleChoice, SubmissionSummary, Summary, week_status};
 use crate::error::{Error, Result};
 use crate::language::Language;
+pub use crate::model::{BuildReport, FileCounts, Timings};
 use crate::model::{FileReport, FileStatus, ReportWeek};
 use crate::render::Templates;
 use crate::schema::Config;
@@ -200,53 +201,25 @@ impl Built {
     pub fn summary(&self) -> &Summary {
         &self.written.summary
     }
-}
 
-/// Seconds spent by stage in one build.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Timings {
-    /// Wall time of finding, reading and validating all files (parallel).
-    pub read_and_validate_wall: f64,
-    /// Reading time summed over threads.
-    pub read_thread_seconds: f64,
-    /// Validation time summed over threads.
-    pub validate_thread_seconds: f64,
-    pub aggregate: f64,
-    pub render: f64,
-    pub write: f64,
-    pub total: f64,
-}
-
-/// Counts of files by status.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
-pub struct FileCounts {
-    pub accepted: usize,
-    pub accepted_with_warnings: usize,
-    pub rejected: usize,
-    pub ignored: usize,
-}
-
-impl FileCounts {
-    /// The counts of `reports`.
-    pub fn of(reports: &[FileReport]) -> FileCounts {
-        let mut counts = FileCounts::default();
-        for r in reports {
-            counts.add(r);
+    /// What the build did, as the console and `--json` tell it.
+    pub fn report(&self) -> BuildReport {
+        let (written, summary) = (&self.written, self.summary());
+        BuildReport {
+            cycle: written.cycle.id.clone(),
+            meeting: written.cycle.meeting,
+            weeks: written.cycle.weeks.iter().map(|w| w.label()).collect(),
+            files: self.files,
+            other_weeks_files: self.other_weeks_files,
+            on_time: summary.submissions.on_time,
+            late: summary.submissions.late,
+            rejected: summary.submissions.rejected,
+            missing: summary.submissions.missing,
+            overdue_tasks: summary.tasks.overdue_count,
+            quality_flags: summary.quality.len(),
+            output_dir: written.dir.display().to_string(),
+            outputs: written.outputs.clone(),
+            timings: self.timings.clone(),
         }
-        counts
-    }
-
-    /// Counts one more file.
-    pub fn add(&mut self, report: &FileReport) {
-        match report.status {
-            FileStatus::Accepted => self.accepted += 1,
-            FileStatus::AcceptedWithWarnings => self.accepted_with_warnings += 1,
-            FileStatus::Rejected => self.rejected += 1,
-            FileStatus::Ignored => self.ignored += 1,
-        }
-    }
-
-    pub fn total(&self) -> usize {
-        self.accepted + self.accepted_with_warnings + self.rejected + self.ignored
     }
 }

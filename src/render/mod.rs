@@ -5,6 +5,7 @@
 //! Every output is a pure function of the summary: no clock, stable order, fixed
 //! document timestamps, so the same inputs give the same bytes.
 
+pub mod console;
 pub mod docx;
 pub mod format;
 mod html;

@@ -665,7 +665,6 @@ impl Book {
         });
     }
 
-
     /// Reverses the order of the 1-based rows `first..=last`.
     pub fn reverse_rows(&mut self, sheet: &str, first: u32, last: u32) {
         let (first, last) = (first - 1, last - 1);

@@ -1,0 +1,133 @@
+//! What the console says: a file's verdict with its issues (`check`), the
+//! summary of a build, the status of a week. Words come from the language's
+//! `[console]` table; the commands only print these lines.
+
+use crate::aggregate::{SubmissionSummary, Timeliness};
+use crate::issue::Severity;
+use crate::language::{ConsoleWords, Lang, Language, fill};
+use crate::model::{BuildReport, FileCounts, FileReport, FileStatus, ReportWeek};
+use crate::schema::Config;
+
+/// A file's verdict on one line, then one line per issue with its code, place and hint.
+pub fn file_verdict(config: &Config, report: &FileReport, lang: Lang) -> String {
+    let mark = match report.status {
+        FileStatus::Accepted => "✔",
+        FileStatus::AcceptedWithWarnings => "!",
+        FileStatus::Rejected => "✘",
+        FileStatus::Ignored => "-",
+    };
+    let vi = lang == Lang::Vi;
+    let status = if vi { report.status.label_vi() } else { report.status.label_en() };
+    let mut understood = Vec::new();
+    if let Some(unit) = report.unit.as_deref().and_then(|c| config.units.get(c)) {
+        understood.push(format!("{} {}", unit.code, if vi { &unit.short } else { &unit.en }));
+    }
+    if let Some(week) = &report.week {
+        understood.push(week.label());
+    }
+    let understood = if understood.is_empty() { String::new() } else { format!(" ({})", understood.join(", ")) };
+    let mut out = format!("{mark} {} — {status}{understood}\n", report.file.path);
+    for issue in &report.issues {
+        let (severity, message, hint) = if vi {
+            (issue.severity.label_vi(), &issue.message_vi, &issue.hint_vi)
+        } else {
+            (issue.severity.label_en(), &issue.message_en, &issue.hint_en)
+        };
+        if issue.severity == Severity::Info && report.status == FileStatus::Ignored {
+            out.push_str(&format!("    [{}] {message}\n", issue.code));
+            continue;
+        }
+        let place = match (&issue.location.sheet, &issue.location.cell) {
+            (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: "),
+            (Some(sheet), None) => format!("{sheet}: "),
+            _ => String::new(),
+        };
+        out.push_str(&format!("    [{}] {severity} {place}{message}", issue.code));
+        if !hint.is_empty() {
+            out.push_str(&format!(" → {hint}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn n(value: usize) -> String {
+    value.to_string()
+}
+
+/// The last line of `check`: files by status.
+pub fn checked(words: &ConsoleWords, c: &FileCounts) -> String {
+    let values = [
+        ("total", n(c.total())),
+        ("accepted", n(c.accepted)),
+        ("warnings", n(c.accepted_with_warnings)),
+        ("rejected", n(c.rejected)),
+        ("ignored", n(c.ignored)),
+    ];
+    fill(&words.checked, &values)
+}
+
+/// The summary of a build: its cycle, files, reports and where the outputs are.
+pub fn build_summary(words: &ConsoleWords, r: &BuildReport) -> String {
+    let weeks = r.weeks.join(", ");
+    let mut lines = vec![match r.meeting {
+        Some(m) => {
+            fill(&words.meeting_weeks, &[("meeting", m.format(&words.meeting_date).to_string()), ("weeks", weeks)])
+        }
+        None => fill(&words.weeks, &[("weeks", weeks)]),
+    }];
+    let f = &r.files;
+    let files = [
+        ("accepted", n(f.accepted)),
+        ("warnings", n(f.accepted_with_warnings)),
+        ("rejected", n(f.rejected)),
+        ("ignored", n(f.ignored)),
+    ];
+    lines.push(fill(&words.files, &files));
+    if r.other_weeks_files > 0 {
+        lines.push(fill(&words.other_weeks, &[("count", n(r.other_weeks_files))]));
+    }
+    let reports = [
+        ("on_time", n(r.on_time)),
+        ("late", n(r.late)),
+        ("rejected", n(r.rejected)),
+        ("missing", n(r.missing)),
+        ("overdue", n(r.overdue_tasks)),
+        ("flags", n(r.quality_flags)),
+    ];
+    lines.push(fill(&words.reports, &reports));
+    lines.push(fill(&words.outputs, &[("dir", r.output_dir.clone()), ("files", r.outputs.join(", "))]));
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// The status of a week: the counts, then each unit not on time and why.
+pub fn week_status(
+    config: &Config,
+    words: &ConsoleWords,
+    lang: &Language,
+    week: &ReportWeek,
+    board: &SubmissionSummary,
+) -> String {
+    let head = [
+        ("week", week.label()),
+        ("on_time", n(board.on_time)),
+        ("late", n(board.late)),
+        ("rejected", n(board.rejected)),
+        ("missing", n(board.missing)),
+    ];
+    let mut out = fill(&words.week_status, &head) + "\n";
+    let vi = lang.fallback() == Lang::Vi;
+    for row in board.rows.iter().filter(|r| r.timeliness != Timeliness::OnTime) {
+        let name = config.units.get(&row.unit).map(|u| if vi { u.short.as_str() } else { u.en.as_str() }).unwrap_or("");
+        let what = match row.timeliness {
+            Timeliness::Late => {
+                let duration = super::format::duration(row.minutes_late.unwrap_or(0), lang);
+                fill(&words.late_by, &[("duration", duration)])
+            }
+            Timeliness::Rejected => words.rejected.clone(),
+            _ => words.missing.clone(),
+        };
+        out.push_str(&format!("  {:<8} {:<28} {what}\n", row.unit, name));
+    }
+    out
+}
