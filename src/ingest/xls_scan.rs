@@ -76,6 +76,27 @@ struct Cfb<'a> {
 }
 
 impl<'a> Cfb<'a> {
+    /// The compound file as calamine opens it, without its FAT yet, and its
+    /// major version; `None` when calamine would not take the bytes for one.
+    fn open(bytes: &'a [u8]) -> Option<(Cfb<'a>, u16)> {
+        const SIGNATURE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        if bytes.len() < 512 || !bytes.starts_with(SIGNATURE) {
+            return None;
+        }
+        let header = &bytes[..512];
+        let version = u16_at(header, 26).unwrap_or(0);
+        let sector_size = match u16_at(header, 30) {
+            Some(9) => 512,
+            Some(12) => 4096,
+            _ => return None,
+        };
+        if u16_at(header, 32) != Some(6) || bytes.len() < sector_size {
+            return None;
+        }
+        let max_id = bytes.len() / sector_size;
+        Some((Cfb { bytes, sector_size, max_id, fat: Vec::new() }, version))
+    }
+
     /// A sector as calamine reads it: sector numbers up to the file length
     /// divided by the sector size are accepted, the last one possibly short.
     fn sector(&self, id: u32) -> Result<&'a [u8], &'static str> {
@@ -116,92 +137,28 @@ struct Entry {
     len: u64,
 }
 
+/// The 32-bit little-endian numbers a sector holds.
+fn sector_numbers(sector: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    sector.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+}
+
 /// The `Workbook` (or `Book`) stream calamine would read, `None` when the bytes
 /// are not a compound file calamine accepts, or why the file is corrupt.
 fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, &'static str> {
-    const SIGNATURE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    if bytes.len() < 512 || !bytes.starts_with(SIGNATURE) {
+    let Some((mut cfb, version)) = Cfb::open(bytes) else {
         return Ok(None);
-    }
-    let header = &bytes[..512];
-    let version = u16_at(header, 26).unwrap_or(0);
-    let sector_size = match u16_at(header, 30) {
-        Some(9) => 512,
-        Some(12) => 4096,
-        _ => return Ok(None),
     };
-    if u16_at(header, 32) != Some(6) || bytes.len() < sector_size {
-        return Ok(None);
-    }
-    let max_id = bytes.len() / sector_size;
-    let mut cfb = Cfb { bytes, sector_size, max_id, fat: Vec::new() };
-
-    // The DIFAT: 109 FAT sector numbers in the header, then a chain of DIFAT sectors.
-    let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(header, 76 + 4 * i)).collect();
-    let mut id = u32_at(header, 68).unwrap_or(ENDOFCHAIN);
-    let mut steps = 0usize;
-    while id < RESERVED_SECTORS {
-        steps += 1;
-        if steps > max_id + 1 {
-            return Err("DIFAT chain loops");
-        }
-        let sector = cfb.sector(id)?;
-        difat.extend(sector.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))));
-        id = difat.pop().ok_or("empty DIFAT sector")?;
-    }
-    let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
-    // calamine copies one sector per listed number: the list may not be longer
-    // than the file has sectors (beyond the header's 109 slots, which some
-    // writers fill with zeros rather than "free").
-    if fat_sectors.len() > max_id + 1 + 109 {
-        return Err("allocation table larger than the file");
-    }
-    let mut fat = Vec::with_capacity(fat_sectors.len() * sector_size / 4);
-    for id in fat_sectors {
-        let sector = cfb.sector(id)?;
-        fat.extend(sector.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))));
-    }
-    cfb.fat = fat;
-
-    let dir_start = u32_at(header, 48).unwrap_or(ENDOFCHAIN);
-    let dirs = cfb.chain(dir_start, u64::MAX)?;
-    let entries: Vec<Entry> = dirs
-        .chunks_exact(128)
-        .map(|e| {
-            let units: Vec<u16> = e[..64].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
-            let mut name = String::from_utf16_lossy(&units);
-            if let Some(nul) = name.find('\0') {
-                name.truncate(nul);
-            }
-            let start = u32_at(e, 116).unwrap_or(ENDOFCHAIN);
-            let len =
-                if sector_size == 512 { u64::from(u32_at(e, 120).unwrap_or(0)) } else { u64_at(e, 120).unwrap_or(0) };
-            Entry { name, start, len }
-        })
-        .collect();
+    let header = &bytes[..512];
+    cfb.fat = read_fat(&cfb, header)?;
+    let entries = read_directory(&cfb, header)?;
     let Some(root) = entries.first() else { return Ok(None) };
     if version != 3 && root.start == ENDOFCHAIN {
         return Ok(None);
     }
-    let mini_fat_start = u32_at(header, 60).unwrap_or(ENDOFCHAIN);
-    let mini_fat_len = u64::from(u32_at(header, 64).unwrap_or(0));
-    let (mini_stream, mini_fat) = if mini_fat_len > 0 {
-        let mini_stream = cfb.chain(root.start, root.len)?;
-        let mini_fat = cfb.chain(mini_fat_start, mini_fat_len.saturating_mul(sector_size as u64))?;
-        let mini_fat: Vec<u32> =
-            mini_fat.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))).collect();
-        (mini_stream, mini_fat)
-    } else {
-        (Vec::new(), Vec::new())
-    };
-
+    let mini = MiniStream::read(&cfb, header, root)?;
     let find = |name: &str| entries.iter().find(|e| e.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()));
     let read = |entry: &Entry| -> Result<Vec<u8>, &'static str> {
-        if entry.len < 4096 {
-            mini_chain(&mini_stream, &mini_fat, entry.start, entry.len)
-        } else {
-            cfb.chain(entry.start, entry.len)
-        }
+        if entry.len < 4096 { mini.chain(entry.start, entry.len) } else { cfb.chain(entry.start, entry.len) }
     };
     // calamine falls back to "Book" (BIFF5) when "Workbook" is missing or unreadable.
     match find("Workbook").map(read) {
@@ -214,6 +171,83 @@ fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, &'static str> {
             Some(book) => read(book).map(Some),
             None => Ok(None),
         },
+    }
+}
+
+/// The FAT: the sectors the DIFAT lists (109 numbers in the header, then a
+/// chain of DIFAT sectors), put end to end.
+fn read_fat(cfb: &Cfb<'_>, header: &[u8]) -> Result<Vec<u32>, &'static str> {
+    let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(header, 76 + 4 * i)).collect();
+    let mut id = u32_at(header, 68).unwrap_or(ENDOFCHAIN);
+    let mut steps = 0usize;
+    while id < RESERVED_SECTORS {
+        steps += 1;
+        if steps > cfb.max_id + 1 {
+            return Err("DIFAT chain loops");
+        }
+        difat.extend(sector_numbers(cfb.sector(id)?));
+        id = difat.pop().ok_or("empty DIFAT sector")?;
+    }
+    let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
+    // calamine copies one sector per listed number: the list may not be longer
+    // than the file has sectors (beyond the header's 109 slots, which some
+    // writers fill with zeros rather than "free").
+    if fat_sectors.len() > cfb.max_id + 1 + 109 {
+        return Err("allocation table larger than the file");
+    }
+    let mut fat = Vec::with_capacity(fat_sectors.len() * cfb.sector_size / 4);
+    for id in fat_sectors {
+        fat.extend(sector_numbers(cfb.sector(id)?));
+    }
+    Ok(fat)
+}
+
+/// The directory's entries: name, first sector and length of each stream.
+fn read_directory(cfb: &Cfb<'_>, header: &[u8]) -> Result<Vec<Entry>, &'static str> {
+    let dir_start = u32_at(header, 48).unwrap_or(ENDOFCHAIN);
+    let dirs = cfb.chain(dir_start, u64::MAX)?;
+    let entries = dirs
+        .chunks_exact(128)
+        .map(|e| {
+            let units: Vec<u16> = e[..64].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            let mut name = String::from_utf16_lossy(&units);
+            if let Some(nul) = name.find('\0') {
+                name.truncate(nul);
+            }
+            let start = u32_at(e, 116).unwrap_or(ENDOFCHAIN);
+            // Version 3 files (512-byte sectors) keep a 32-bit length, whatever the high bytes hold.
+            let len = if cfb.sector_size == 512 {
+                u64::from(u32_at(e, 120).unwrap_or(0))
+            } else {
+                u64_at(e, 120).unwrap_or(0)
+            };
+            Entry { name, start, len }
+        })
+        .collect();
+    Ok(entries)
+}
+
+/// The mini stream (kept in the root entry's chain) and its allocation table,
+/// where streams of fewer than 4,096 bytes are stored.
+struct MiniStream {
+    stream: Vec<u8>,
+    fat: Vec<u32>,
+}
+
+impl MiniStream {
+    fn read(cfb: &Cfb<'_>, header: &[u8], root: &Entry) -> Result<MiniStream, &'static str> {
+        let mini_fat_start = u32_at(header, 60).unwrap_or(ENDOFCHAIN);
+        let mini_fat_len = u64::from(u32_at(header, 64).unwrap_or(0));
+        if mini_fat_len == 0 {
+            return Ok(MiniStream { stream: Vec::new(), fat: Vec::new() });
+        }
+        let stream = cfb.chain(root.start, root.len)?;
+        let fat = cfb.chain(mini_fat_start, mini_fat_len.saturating_mul(cfb.sector_size as u64))?;
+        Ok(MiniStream { stream, fat: sector_numbers(&fat).collect() })
+    }
+
+    fn chain(&self, id: u32, len: u64) -> Result<Vec<u8>, &'static str> {
+        mini_chain(&self.stream, &self.fat, id, len)
     }
 }
 
@@ -295,15 +329,39 @@ struct Sheet {
     name: String,
 }
 
+/// What the workbook globals say about the sheets' records.
+struct Globals {
+    sheets: Vec<Sheet>,
+    /// The UTF-8 size bound of each shared string.
+    sst: Vec<u64>,
+    /// Bytes of text per byte of formula tokens.
+    formula_factor: u64,
+}
+
 fn scan_biff(stream: &[u8], location: &Location, limits: &Limits) -> Result<(), Issue> {
+    // An encrypted file: calamine stops with "password protected" before any sheet.
+    let Some(globals) = read_globals(stream) else {
+        return Ok(());
+    };
+    let mut scan = Scan { stream, location, limits, globals: &globals, text: 0, grid: 0, walked: 0 };
+    for sheet in &globals.sheets {
+        scan.sheet(sheet)?;
+    }
+    Ok(())
+}
+
+/// Walks the workbook globals up to their EOF: the sheets (BoundSheet8), the
+/// shared string table, and the longest name a formula may show. `None` when
+/// the file is encrypted (FilePass).
+fn read_globals(stream: &[u8]) -> Option<Globals> {
     let mut sheets = Vec::new();
     let mut sst: Vec<u64> = Vec::new();
     // Longest name a formula token may expand to (sheet names, defined names), in bytes.
     let mut longest_name = 31usize;
     for record in (Records { stream }) {
         match record.typ {
-            // FilePass: calamine stops with "password protected".
-            0x002F => return Ok(()),
+            // FilePass.
+            0x002F => return None,
             0x0085 => {
                 if let Some(pos) = u32_at(record.data, 0) {
                     let name = sheet_name(record.data);
@@ -324,23 +382,40 @@ fn scan_biff(stream: &[u8], location: &Location, limits: &Limits) -> Result<(), 
     // Bytes of text per byte of formula tokens: a 5-byte name token (or 7-byte
     // 3-D reference) becomes the name and some punctuation.
     let formula_factor = ((3 * longest_name + 16) / 5).max(8) as u64;
+    Some(Globals { sheets, sst, formula_factor })
+}
 
-    let mut text: u64 = 0;
-    let mut grid: u64 = 0;
-    // Sheets do not overlap in a real file; a file listing one sheet's records
-    // again and again would make calamine (and this walk) read them each time.
-    let mut walked: usize = 0;
-    for sheet in &sheets {
-        let Some(sheet_stream) = stream.get(sheet.pos..) else { continue };
-        let mut values = BoundingBox::default();
-        let mut formulas = BoundingBox::default();
+/// The sheets' records walked one sheet after the other, with what calamine
+/// would build for them added up across sheets: the limits are for the whole file.
+struct Scan<'a> {
+    stream: &'a [u8],
+    location: &'a Location,
+    limits: &'a Limits,
+    globals: &'a Globals,
+    /// Bytes of cell text.
+    text: u64,
+    /// Cells of the sheets' rectangles.
+    grid: u64,
+    /// Bytes of records walked. Sheets do not overlap in a real file; a file
+    /// listing one sheet's records again and again would make calamine (and
+    /// this walk) read them each time.
+    walked: usize,
+}
+
+impl Scan<'_> {
+    /// Walks one sheet's substream to its EOF, skipping the substreams nested
+    /// in it (charts, embedded objects), then adds its rectangles to the grid.
+    fn sheet(&mut self, sheet: &Sheet) -> Result<(), Issue> {
+        let Some(sheet_stream) = self.stream.get(sheet.pos..) else {
+            return Ok(());
+        };
+        let mut cells = SheetCells::default();
         let mut seen_bof = false;
         let mut depth = 0usize;
-        let mut last = (0u32, 0u32);
         for record in (Records { stream: sheet_stream }) {
-            walked += 4 + record.data.len() + record.cont.iter().map(|c| 4 + c.len()).sum::<usize>();
-            if walked > stream.len() {
-                return Err(corrupt(location, "sheets overlap"));
+            self.walked += 4 + record.data.len() + record.cont.iter().map(|c| 4 + c.len()).sum::<usize>();
+            if self.walked > self.stream.len() {
+                return Err(corrupt(self.location, "sheets overlap"));
             }
             if depth > 0 {
                 match record.typ {
@@ -350,92 +425,114 @@ fn scan_biff(stream: &[u8], location: &Location, limits: &Limits) -> Result<(), 
                 }
                 continue;
             }
-            let d = record.data;
-            let pos = || Some((u32::from(u16_at(d, 0)?), u32::from(u16_at(d, 2)?)));
-            let mut cell_text: u64 = 0;
             match record.typ {
-                BOF => {
-                    if seen_bof {
-                        depth += 1;
-                    } else {
-                        seen_bof = true;
-                    }
-                }
+                BOF if seen_bof => depth += 1,
+                BOF => seen_bof = true,
                 EOF => break,
                 // Dimensions: calamine reserves rows × columns cells.
-                0x0200 => {
-                    if let Some((start, end)) = dimensions(d) {
-                        let rows = end.0.wrapping_sub(start.0).wrapping_add(1) as u64;
-                        let cols = end.1.wrapping_sub(start.1).wrapping_add(1) as u64;
-                        let reserved = rows.saturating_mul(cols);
-                        if reserved > limits.max_grid_cells {
-                            return Err(grid_too_large(location, &sheet.name, end.0, end.1, reserved, limits));
-                        }
+                0x0200 => self.check_dimensions(sheet, record.data)?,
+                typ => {
+                    let cell_text = cells.add(typ, record.data, self.globals);
+                    self.text = self.text.saturating_add(cell_text);
+                    if self.text > self.limits.max_text_bytes {
+                        let (row, col) = cells.last;
+                        return Err(text_too_large(self.location, &sheet.name, row, col, self.limits));
                     }
                 }
-                // Number, BoolErr, RK.
-                0x0203 | 0x0205 | 0x027E => {
-                    if let Some((r, c)) = pos() {
-                        values.add(r, c);
-                        last = (r, c);
-                    }
-                }
-                // Label, RString: the string is in the record.
-                0x0204 | 0x00D6 => {
-                    if let Some((r, c)) = pos() {
-                        values.add(r, c);
-                        last = (r, c);
-                        cell_text = 3 * d.len() as u64;
-                    }
-                }
-                // LabelSst: a copy of a shared string.
-                0x00FD => {
-                    if let (Some((r, c)), Some(i)) = (pos(), u32_at(d, 6)) {
-                        values.add(r, c);
-                        last = (r, c);
-                        cell_text = sst.get(i as usize).copied().unwrap_or(0);
-                    }
-                }
-                // String: the text result of the formula before it.
-                0x0207 => cell_text = 3 * d.len() as u64,
-                // MulRk: a run of numbers on one row.
-                0x00BD => {
-                    if let (Some(row), Some(first), Some(last_col)) =
-                        (u16_at(d, 0), u16_at(d, 2), d.len().checked_sub(2).and_then(|at| u16_at(d, at)))
-                        && last_col >= first
-                    {
-                        values.add(u32::from(row), u32::from(first));
-                        values.add(u32::from(row), u32::from(last_col));
-                        last = (u32::from(row), u32::from(last_col));
-                    }
-                }
-                // Formula: a cached value, and the formula rebuilt as text.
-                0x0006 => {
-                    if d.len() >= 20
-                        && let Some((r, c)) = pos()
-                    {
-                        values.add(r, c);
-                        formulas.add(r, c);
-                        last = (r, c);
-                        cell_text = formula_factor.saturating_mul((d.len() - 20) as u64).saturating_add(64);
-                    }
-                }
-                _ => {}
-            }
-            text = text.saturating_add(cell_text);
-            if text > limits.max_text_bytes {
-                return Err(text_too_large(location, &sheet.name, last.0, last.1, limits));
             }
         }
-        for bbox in [values, formulas] {
-            grid = grid.saturating_add(bbox.cells());
-            if grid > limits.max_grid_cells {
+        for bbox in [cells.values, cells.formulas] {
+            self.grid = self.grid.saturating_add(bbox.cells());
+            if self.grid > self.limits.max_grid_cells {
                 let (row, col) = bbox.corner();
-                return Err(grid_too_large(location, &sheet.name, row, col, grid, limits));
+                return Err(grid_too_large(self.location, &sheet.name, row, col, self.grid, self.limits));
             }
+        }
+        Ok(())
+    }
+
+    /// The cells a DIMENSIONS record makes calamine reserve, on their own, must fit the grid limit.
+    fn check_dimensions(&self, sheet: &Sheet, data: &[u8]) -> Result<(), Issue> {
+        if let Some((start, end)) = dimensions(data) {
+            let rows = end.0.wrapping_sub(start.0).wrapping_add(1) as u64;
+            let cols = end.1.wrapping_sub(start.1).wrapping_add(1) as u64;
+            let reserved = rows.saturating_mul(cols);
+            if reserved > self.limits.max_grid_cells {
+                return Err(grid_too_large(self.location, &sheet.name, end.0, end.1, reserved, self.limits));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The cells calamine would build for one sheet.
+#[derive(Default)]
+struct SheetCells {
+    values: BoundingBox,
+    /// calamine keeps formulas in a rectangle of their own.
+    formulas: BoundingBox,
+    /// The last cell met, for messages.
+    last: (u32, u32),
+}
+
+impl SheetCells {
+    /// Adds a record's cells; gives the bytes of text calamine builds for it.
+    fn add(&mut self, typ: u16, d: &[u8], globals: &Globals) -> u64 {
+        let pos = || Some((u32::from(u16_at(d, 0)?), u32::from(u16_at(d, 2)?)));
+        match typ {
+            // Number, BoolErr, RK.
+            0x0203 | 0x0205 | 0x027E => {
+                if let Some((r, c)) = pos() {
+                    self.value(r, c);
+                }
+                0
+            }
+            // Label, RString: the string is in the record.
+            0x0204 | 0x00D6 => match pos() {
+                Some((r, c)) => {
+                    self.value(r, c);
+                    3 * d.len() as u64
+                }
+                None => 0,
+            },
+            // LabelSst: a copy of a shared string.
+            0x00FD => match (pos(), u32_at(d, 6)) {
+                (Some((r, c)), Some(i)) => {
+                    self.value(r, c);
+                    globals.sst.get(i as usize).copied().unwrap_or(0)
+                }
+                _ => 0,
+            },
+            // String: the text result of the formula before it.
+            0x0207 => 3 * d.len() as u64,
+            // MulRk: a run of numbers on one row.
+            0x00BD => {
+                if let (Some(row), Some(first), Some(last_col)) =
+                    (u16_at(d, 0), u16_at(d, 2), d.len().checked_sub(2).and_then(|at| u16_at(d, at)))
+                    && last_col >= first
+                {
+                    self.values.add(u32::from(row), u32::from(first));
+                    self.value(u32::from(row), u32::from(last_col));
+                }
+                0
+            }
+            // Formula: a cached value, and the formula rebuilt as text.
+            0x0006 => match pos() {
+                Some((r, c)) if d.len() >= 20 => {
+                    self.value(r, c);
+                    self.formulas.add(r, c);
+                    globals.formula_factor.saturating_mul((d.len() - 20) as u64).saturating_add(64)
+                }
+                _ => 0,
+            },
+            _ => 0,
         }
     }
-    Ok(())
+
+    fn value(&mut self, row: u32, col: u32) {
+        self.values.add(row, col);
+        self.last = (row, col);
+    }
 }
 
 /// calamine's reading of a DIMENSIONS record: (first row, first column), (last row, last column).

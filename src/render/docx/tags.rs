@@ -133,9 +133,20 @@ fn marker(tag: &str) -> Option<(MarkerKind, String)> {
 pub(crate) fn prepare(src: &str) -> Result<String, String> {
     let tokens = xml::tokenize(src).map_err(|e| format!("not well-formed XML: {e}"))?;
     let closes = xml::match_tags(&tokens).map_err(|e| format!("not well-formed XML: {e}"))?;
+    let mut segments = text_segments(&tokens, &closes);
+    let mut found =
+        Found { markers: Vec::new(), first_content: BTreeMap::new(), has_tags: vec![false; segments.len()] };
+    for members in paragraphs(&segments).values() {
+        rewrite_paragraph(&mut segments, members, &mut found)?;
+    }
+    note_drawings(&tokens, &closes, &mut found.first_content);
+    Ok(write_part(src, &tokens, &closes, &segments, found))
+}
 
-    // The <w:t> elements with their paragraph and row.
+/// The `<w:t>` elements with their paragraph and row.
+fn text_segments(tokens: &[Token<'_>], closes: &[Option<usize>]) -> Vec<Segment> {
     let mut segments: Vec<Segment> = Vec::new();
+    // The open elements around the current token.
     let mut stack: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -164,8 +175,13 @@ pub(crate) fn prepare(src: &str) -> Result<String, String> {
         }
         i += 1;
     }
+    segments
+}
 
-    // Paragraph by paragraph (segments outside paragraphs each on their own).
+/// The segments paragraph by paragraph (segments outside paragraphs each on
+/// their own), in document order: a tag split across runs is whole only in
+/// its paragraph's text.
+fn paragraphs(segments: &[Segment]) -> BTreeMap<(usize, usize), Vec<usize>> {
     let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for (k, s) in segments.iter().enumerate() {
         let key = match s.paragraph {
@@ -174,105 +190,172 @@ pub(crate) fn prepare(src: &str) -> Result<String, String> {
         };
         groups.entry(key).or_default().push(k);
     }
-    let mut markers: Vec<Marker> = Vec::new();
-    // For each controlled element, the first position holding content other than markers.
-    let mut first_content: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    let mut has_tags = vec![false; segments.len()];
-    for members in groups.values() {
-        let mut joined = String::new();
-        let mut starts = Vec::with_capacity(members.len());
-        for &k in members {
-            starts.push(joined.len());
-            joined.push_str(&segments[k].raw);
-        }
-        let locate = |pos: usize| -> (usize, usize) {
-            // The last segment starting at or before `pos` holds it (empty segments share a start).
-            let idx = starts.partition_point(|&s| s <= pos).saturating_sub(1);
-            (idx, pos - starts[idx])
-        };
-        let key_of = |pos: usize| -> (usize, usize) {
-            let (idx, off) = locate(pos);
-            let seg = &segments[members[idx]];
-            (seg.text.unwrap_or(seg.open), off)
-        };
-        let tags = find_tags(&joined);
-        let mut note_content = |pos: usize, seg: &Segment| {
-            let key = key_of(pos);
-            for element in [seg.paragraph, seg.row].into_iter().flatten() {
-                let e = first_content.entry(element).or_insert(key);
-                if key < *e {
-                    *e = key;
-                }
-            }
-        };
-        // Visible content outside tags.
-        let mut cursor = 0;
-        for &(start, end) in tags.iter().chain(std::iter::once(&(joined.len(), joined.len()))) {
-            if let Some(p) = joined[cursor..start].find(|c: char| !c.is_whitespace()) {
-                let (idx, _) = locate(cursor + p);
-                note_content(cursor + p, &segments[members[idx]]);
-            }
-            cursor = end;
-        }
-        // The tags, last first so that earlier byte offsets stay valid.
-        let mut texts: Vec<String> = members.iter().map(|&k| segments[k].raw.clone()).collect();
-        for &(start, end) in tags.iter().rev() {
-            let source = tag_source(&joined[start..end]);
-            let (first, first_off) = locate(start);
-            let (last, last_off) = locate(end.saturating_sub(1));
-            let last_off = last_off + 1;
-            let seg = &segments[members[first]];
-            let found = marker(&source);
-            match &found {
-                Some((kind, tag)) => {
-                    let element = match kind {
-                        MarkerKind::Paragraph => seg.paragraph,
-                        MarkerKind::Row => seg.row,
-                    };
-                    let Some(element) = element else {
-                        return Err(format!(
-                            "{} is not inside a {}",
-                            source,
-                            if *kind == MarkerKind::Row { "table row" } else { "paragraph" }
-                        ));
-                    };
-                    markers.push(Marker { element, at: key_of(start), tag: tag.clone() });
-                }
-                None => note_content(start, seg),
-            }
-            // Cut the tag out of every segment it spans; a normal tag goes back whole into the first.
-            if first == last {
-                texts[first].replace_range(first_off..last_off, "");
-            } else {
-                texts[first].truncate(first_off);
-                for t in &mut texts[first + 1..last] {
-                    t.clear();
-                }
-                texts[last].replace_range(..last_off, "");
-            }
-            if found.is_none() {
-                texts[first].insert_str(first_off, &source);
-                has_tags[members[first]] = true;
-            }
-        }
-        for (idx, &k) in members.iter().enumerate() {
-            segments[k].raw = std::mem::take(&mut texts[idx]);
+    groups
+}
+
+/// What the paragraphs' tags say about the part, gathered before it is written.
+struct Found {
+    markers: Vec<Marker>,
+    /// For each controlled element, the first position holding content other than markers.
+    first_content: BTreeMap<usize, (usize, usize)>,
+    /// For each segment, whether a tag was moved into it.
+    has_tags: Vec<bool>,
+}
+
+impl Found {
+    /// Content at `key` in a segment: its paragraph and row hold more than markers from there on.
+    fn note_content(&mut self, key: (usize, usize), seg: &Segment) {
+        for element in [seg.paragraph, seg.row].into_iter().flatten() {
+            note_first_content(&mut self.first_content, element, key);
         }
     }
-    // Drawings and embedded objects are content too: a paragraph holding a picture is never dropped.
+}
+
+fn note_first_content(first_content: &mut BTreeMap<usize, (usize, usize)>, element: usize, key: (usize, usize)) {
+    let e = first_content.entry(element).or_insert(key);
+    if key < *e {
+        *e = key;
+    }
+}
+
+/// A paragraph's text: the raw texts of its segments end to end, and where each starts.
+struct Joined<'m> {
+    members: &'m [usize],
+    starts: Vec<usize>,
+    text: String,
+}
+
+impl<'m> Joined<'m> {
+    fn new(segments: &[Segment], members: &'m [usize]) -> Self {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(members.len());
+        for &k in members {
+            starts.push(text.len());
+            text.push_str(&segments[k].raw);
+        }
+        Joined { members, starts, text }
+    }
+
+    /// (member index, byte offset in its text) of a byte of the paragraph's text.
+    fn locate(&self, pos: usize) -> (usize, usize) {
+        // The last segment starting at or before `pos` holds it (empty segments share a start).
+        let idx = self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
+        (idx, pos - self.starts[idx])
+    }
+
+    /// The segment holding a byte of the paragraph's text.
+    fn segment<'s>(&self, segments: &'s [Segment], pos: usize) -> &'s Segment {
+        &segments[self.members[self.locate(pos).0]]
+    }
+
+    /// The document-order position of a byte of the paragraph's text.
+    fn key_of(&self, segments: &[Segment], pos: usize) -> (usize, usize) {
+        let (idx, off) = self.locate(pos);
+        let seg = &segments[self.members[idx]];
+        (seg.text.unwrap_or(seg.open), off)
+    }
+}
+
+/// Moves every tag of a paragraph back into the segment it starts in and takes
+/// the block markers out, noting them and where the paragraph's content is.
+fn rewrite_paragraph(segments: &mut [Segment], members: &[usize], found: &mut Found) -> Result<(), String> {
+    let joined = Joined::new(segments, members);
+    let tags = find_tags(&joined.text);
+    note_visible_content(segments, &joined, &tags, found);
+    // The tags, last first so that earlier byte offsets stay valid.
+    let mut texts: Vec<String> = members.iter().map(|&k| segments[k].raw.clone()).collect();
+    for &(start, end) in tags.iter().rev() {
+        let source = tag_source(&joined.text[start..end]);
+        let is_marker = record_tag(segments, &joined, start, &source, found)?;
+        let (first, first_off) = joined.locate(start);
+        cut_span(&mut texts, (first, first_off), joined.locate(end.saturating_sub(1)));
+        // A normal tag goes back whole into the first segment it spans.
+        if !is_marker {
+            texts[first].insert_str(first_off, &source);
+            found.has_tags[members[first]] = true;
+        }
+    }
+    for (idx, &k) in members.iter().enumerate() {
+        segments[k].raw = std::mem::take(&mut texts[idx]);
+    }
+    Ok(())
+}
+
+/// Notes the paragraph's visible content outside its tags: any text but white space.
+fn note_visible_content(segments: &[Segment], joined: &Joined<'_>, tags: &[(usize, usize)], found: &mut Found) {
+    let text = &joined.text;
+    let mut cursor = 0;
+    for &(start, end) in tags.iter().chain(std::iter::once(&(text.len(), text.len()))) {
+        if let Some(p) = text[cursor..start].find(|c: char| !c.is_whitespace()) {
+            let pos = cursor + p;
+            found.note_content(joined.key_of(segments, pos), joined.segment(segments, pos));
+        }
+        cursor = end;
+    }
+}
+
+/// Records the tag starting at `start`: a block marker (then `true`) with the
+/// element it controls, any other tag as content of its paragraph and row.
+/// A marker outside the element it names cannot be placed.
+fn record_tag(
+    segments: &[Segment],
+    joined: &Joined<'_>,
+    start: usize,
+    source: &str,
+    found: &mut Found,
+) -> Result<bool, String> {
+    let seg = joined.segment(segments, start);
+    let Some((kind, tag)) = marker(source) else {
+        found.note_content(joined.key_of(segments, start), seg);
+        return Ok(false);
+    };
+    let element = match kind {
+        MarkerKind::Paragraph => seg.paragraph,
+        MarkerKind::Row => seg.row,
+    };
+    let Some(element) = element else {
+        return Err(format!(
+            "{} is not inside a {}",
+            source,
+            if kind == MarkerKind::Row { "table row" } else { "paragraph" }
+        ));
+    };
+    found.markers.push(Marker { element, at: joined.key_of(segments, start), tag });
+    Ok(true)
+}
+
+/// Cuts a tag out of every segment it spans: from `first` to `last`, each a
+/// (member index, byte offset), both bytes included.
+fn cut_span(texts: &mut [String], (first, first_off): (usize, usize), (last, last_off): (usize, usize)) {
+    let last_off = last_off + 1;
+    if first == last {
+        texts[first].replace_range(first_off..last_off, "");
+    } else {
+        texts[first].truncate(first_off);
+        for t in &mut texts[first + 1..last] {
+            t.clear();
+        }
+        texts[last].replace_range(..last_off, "");
+    }
+}
+
+/// Drawings and embedded objects are content too: a paragraph holding a picture is never dropped.
+fn note_drawings(tokens: &[Token<'_>], closes: &[Option<usize>], first_content: &mut BTreeMap<usize, (usize, usize)>) {
     for (i, t) in tokens.iter().enumerate() {
         if let Token::Open { name: "w:drawing" | "w:pict" | "w:object", .. } = t {
             for wanted in ["w:p", "w:tr"] {
-                if let Some(element) = enclosing(&tokens, &closes, i, wanted) {
-                    let e = first_content.entry(element).or_insert((i, 0));
-                    if (i, 0) < *e {
-                        *e = (i, 0);
-                    }
+                if let Some(element) = enclosing(tokens, closes, i, wanted) {
+                    note_first_content(first_content, element, (i, 0));
                 }
             }
         }
     }
+}
 
+/// Writes the part out: an element holding nothing but markers replaced by
+/// them, other markers before or after their element, the segments' new texts.
+fn write_part(src: &str, tokens: &[Token<'_>], closes: &[Option<usize>], segments: &[Segment], found: Found) -> String {
+    let Found { mut markers, first_content, has_tags } = found;
     // Markers by element, in document order.
     markers.sort_by_key(|m| m.at);
     let mut by_element: BTreeMap<usize, Vec<&Marker>> = BTreeMap::new();
@@ -282,12 +365,10 @@ pub(crate) fn prepare(src: &str) -> Result<String, String> {
     // Elements holding nothing but markers are replaced by them; nested ones go with their parent.
     let replaced: BTreeMap<usize, usize> =
         by_element.keys().filter(|e| !first_content.contains_key(e)).map(|&e| (e, closes[e].unwrap_or(e))).collect();
-    let mut segment_at: BTreeMap<usize, usize> = BTreeMap::new();
-    for (k, s) in segments.iter().enumerate() {
-        segment_at.insert(s.open, k);
-    }
+    let segment_at: BTreeMap<usize, usize> = segments.iter().enumerate().map(|(k, s)| (s.open, k)).collect();
 
     let mut out = String::with_capacity(src.len() + 1024);
+    // Markers to write after the token at their key, the close of their element.
     let mut after: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -300,6 +381,7 @@ pub(crate) fn prepare(src: &str) -> Result<String, String> {
             continue;
         }
         if let Some(ms) = by_element.get(&i) {
+            // Markers typed before the element's first content go before it, the rest after it.
             let first = first_content.get(&i).copied().unwrap_or((usize::MAX, 0));
             for m in ms {
                 if m.at < first {
@@ -311,33 +393,44 @@ pub(crate) fn prepare(src: &str) -> Result<String, String> {
             }
         }
         if let Some(&k) = segment_at.get(&i) {
-            let seg = &segments[k];
-            let open = tokens[i].raw();
-            if has_tags[k] && !open.contains("xml:space") {
-                out.push_str("<w:t xml:space=\"preserve\">");
-            } else {
-                out.push_str(open);
-            }
-            out.push_str(&seg.raw);
-            // Skip to the closing </w:t>, dropping the original text token.
-            let close = closes[i].unwrap_or(i);
-            for t in &tokens[i + 1..close] {
-                if !matches!(t, Token::Text(_)) {
-                    out.push_str(t.raw());
-                }
-            }
-            i = close;
+            i = write_segment(&mut out, tokens, closes, i, &segments[k], has_tags[k]);
             continue;
         }
         out.push_str(tokens[i].raw());
-        if let Some(tags) = after.remove(&i) {
-            for t in tags {
-                out.push_str(&t);
-            }
+        for tag in after.remove(&i).into_iter().flatten() {
+            out.push_str(&tag);
         }
         i += 1;
     }
-    Ok(out)
+    out
+}
+
+/// Writes a `<w:t>` element's opening and new text, and gives the index of its
+/// closing token, still to be written.
+fn write_segment(
+    out: &mut String,
+    tokens: &[Token<'_>],
+    closes: &[Option<usize>],
+    i: usize,
+    seg: &Segment,
+    has_tags: bool,
+) -> usize {
+    let open = tokens[i].raw();
+    // A tag moved here may leave spaces at an edge of the text, which Word keeps only with xml:space.
+    if has_tags && !open.contains("xml:space") {
+        out.push_str("<w:t xml:space=\"preserve\">");
+    } else {
+        out.push_str(open);
+    }
+    out.push_str(&seg.raw);
+    // Skip to the closing </w:t>, dropping the original text token.
+    let close = closes[i].unwrap_or(i);
+    for t in &tokens[i + 1..close] {
+        if !matches!(t, Token::Text(_)) {
+            out.push_str(t.raw());
+        }
+    }
+    close
 }
 
 /// Repairs what loops and conditions can leave behind in a filled part and
