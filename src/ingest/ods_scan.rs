@@ -14,8 +14,9 @@
 
 use std::io::{Cursor, Read};
 
-use super::{Limits, grid_too_large, sheet_too_large, text_too_large};
+use super::problems::{grid_too_large, sheet_too_large, text_too_large};
 use crate::issue::{Code, Issue, Location};
+use crate::schema::Limits;
 
 /// calamine caps a row at this many columns.
 const CALAMINE_MAX_COLUMNS: u64 = 16_384;

@@ -5,7 +5,7 @@ use std::io::{Cursor, Read};
 
 use crate::issue::{Code, Issue, Location};
 
-use super::Limits;
+use crate::schema::Limits;
 
 /// The workbook format found in the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub fn sniff(bytes: &[u8], location: &Location, limits: &Limits) -> Result<Sniff
     if bytes.starts_with(OLE_MAGIC) {
         // Encrypted .xlsx files are OLE containers holding an "EncryptedPackage" stream.
         if contains_utf16(bytes, "EncryptedPackage") {
-            return Err(super::encrypted(location));
+            return Err(super::problems::encrypted(location));
         }
         return Ok(Sniffed::Xls);
     }

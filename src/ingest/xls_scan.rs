@@ -18,8 +18,9 @@
 //! file or points at a missing sector is a corrupt file) and walks the records
 //! the way calamine does, adding up what calamine would build. Nothing is kept.
 
-use super::{Limits, grid_too_large, text_too_large};
+use super::problems::{grid_too_large, text_too_large};
 use crate::issue::{Code, Issue, Location};
+use crate::schema::Limits;
 
 const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
 const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;

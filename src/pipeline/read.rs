@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::Progress;
 use super::inputs::{Listed, Source};
+use super::progress::Progress;
 use crate::aggregate::{self, CycleChoice, CycleError, CycleSpec};
 use crate::ingest::{self, Ingested};
 use crate::model::{FileMeta, FileReport, RawWorkbook, ReportWeek};

@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-use super::Pipeline;
+use super::driver::Pipeline;
 use super::inputs::too_large_report;
 use super::read::{StageClock, validated};
 use crate::error::Result;

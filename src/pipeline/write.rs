@@ -1,31 +1,21 @@
 //! Aggregating a cycle from its reports, rendering every output and writing
 //! `outputs/<cycle>/` and the receipts of the cycle's files, under the output lock.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::{Pipeline, Timings};
-use crate::aggregate::{self, CycleChoice, CycleSpec, Summary};
+use super::driver::{Pipeline, Written};
+use crate::aggregate::{self, CycleChoice, CycleSpec};
 use crate::error::{Error, Result};
 use crate::fs::{OutputLock, remove_stale_temporaries};
+use crate::model::Timings;
 use crate::model::{FileReport, FileStatus};
 use crate::render::{self, Compiled, receipt};
 
 /// How long a run waits for another one writing the same outputs folder.
 const LOCK_WAIT: Duration = Duration::from_secs(30);
-
-/// The outputs of a cycle, rendered and written.
-pub struct Written {
-    pub cycle: CycleSpec,
-    pub summary: Summary,
-    /// The file names written in the cycle's folder.
-    pub outputs: Vec<String>,
-    /// The cycle's folder.
-    pub dir: PathBuf,
-    pub timings: Timings,
-}
 
 impl Pipeline<'_> {
     /// Aggregates, renders and writes `out/<cycle>/` from checked reports, and

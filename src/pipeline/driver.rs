@@ -1,0 +1,201 @@
+//! [`Pipeline`]: the configuration, language and templates of a run, and its
+//! entry points.
+
+use std::path::{Path, PathBuf};
+
+use crate::aggregate::{CycleChoice, CycleSpec, SubmissionSummary, Summary, week_status};
+use crate::error::{Error, Result};
+use crate::language::Language;
+use crate::model::{BuildReport, FileCounts, FileReport, FileStatus, ReportWeek, Timings};
+
+use super::inputs::{self, Listed, Sources, list_folder};
+use super::progress::{Progress, Quiet};
+use super::read::{self, StageClock, read_for_cycle};
+use crate::render::Templates;
+use crate::schema::Config;
+
+/// The stages, with what every run needs.
+pub struct Pipeline<'c> {
+    pub(super) config: &'c Config,
+    pub(super) lang: Language,
+    pub(super) templates: Templates,
+}
+
+/// Files checked together by [`Pipeline::check`] before they are handed over
+/// and dropped, so that memory stays that of one batch.
+const CHECK_BATCH: usize = 256;
+
+impl<'c> Pipeline<'c> {
+    /// A pipeline writing in `lang`, with templates looked up first in
+    /// `templates` (the user's overrides), then in the configuration folder.
+    pub fn new(config: &'c Config, lang: Language, templates: Option<PathBuf>) -> Pipeline<'c> {
+        let templates = Templates { config_dir: config.dir.clone(), override_dir: templates };
+        Pipeline { config, lang, templates }
+    }
+
+    pub fn config(&self) -> &'c Config {
+        self.config
+    }
+
+    pub fn lang(&self) -> &Language {
+        &self.lang
+    }
+
+    /// Reads and validates every file under `paths` on all cores, a batch at a
+    /// time, handing each batch's reports to `each` in discovery order.
+    /// Ignored files get a report too (status `ignored`).
+    ///
+    /// ```
+    /// # use tonghop::{pipeline::Pipeline, language::Language, schema::Config};
+    /// let config = Config::load(std::path::Path::new("report_templates")).unwrap();
+    /// let lang = Language::load(&[config.dir.as_path()], "vi").unwrap();
+    /// let mut count = 0;
+    /// Pipeline::new(&config, lang, None)
+    ///     .check(&["inputs".into()], |batch| -> Result<(), tonghop::Error> { count += batch.len(); Ok(()) })
+    ///     .unwrap();
+    /// assert!(count > 200);
+    /// ```
+    pub fn check<E: From<Error>>(
+        &self,
+        paths: &[PathBuf],
+        mut each: impl FnMut(Vec<FileReport>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        // A mistyped path is a usage error, not a file to report on.
+        if let Some(missing) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
+            return Err(Error::NoSuchPath { path: missing.clone() }.into());
+        }
+        let listed: Vec<Listed> = paths.iter().flat_map(|p| list_folder(self.config, p)).collect();
+        let clock = StageClock::default();
+        for batch in listed.chunks(CHECK_BATCH) {
+            each(read::check_all(self.config, batch, &clock, &Quiet))?;
+        }
+        Ok(())
+    }
+
+    /// Reads every input of `sources` whole (for the status of a week, and the
+    /// draft `watch` keeps), with received times from the ledger when there is one.
+    pub fn read_all(&self, sources: &Sources, progress: &dyn Progress) -> Result<Vec<FileReport>> {
+        let (listed, ledger) = inputs::list_sources(self.config, sources)?;
+        progress.files_found(listed.len());
+        let mut reports = read::check_all(self.config, &listed, &StageClock::default(), progress);
+        inputs::received_from_ledger(self.config, sources, ledger.as_ref(), &mut reports);
+        Ok(reports)
+    }
+
+    /// Who has reported for `week`, from every input of `sources`.
+    pub fn week_status(&self, sources: &Sources, week: ReportWeek) -> Result<SubmissionSummary> {
+        Ok(week_status(self.config, &self.read_all(sources, &Quiet)?, week))
+    }
+
+    /// Builds a cycle: reads what it needs from `request.sources`, aggregates,
+    /// renders and writes `request.out/<cycle>/` and the receipts.
+    pub fn build(&self, request: &BuildRequest, progress: &dyn Progress) -> Result<Built> {
+        let started = std::time::Instant::now();
+        let clock = StageClock::default();
+        let (listed, ledger) = inputs::list_sources(self.config, &request.sources)?;
+        progress.files_found(listed.len());
+        let mut read = read_for_cycle(self.config, &listed, &request.choice, &clock, progress)
+            .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
+        inputs::received_from_ledger(self.config, &request.sources, ledger.as_ref(), &mut read.reports);
+        let read_wall = started.elapsed().as_secs_f64();
+        // The cycle is settled: the latest one is named by its meeting from here on.
+        let choice = match read.cycle.meeting {
+            Some(meeting) => CycleChoice::Meeting(meeting),
+            None => request.choice.clone(),
+        };
+        let written = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out)?;
+        let timings = Timings {
+            read_and_validate_wall: read_wall,
+            read_thread_seconds: clock.read_seconds(),
+            validate_thread_seconds: clock.validate_seconds(),
+            total: started.elapsed().as_secs_f64(),
+            ..written.timings.clone()
+        };
+        Ok(Built { files: FileCounts::of(&read.reports), other_weeks_files: read.not_needed, written, timings })
+    }
+
+    /// Rebuilds the status board of the week due on or before `today` and the
+    /// draft of the latest cycle from every version the ledger holds, as
+    /// `watch` keeps them. Each part that fails is said in the result, not fatal.
+    pub fn refresh_board(&self, sources: &Sources, out: &Path, today: chrono::NaiveDate) -> Result<Refreshed> {
+        let reports = self.read_all(sources, &Quiet)?;
+        let board = self.config.calendar.current_week(today).map(|week| self.write_board(&reports, week, out));
+        let has_data = reports.iter().any(|r| r.status != FileStatus::Ignored && r.submission.is_some());
+        let draft = has_data.then(|| self.write_cycle(&reports, &CycleChoice::Latest, 0, out));
+        Ok(Refreshed { board, draft })
+    }
+
+    fn write_board(&self, reports: &[FileReport], week: ReportWeek, out: &Path) -> Result<()> {
+        let board = week_status(self.config, reports, week);
+        let html = crate::render::receipt::status_html(self.config, &week, &board, &self.templates, &self.lang)?;
+        let path = out.join(STATUS_BOARD);
+        crate::fs::write_atomic(&path, html.as_bytes()).map_err(Error::write(path))
+    }
+}
+
+/// The status board's file name in the outputs folder.
+pub const STATUS_BOARD: &str = "status.html";
+
+/// What `watch`'s refresh did: the status board (when there is a current
+/// week) and the draft (when there is data), each written or why not.
+pub struct Refreshed {
+    pub board: Option<Result<()>>,
+    pub draft: Option<Result<Written>>,
+}
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildRequest {
+    pub sources: Sources,
+    /// The outputs folder; the cycle is written to `out/<cycle>/`.
+    pub out: PathBuf,
+    pub choice: CycleChoice,
+}
+
+/// A cycle built.
+pub struct Built {
+    /// Files read, by status.
+    pub files: FileCounts,
+    /// Files of weeks the cycle does not use, identified but not validated.
+    pub other_weeks_files: usize,
+    pub written: Written,
+    pub timings: Timings,
+}
+
+impl Built {
+    pub fn summary(&self) -> &Summary {
+        &self.written.summary
+    }
+
+    /// What the build did, as the console and `--json` tell it.
+    pub fn report(&self) -> BuildReport {
+        let (written, summary) = (&self.written, self.summary());
+        BuildReport {
+            cycle: written.cycle.id.clone(),
+            meeting: written.cycle.meeting,
+            weeks: written.cycle.weeks.iter().map(|w| w.label()).collect(),
+            files: self.files,
+            other_weeks_files: self.other_weeks_files,
+            on_time: summary.submissions.on_time,
+            late: summary.submissions.late,
+            rejected: summary.submissions.rejected,
+            missing: summary.submissions.missing,
+            overdue_tasks: summary.tasks.overdue_count,
+            quality_flags: summary.quality.len(),
+            output_dir: written.dir.display().to_string(),
+            outputs: written.outputs.clone(),
+            timings: self.timings.clone(),
+        }
+    }
+}
+
+/// The outputs of a cycle, rendered and written.
+pub struct Written {
+    pub cycle: CycleSpec,
+    pub summary: Summary,
+    /// The file names written in the cycle's folder.
+    pub outputs: Vec<String>,
+    /// The cycle's folder.
+    pub dir: PathBuf,
+    pub timings: Timings,
+}
