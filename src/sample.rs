@@ -326,9 +326,9 @@ pub fn weekly_fill(config: &Config, unit: &Unit, week: &ReportWeek, w: u32) -> F
     }
 }
 
-/// Generates the sample files (in memory).
+/// Generates the sample files (in memory): four weeks of reports from every
+/// unit, with a few faults for the outputs to show, and an Office lock file.
 pub fn generate(config: &Config) -> Result<Vec<SampleFile>, XlsxError> {
-    let tz = config.calendar.timezone;
     let weeks: Vec<ReportWeek> =
         (0..4).filter_map(|i| config.calendar.week_due(config.calendar.first_due + Days::new(7 * i))).collect();
     let mut files = Vec::new();
@@ -339,93 +339,88 @@ pub fn generate(config: &Config) -> Result<Vec<SampleFile>, XlsxError> {
             if (unit.code == "96" && w == 3) || (unit.code == "VHLKHXH" && w == 2) {
                 continue;
             }
-            let mut rng = Rng::new(&format!("received-{}-{w}", unit.code));
-            let mut received = at(tz, week.due, 8, 0) + chrono::Duration::minutes(rng.range(0, 500) as i64);
-            // Late: Lai Châu on Tuesday morning of week 2, Bộ Công Thương on Monday evening of week 3.
-            if unit.code == "12" && w == 1 {
-                received = at(tz, week.due + Days::new(1), 9, 30);
-            }
-            if unit.code == "BCT" && w == 2 {
-                received = at(tz, week.due, 19, 40);
-            }
-            let mut fill = weekly_fill(config, unit, week, w);
-            let mut values = fill.values.clone();
-            let name = format!("{}/{}-{}.xlsx", week.label(), unit.code, slug(unit));
-            // Resubmission: Bắc Ninh's first file of week 3 has B05 > B04, corrected at 15:00.
-            if unit.code == "24" && w == 2 {
-                let mut wrong = fill.clone();
-                if let (Some(FillValue::Number(b04)), Some(v)) =
-                    (values.get("B04").cloned(), wrong.values.get_mut("B05"))
-                {
-                    *v = FillValue::Number(b04 + 1_250.0);
-                }
-                files.push(SampleFile {
-                    path: format!("{}/{}-{}.xlsx", week.label(), unit.code, slug(unit)),
-                    bytes: write_form(
-                        config,
-                        &FormRequest {
-                            unit_type: &unit.unit_type,
-                            unit: Some(unit),
-                            week: Some(*week),
-                            fill: Some(&wrong),
-                        },
-                    )?,
-                    received: at(tz, week.due, 10, 5),
-                });
-                files.push(SampleFile {
-                    path: format!("{}/{}-{}-lan-2.xlsx", week.label(), unit.code, slug(unit)),
-                    bytes: write_form(
-                        config,
-                        &FormRequest {
-                            unit_type: &unit.unit_type,
-                            unit: Some(unit),
-                            week: Some(*week),
-                            fill: Some(&fill),
-                        },
-                    )?,
-                    received: at(tz, week.due, 15, 10),
-                });
-                continue;
-            }
-            // A slip of the keyboard: Quảng Ninh's last week has an extra zero in B01 (a data-quality flag).
-            if unit.code == "22"
-                && w == 3
-                && let Some(FillValue::Number(b01)) = values.get_mut("B01")
-            {
-                *b01 *= 10.0;
-                fill.values = values.clone();
-            }
-            // Rejected and never corrected: Quảng Trị's last week reports more online dossiers than dossiers.
-            if unit.code == "44"
-                && w == 3
-                && let (Some(FillValue::Number(b01)), Some(v)) = (values.get("B01").cloned(), values.get_mut("B03"))
-            {
-                *v = FillValue::Number(b01 + 3_400.0);
-                fill.values = values.clone();
-            }
-            files.push(SampleFile {
-                path: name,
-                bytes: write_form(
-                    config,
-                    &FormRequest { unit_type: &unit.unit_type, unit: Some(unit), week: Some(*week), fill: Some(&fill) },
-                )?,
-                received,
-            });
+            files.extend(unit_files(config, unit, week, w)?);
         }
     }
-    // An Office lock file left next to a workbook someone still has open.
     if let Some(last) = weeks.last() {
-        let mut lock = vec![0u8; 165];
-        let owner = "vanphong".as_bytes();
-        lock[0] = owner.len() as u8;
-        lock[1..1 + owner.len()].copy_from_slice(owner);
-        files.push(SampleFile {
-            path: format!("{}/~$79-tp-ho-chi-minh.xlsx", last.label()),
-            bytes: lock,
-            received: at(tz, last.due, 16, 0),
-        });
+        files.push(office_lock_file(config.calendar.timezone, last));
     }
     Ok(files)
+}
+
+/// The file(s) of one unit for the `w`-th week: one report, except for the
+/// resubmission, and with the sample's faulty figures where it has them.
+fn unit_files(config: &Config, unit: &Unit, week: &ReportWeek, w: u32) -> Result<Vec<SampleFile>, XlsxError> {
+    let tz = config.calendar.timezone;
+    let mut fill = weekly_fill(config, unit, week, w);
+    let path = format!("{}/{}-{}.xlsx", week.label(), unit.code, slug(unit));
+    // Resubmission: Bắc Ninh's first file of week 3 has B05 > B04, corrected at 15:00.
+    if unit.code == "24" && w == 2 {
+        let mut wrong = fill.clone();
+        if let (Some(FillValue::Number(b04)), Some(v)) = (fill.values.get("B04").cloned(), wrong.values.get_mut("B05"))
+        {
+            *v = FillValue::Number(b04 + 1_250.0);
+        }
+        return Ok(vec![
+            SampleFile { path, bytes: report(config, unit, week, &wrong)?, received: at(tz, week.due, 10, 5) },
+            SampleFile {
+                path: format!("{}/{}-{}-lan-2.xlsx", week.label(), unit.code, slug(unit)),
+                bytes: report(config, unit, week, &fill)?,
+                received: at(tz, week.due, 15, 10),
+            },
+        ]);
+    }
+    // A slip of the keyboard: Quảng Ninh's last week has an extra zero in B01 (a data-quality flag).
+    if unit.code == "22"
+        && w == 3
+        && let Some(FillValue::Number(b01)) = fill.values.get_mut("B01")
+    {
+        *b01 *= 10.0;
+    }
+    // Rejected and never corrected: Quảng Trị's last week reports more online dossiers than dossiers.
+    if unit.code == "44"
+        && w == 3
+        && let (Some(FillValue::Number(b01)), Some(v)) = (fill.values.get("B01").cloned(), fill.values.get_mut("B03"))
+    {
+        *v = FillValue::Number(b01 + 3_400.0);
+    }
+    Ok(vec![SampleFile { path, bytes: report(config, unit, week, &fill)?, received: received(tz, unit, week, w) }])
+}
+
+/// When a unit's report of the `w`-th week arrives: on the due Monday between
+/// 8:00 and 16:20, except for the sample's two late reports.
+fn received(tz: Tz, unit: &Unit, week: &ReportWeek, w: u32) -> DateTime<Tz> {
+    // Late: Lai Châu on Tuesday morning of week 2, Bộ Công Thương on Monday evening of week 3.
+    if unit.code == "12" && w == 1 {
+        return at(tz, week.due + Days::new(1), 9, 30);
+    }
+    if unit.code == "BCT" && w == 2 {
+        return at(tz, week.due, 19, 40);
+    }
+    let mut rng = Rng::new(&format!("received-{}-{w}", unit.code));
+    at(tz, week.due, 8, 0) + chrono::Duration::minutes(rng.range(0, 500) as i64)
+}
+
+/// A unit's filled form for a week.
+fn report(config: &Config, unit: &Unit, week: &ReportWeek, fill: &Fill) -> Result<Vec<u8>, XlsxError> {
+    write_form(
+        config,
+        &FormRequest { unit_type: &unit.unit_type, unit: Some(unit), week: Some(*week), fill: Some(fill) },
+    )
+}
+
+/// An Office lock file left next to a workbook someone still has open: the
+/// reading passes over it with a note (I001), not an error.
+fn office_lock_file(tz: Tz, week: &ReportWeek) -> SampleFile {
+    let mut lock = vec![0u8; 165];
+    let owner = "vanphong".as_bytes();
+    lock[0] = owner.len() as u8;
+    lock[1..1 + owner.len()].copy_from_slice(owner);
+    SampleFile {
+        path: format!("{}/~$79-tp-ho-chi-minh.xlsx", week.label()),
+        bytes: lock,
+        received: at(tz, week.due, 16, 0),
+    }
 }
 
 /// Writes the sample files under `dir`, setting each file's modification time to its received time.

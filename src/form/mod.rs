@@ -254,6 +254,35 @@ fn input_message(dv: DataValidation, title: &str, message: &str) -> Result<DataV
     dv.set_input_title(title)?.set_input_message(message)
 }
 
+/// The top of a table sheet, the same on the criteria, tasks and narrative
+/// sheets: column widths, a title and a guidance line merged over all the
+/// columns, then the header row, frozen and repeated on every printed page.
+/// Returns the header row.
+fn table_top(
+    sheet: &mut Worksheet,
+    widths: &[f64],
+    title: &str,
+    guidance: &str,
+    headers: &[(&str, &str)],
+    s: &Styles,
+) -> Result<u32, XlsxError> {
+    for (col, width) in widths.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    let last_col = widths.len() as u16 - 1;
+    sheet.merge_range(0, 0, 0, last_col, title, &s.title)?;
+    sheet.merge_range(1, 0, 1, last_col, guidance, &s.subtitle)?;
+    let header_row = 3;
+    for (col, (vi, _)) in headers.iter().enumerate() {
+        sheet.write_string_with_format(header_row, col as u16, *vi, &s.header)?;
+    }
+    sheet.set_freeze_panes(header_row + 1, 0)?;
+    sheet.set_repeat_rows(header_row, header_row)?;
+    Ok(header_row)
+}
+
+/// The general-information sheet: one label per row with its value to the
+/// right, and the guidance for each entry below them all.
 fn write_info(
     sheet: &mut Worksheet,
     config: &Config,
@@ -269,9 +298,7 @@ fn write_info(
     let (start_day, end_day) = config.calendar.period_weekdays_vi();
     let from_note = format!("Ngày đầu kỳ báo cáo ({start_day}), dạng dd/mm/yyyy.");
     let to_note = format!("Ngày chốt số liệu ({end_day} trước ngày nộp), dạng dd/mm/yyyy.");
-    let fill = request.fill;
-    let contacts = fill.map(|f| f.contacts.clone()).unwrap_or_default();
-    let first_due = config.calendar.first_due;
+    let contacts = request.fill.map(|f| f.contacts.clone()).unwrap_or_default();
     let rows: [(&str, &str); 9] = [
         (info::UNIT_TYPE, "Loại đơn vị của biểu mẫu (không sửa)."),
         (info::UNIT, "Chọn trong danh sách, hoặc gõ mã hay tên đơn vị."),
@@ -297,66 +324,102 @@ fn write_info(
             info::VERSION => {
                 sheet.write_string_with_format(row, 1, &config.schema.version, &s.locked_text)?;
             }
-            info::UNIT => {
-                let value = request.unit.map(|u| format!("{} - {}", u.code, u.short)).unwrap_or_default();
-                sheet.write_string_with_format(row, 1, &value, &s.input_text)?;
-                let dv = DataValidation::new()
-                    .allow_list_formula(ListRanges::formula('A', lists.units))
-                    .set_error_style(DataValidationErrorStyle::Warning);
-                let dv = input_message(
-                    dv,
-                    "Mã đơn vị",
-                    "Chọn đơn vị trong danh sách. Có thể gõ mã (ví dụ 38) hoặc tên (Thanh Hóa).",
-                )?;
-                sheet.add_data_validation(row, 1, row, 1, &dv)?;
-            }
+            info::UNIT => write_unit_entry(sheet, row, request.unit, lists, s)?,
             info::FROM | info::TO => {
                 let date = request.week.map(|w| if *label == info::FROM { w.from } else { w.to });
-                match date {
-                    Some(date) => {
-                        sheet.write_datetime_with_format(row, 1, excel_date(date)?, &s.input_date)?;
-                    }
-                    None => {
-                        sheet.write_blank(row, 1, &s.input_date)?;
-                    }
-                }
-                let dv = DataValidation::new()
-                    .allow_date(DataValidationRule::GreaterThanOrEqualTo(excel_date(
-                        first_due - chrono::Days::new(14),
-                    )?))
-                    .set_error_message("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.")?;
-                let dv = input_message(
-                    dv,
-                    label,
-                    &format!(
-                        "Nhập ngày dạng dd/mm/yyyy. Kỳ báo cáo: từ {start_day} đến {end_day} trước thứ Hai nộp báo cáo."
-                    ),
-                )?;
-                sheet.add_data_validation(row, 1, row, 1, &dv)?;
+                write_period_entry(sheet, row, label, date, config, s)?;
             }
-            _ => {
-                let value = match *label {
-                    info::PREPARED_BY => contacts.prepared_by.clone(),
-                    info::PHONE => contacts.phone.clone(),
-                    info::EMAIL => contacts.email.clone(),
-                    info::APPROVED_BY => contacts.approved_by.clone(),
-                    _ => None,
-                };
-                sheet.write_string_with_format(row, 1, value.unwrap_or_default(), &s.input_text)?;
-                let dv = DataValidation::new()
-                    .allow_text_length(DataValidationRule::LessThanOrEqualTo(200))
-                    .set_error_message("Tối đa 200 ký tự.")?;
-                let dv = input_message(dv, label, guidance)?;
-                sheet.add_data_validation(row, 1, row, 1, &dv)?;
-            }
+            _ => write_contact_entry(sheet, row, label, guidance, &contacts, s)?,
         }
     }
     print_setup(sheet, false);
     protect(sheet);
+    // The form opens on this sheet: it is the first one to fill.
     sheet.set_active(true);
     Ok(())
 }
 
+/// The unit entry: a drop-down of the units of the form's type, but only a
+/// warning for anything else, since a code or a name typed in is read too.
+fn write_unit_entry(
+    sheet: &mut Worksheet,
+    row: u32,
+    unit: Option<&Unit>,
+    lists: &ListRanges,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let value = unit.map(|u| format!("{} - {}", u.code, u.short)).unwrap_or_default();
+    sheet.write_string_with_format(row, 1, &value, &s.input_text)?;
+    let dv = DataValidation::new()
+        .allow_list_formula(ListRanges::formula('A', lists.units))
+        .set_error_style(DataValidationErrorStyle::Warning);
+    let dv =
+        input_message(dv, "Mã đơn vị", "Chọn đơn vị trong danh sách. Có thể gõ mã (ví dụ 38) hoặc tên (Thanh Hóa).")?;
+    sheet.add_data_validation(row, 1, row, 1, &dv)?;
+    Ok(())
+}
+
+/// A date of the reporting period (first day or cut-off day), prefilled from
+/// the requested week. Dates from two weeks before the first due date are
+/// accepted, since the first period itself starts before that date.
+fn write_period_entry(
+    sheet: &mut Worksheet,
+    row: u32,
+    label: &str,
+    date: Option<NaiveDate>,
+    config: &Config,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    match date {
+        Some(date) => {
+            sheet.write_datetime_with_format(row, 1, excel_date(date)?, &s.input_date)?;
+        }
+        None => {
+            sheet.write_blank(row, 1, &s.input_date)?;
+        }
+    }
+    let (start_day, end_day) = config.calendar.period_weekdays_vi();
+    let first_due = config.calendar.first_due;
+    let dv = DataValidation::new()
+        .allow_date(DataValidationRule::GreaterThanOrEqualTo(excel_date(first_due - chrono::Days::new(14))?))
+        .set_error_message("Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.")?;
+    let dv = input_message(
+        dv,
+        label,
+        &format!("Nhập ngày dạng dd/mm/yyyy. Kỳ báo cáo: từ {start_day} đến {end_day} trước thứ Hai nộp báo cáo."),
+    )?;
+    sheet.add_data_validation(row, 1, row, 1, &dv)?;
+    Ok(())
+}
+
+/// A contact entry (who prepared and approved the report, how to reach them):
+/// free text of at most 200 characters, prefilled from the fill if any.
+fn write_contact_entry(
+    sheet: &mut Worksheet,
+    row: u32,
+    label: &str,
+    guidance: &str,
+    contacts: &ReportContacts,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let value = match label {
+        info::PREPARED_BY => contacts.prepared_by.clone(),
+        info::PHONE => contacts.phone.clone(),
+        info::EMAIL => contacts.email.clone(),
+        info::APPROVED_BY => contacts.approved_by.clone(),
+        _ => None,
+    };
+    sheet.write_string_with_format(row, 1, value.unwrap_or_default(), &s.input_text)?;
+    let dv = DataValidation::new()
+        .allow_text_length(DataValidationRule::LessThanOrEqualTo(200))
+        .set_error_message("Tối đa 200 ký tự.")?;
+    let dv = input_message(dv, label, guidance)?;
+    sheet.add_data_validation(row, 1, row, 1, &dv)?;
+    Ok(())
+}
+
+/// The criteria sheet: the unit type's criteria section by section, each with
+/// one input cell in the value column.
 fn write_criteria(
     sheet: &mut Worksheet,
     config: &Config,
@@ -364,32 +427,20 @@ fn write_criteria(
     s: &Styles,
 ) -> Result<(), XlsxError> {
     sheet.set_name(contract::SHEET_CRITERIA)?;
-    for (col, width) in [(0, 6), (1, 8), (2, 64), (3, 13), (4, 16), (5, 30)] {
-        sheet.set_column_width(col, width)?;
-    }
-    sheet.merge_range(0, 0, 0, 5, "BIỂU SỐ LIỆU CHỈ TIÊU BÁO CÁO TUẦN", &s.title)?;
-    sheet.merge_range(
-        1,
-        0,
-        1,
-        5,
+    let header_row = table_top(
+        sheet,
+        &[6.0, 8.0, 64.0, 13.0, 16.0, 30.0],
+        "BIỂU SỐ LIỆU CHỈ TIÊU BÁO CÁO TUẦN",
         "Chỉ nhập vào cột «Số liệu» (ô nền vàng). «Trong tuần»: số phát sinh trong kỳ; «lũy kế»: tổng đến ngày chốt số liệu.",
-        &s.subtitle,
+        &[header::NO, header::CODE, header::CRITERION, header::UNIT, header::VALUE, header::NOTE],
+        s,
     )?;
-    let header_row = 3;
-    for (col, (vi, _)) in
-        [header::NO, header::CODE, header::CRITERION, header::UNIT, header::VALUE, header::NOTE].iter().enumerate()
-    {
-        sheet.write_string_with_format(header_row, col as u16, *vi, &s.header)?;
-    }
-    sheet.set_freeze_panes(header_row + 1, 0)?;
-    sheet.set_repeat_rows(header_row, header_row)?;
-
     let mut row = header_row + 1;
     let mut number = 0;
     for section in &config.schema.sections {
         let criteria: Vec<_> =
             config.schema.criteria_for(request.unit_type).filter(|c| c.section == section.code).collect();
+        // A section with nothing for this unit type is left out, heading included.
         if criteria.is_empty() {
             continue;
         }
@@ -404,22 +455,12 @@ fn write_criteria(
             number += 1;
             sheet.write_number_with_format(row, 0, number as f64, &s.locked_text)?;
             sheet.write_string_with_format(row, 1, &c.code, &s.label_bold)?;
+            // "Of which" rows are indented under their parent.
             let label = if c.parent.is_some() { format!("    {}", c.vi) } else { c.vi.clone() };
             sheet.write_string_with_format(row, 2, &label, &s.label)?;
             sheet.write_string_with_format(row, 3, &c.unit_vi, &s.label)?;
-            let value = request.fill.and_then(|f| f.values.get(&c.code));
             let (format, dv) = criterion_input(c, s)?;
-            match value {
-                Some(FillValue::Number(n)) => sheet.write_number_with_format(row, 4, *n, format).map(|_| ())?,
-                Some(FillValue::YesNo(b)) => {
-                    sheet.write_string_with_format(row, 4, if *b { "Có" } else { "Không" }, format).map(|_| ())?
-                }
-                Some(FillValue::Date(d)) => {
-                    sheet.write_datetime_with_format(row, 4, excel_date(*d)?, &s.input_date).map(|_| ())?
-                }
-                Some(FillValue::Text(t)) => sheet.write_string_with_format(row, 4, t, format).map(|_| ())?,
-                None => sheet.write_blank(row, 4, format).map(|_| ())?,
-            }
+            write_value(sheet, row, request.fill.and_then(|f| f.values.get(&c.code)), format, s)?;
             sheet.add_data_validation(row, 4, row, 4, &dv)?;
             sheet.write_blank(row, 5, &s.input_text)?;
             row += 1;
@@ -430,14 +471,40 @@ fn write_criteria(
     Ok(())
 }
 
-fn criterion_input<'s>(c: &crate::schema::Criterion, s: &'s Styles) -> Result<(&'s Format, DataValidation), XlsxError> {
-    let min = c.min.unwrap_or(0.0);
-    let bound_text = match c.max {
+/// A criterion's value cell, in the criterion's input format; blank but
+/// formatted when there is nothing to prefill, so that it still reads as an input.
+fn write_value(
+    sheet: &mut Worksheet,
+    row: u32,
+    value: Option<&FillValue>,
+    format: &Format,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    match value {
+        Some(FillValue::Number(n)) => sheet.write_number_with_format(row, 4, *n, format)?,
+        Some(FillValue::YesNo(b)) => sheet.write_string_with_format(row, 4, if *b { "Có" } else { "Không" }, format)?,
+        Some(FillValue::Date(d)) => sheet.write_datetime_with_format(row, 4, excel_date(*d)?, &s.input_date)?,
+        Some(FillValue::Text(t)) => sheet.write_string_with_format(row, 4, t, format)?,
+        None => sheet.write_blank(row, 4, format)?,
+    };
+    Ok(())
+}
+
+/// A number's bounds as the input message and the error say them:
+/// "từ 0 đến 100", or "không nhỏ hơn 0" when there is no maximum.
+fn bound_text(min: f64, max: Option<f64>) -> String {
+    match max {
         Some(max) => {
             format!("từ {} đến {}", crate::text::format_vi_number(min, 3), crate::text::format_vi_number(max, 3))
         }
         None => format!("không nhỏ hơn {}", crate::text::format_vi_number(min, 3)),
-    };
+    }
+}
+
+/// A criterion's input cell: its format and its data validation, by value type.
+fn criterion_input<'s>(c: &crate::schema::Criterion, s: &'s Styles) -> Result<(&'s Format, DataValidation), XlsxError> {
+    let min = c.min.unwrap_or(0.0);
+    let bound_text = bound_text(min, c.max);
     let title: String = c.code.clone();
     Ok(match c.value_type {
         ValueType::Integer => {
@@ -514,6 +581,8 @@ fn status_label(config: &Config, status: TaskStatus) -> String {
     config.schema.task_status_label(code, false).to_string()
 }
 
+/// The tasks sheet: the schema's tasks for the unit (or its type), then blank
+/// rows for the unit's own tasks.
 fn write_tasks(
     sheet: &mut Worksheet,
     config: &Config,
@@ -522,70 +591,99 @@ fn write_tasks(
     lists: &ListRanges,
 ) -> Result<(), XlsxError> {
     sheet.set_name(contract::SHEET_TASKS)?;
-    for (col, width) in [(0, 6), (1, 8), (2, 48), (3, 22), (4, 24), (5, 18), (6, 15), (7, 28)] {
-        sheet.set_column_width(col, width)?;
-    }
-    sheet.merge_range(0, 0, 0, 7, "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO", &s.title)?;
-    sheet.merge_range(
-        1,
-        0,
-        1,
-        7,
+    let header_row = table_top(
+        sheet,
+        &[6.0, 8.0, 48.0, 22.0, 24.0, 18.0, 15.0, 28.0],
+        "TÌNH HÌNH THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO",
         "Chọn trạng thái cho từng nhiệm vụ; ghi ngày hoàn thành nếu đã xong. Nhiệm vụ tự bổ sung: ghi ở các dòng trống phía dưới.",
-        &s.subtitle,
+        &[
+            header::NO,
+            header::CODE,
+            header::TASK,
+            header::ASSIGNED_BY,
+            header::DEADLINE,
+            header::STATUS,
+            header::COMPLETED_ON,
+            header::NOTE,
+        ],
+        s,
     )?;
-    let header_row = 3;
-    let headers = [
-        header::NO,
-        header::CODE,
-        header::TASK,
-        header::ASSIGNED_BY,
-        header::DEADLINE,
-        header::STATUS,
-        header::COMPLETED_ON,
-        header::NOTE,
-    ];
-    for (col, (vi, _)) in headers.iter().enumerate() {
-        sheet.write_string_with_format(header_row, col as u16, *vi, &s.header)?;
+    let progress_dv = ProgressValidation::new(lists)?;
+    let row = write_assigned_tasks(sheet, config, request, s, &progress_dv, header_row + 1)?;
+    write_own_tasks(sheet, config, request, s, &progress_dv, row)?;
+    print_setup(sheet, true);
+    protect(sheet);
+    Ok(())
+}
+
+/// The checks of a task's progress cells, the same for assigned and own tasks.
+struct ProgressValidation {
+    /// The status: one of the labels on the lists sheet.
+    status: DataValidation,
+    /// The completion date: a date after 2020.
+    completed_on: DataValidation,
+}
+
+impl ProgressValidation {
+    fn new(lists: &ListRanges) -> Result<ProgressValidation, XlsxError> {
+        let status = input_message(
+            DataValidation::new()
+                .allow_list_formula(ListRanges::formula('B', lists.statuses))
+                .set_error_message("Chọn trạng thái trong danh sách.")?,
+            "Trạng thái",
+            "Chọn: Đã hoàn thành / Đang thực hiện / Chưa thực hiện.",
+        )?;
+        let completed_on = input_message(
+            DataValidation::new()
+                .allow_date(DataValidationRule::GreaterThan(ExcelDateTime::from_ymd(2020, 1, 1)?))
+                .set_error_message("Nhập ngày dạng dd/mm/yyyy.")?,
+            "Ngày hoàn thành",
+            "Chỉ ghi khi đã hoàn thành; dạng dd/mm/yyyy; không ghi ngày trong tương lai.",
+        )?;
+        Ok(ProgressValidation { status, completed_on })
     }
-    sheet.set_freeze_panes(header_row + 1, 0)?;
-    sheet.set_repeat_rows(header_row, header_row)?;
+}
 
-    let status_dv = input_message(
-        DataValidation::new()
-            .allow_list_formula(ListRanges::formula('B', lists.statuses))
-            .set_error_message("Chọn trạng thái trong danh sách.")?,
-        "Trạng thái",
-        "Chọn: Đã hoàn thành / Đang thực hiện / Chưa thực hiện.",
-    )?;
-    let date_dv = input_message(
-        DataValidation::new()
-            .allow_date(DataValidationRule::GreaterThan(ExcelDateTime::from_ymd(2020, 1, 1)?))
-            .set_error_message("Nhập ngày dạng dd/mm/yyyy.")?,
-        "Ngày hoàn thành",
-        "Chỉ ghi khi đã hoàn thành; dạng dd/mm/yyyy; không ghi ngày trong tương lai.",
-    )?;
-
-    let fill = request.fill;
-    let mut row = header_row + 1;
-    let mut number = 0;
+/// The schema's tasks from `row`: those assigned to the unit, or to any unit
+/// of the type when no unit is given; numbered, with locked labels and the
+/// progress to fill. Returns the row after the last.
+fn write_assigned_tasks(
+    sheet: &mut Worksheet,
+    config: &Config,
+    request: &FormRequest<'_>,
+    s: &Styles,
+    progress_dv: &ProgressValidation,
+    mut row: u32,
+) -> Result<u32, XlsxError> {
     let assigned = config.schema.tasks.iter().filter(|t| match request.unit {
         Some(unit) => t.assigned_to(&unit.code, &unit.unit_type),
         None => t.concerns_type(request.unit_type, &config.units),
     });
-    for task in assigned {
-        number += 1;
-        sheet.write_number_with_format(row, 0, number as f64, &s.locked_text)?;
+    for (i, task) in assigned.enumerate() {
+        sheet.write_number_with_format(row, 0, (i + 1) as f64, &s.locked_text)?;
         sheet.write_string_with_format(row, 1, &task.code, &s.label_bold)?;
         sheet.write_string_with_format(row, 2, &task.vi, &s.label)?;
         sheet.write_string_with_format(row, 3, &task.assigned_by, &s.label)?;
         sheet.write_string_with_format(row, 4, &task.deadline.text, &s.label)?;
-        let progress = fill.and_then(|f| f.tasks.get(&task.code));
+        let progress = request.fill.and_then(|f| f.tasks.get(&task.code));
         write_progress(sheet, config, row, 5, progress, s)?;
-        sheet.add_data_validation(row, 5, row, 5, &status_dv)?;
-        sheet.add_data_validation(row, 6, row, 6, &date_dv)?;
+        sheet.add_data_validation(row, 5, row, 5, &progress_dv.status)?;
+        sheet.add_data_validation(row, 6, row, 6, &progress_dv.completed_on)?;
         row += 1;
     }
+    Ok(row)
+}
+
+/// The unit's own tasks from `row`: a heading, then at least
+/// `OWN_TASK_ROWS` rows whose every cell but the number and code is an input.
+fn write_own_tasks(
+    sheet: &mut Worksheet,
+    config: &Config,
+    request: &FormRequest<'_>,
+    s: &Styles,
+    progress_dv: &ProgressValidation,
+    mut row: u32,
+) -> Result<(), XlsxError> {
     // The label sits in the number column, which the reader ignores, so the row is not taken for a task.
     sheet.merge_range(
         row,
@@ -599,7 +697,7 @@ fn write_tasks(
         sheet.write_blank(row, col, &s.section)?;
     }
     row += 1;
-    let own = fill.map(|f| f.own_tasks.as_slice()).unwrap_or(&[]);
+    let own = request.fill.map(|f| f.own_tasks.as_slice()).unwrap_or(&[]);
     let own_rows = contract::OWN_TASK_ROWS.max(own.len() as u32);
     let first_own = row;
     for i in 0..own_rows {
@@ -613,16 +711,15 @@ fn write_tasks(
         row += 1;
     }
     let last_own = row - 1;
-    sheet.add_data_validation(first_own, 5, last_own, 5, &status_dv)?;
-    sheet.add_data_validation(first_own, 6, last_own, 6, &date_dv)?;
+    sheet.add_data_validation(first_own, 5, last_own, 5, &progress_dv.status)?;
+    sheet.add_data_validation(first_own, 6, last_own, 6, &progress_dv.completed_on)?;
+    // A deadline is free text (the reader understands the official wordings): only a hint.
     let deadline_dv = input_message(
         DataValidation::new().allow_any_value(),
         "Thời hạn",
         "Ví dụ: chậm nhất ngày 30/10/2025; trước ngày 15/10/2025; trong tháng 11/2025; trong năm 2025; hoặc một ngày dd/mm/yyyy.",
     )?;
     sheet.add_data_validation(first_own, 4, last_own, 4, &deadline_dv)?;
-    print_setup(sheet, true);
-    protect(sheet);
     Ok(())
 }
 
@@ -652,6 +749,8 @@ fn write_progress(
     Ok(())
 }
 
+/// The narrative sheet: at least `NARRATIVE_ROWS` numbered rows of kind, field,
+/// text and addressee.
 fn write_narrative(
     sheet: &mut Worksheet,
     config: &Config,
@@ -660,27 +759,17 @@ fn write_narrative(
     lists: &ListRanges,
 ) -> Result<(), XlsxError> {
     sheet.set_name(contract::SHEET_NARRATIVE)?;
-    for (col, width) in [(0, 6), (1, 22), (2, 28), (3, 70), (4, 28)] {
-        sheet.set_column_width(col, width)?;
-    }
-    sheet.merge_range(0, 0, 0, 4, "KẾT QUẢ NỔI BẬT, KHÓ KHĂN, KIẾN NGHỊ VÀ NHIỆM VỤ TUẦN TỚI", &s.title)?;
-    sheet.merge_range(
-        1,
-        0,
-        1,
-        4,
+    let header_row = table_top(
+        sheet,
+        &[6.0, 22.0, 28.0, 70.0, 28.0],
+        "KẾT QUẢ NỔI BẬT, KHÓ KHĂN, KIẾN NGHỊ VÀ NHIỆM VỤ TUẦN TỚI",
         "Mỗi dòng một nội dung. Chọn loại và lĩnh vực trong danh sách; kiến nghị ghi rõ cơ quan được đề nghị xử lý.",
-        &s.subtitle,
+        &[header::NO, header::KIND, header::FIELD, header::TEXT, header::ADDRESSEE],
+        s,
     )?;
-    let header_row = 3;
-    for (col, (vi, _)) in [header::NO, header::KIND, header::FIELD, header::TEXT, header::ADDRESSEE].iter().enumerate()
-    {
-        sheet.write_string_with_format(header_row, col as u16, *vi, &s.header)?;
-    }
-    sheet.set_freeze_panes(header_row + 1, 0)?;
-    sheet.set_repeat_rows(header_row, header_row)?;
     let items = request.fill.map(|f| f.narrative.as_slice()).unwrap_or(&[]);
     let rows = contract::NARRATIVE_ROWS.max(items.len() as u32);
+    // A filled row shows the Vietnamese label of its kind and field, as the drop-downs do.
     let label = |list: &[crate::schema::Labelled], code: &str| {
         list.iter().find(|l| l.code == code).map(|l| l.vi.clone()).unwrap_or_else(|| code.to_string())
     };
@@ -694,28 +783,29 @@ fn write_narrative(
     for i in 0..rows {
         let row = first + i;
         let item = items.get(i as usize);
+        let kind = item.map(|n| label(&kinds, &n.kind)).unwrap_or_default();
+        let field = item.map(|n| label(&config.schema.fields, &n.field)).unwrap_or_default();
         sheet.write_number_with_format(row, 0, (i + 1) as f64, &s.locked_text)?;
-        sheet.write_string_with_format(
-            row,
-            1,
-            item.map(|n| label(&kinds, &n.kind)).unwrap_or_default(),
-            &s.input_text,
-        )?;
-        sheet.write_string_with_format(
-            row,
-            2,
-            item.map(|n| label(&config.schema.fields, &n.field)).unwrap_or_default(),
-            &s.input_text,
-        )?;
+        sheet.write_string_with_format(row, 1, kind, &s.input_text)?;
+        sheet.write_string_with_format(row, 2, field, &s.input_text)?;
         sheet.write_string_with_format(row, 3, item.map(|n| n.text.as_str()).unwrap_or(""), &s.input_text)?;
-        sheet.write_string_with_format(
-            row,
-            4,
-            item.and_then(|n| n.addressee.as_deref()).unwrap_or(""),
-            &s.input_text,
-        )?;
+        let addressee = item.and_then(|n| n.addressee.as_deref()).unwrap_or("");
+        sheet.write_string_with_format(row, 4, addressee, &s.input_text)?;
     }
-    let last = first + rows - 1;
+    add_narrative_validations(sheet, lists, first, first + rows - 1)?;
+    print_setup(sheet, true);
+    protect(sheet);
+    Ok(())
+}
+
+/// The checks of the narrative rows `first..=last`: kind and field from their
+/// lists, the text at most 4,000 characters.
+fn add_narrative_validations(
+    sheet: &mut Worksheet,
+    lists: &ListRanges,
+    first: u32,
+    last: u32,
+) -> Result<(), XlsxError> {
     let kind_dv = input_message(
         DataValidation::new()
             .allow_list_formula(ListRanges::formula('C', lists.kinds))
@@ -740,8 +830,6 @@ fn write_narrative(
     sheet.add_data_validation(first, 1, last, 1, &kind_dv)?;
     sheet.add_data_validation(first, 2, last, 2, &field_dv)?;
     sheet.add_data_validation(first, 3, last, 3, &text_dv)?;
-    print_setup(sheet, true);
-    protect(sheet);
     Ok(())
 }
 

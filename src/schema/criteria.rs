@@ -453,142 +453,132 @@ impl<'s, 'a> CodeSet<'s, 'a> {
     }
 }
 
-impl Schema {
-    pub(crate) fn parse(src: &SourceFile<'_>, units: &Registry) -> Result<Schema, ConfigError> {
-        let raw: RawSchema = src.parse()?;
-        if raw.version.trim().is_empty() {
-            return Err(src.error_at(None, "`version` must not be empty"));
-        }
-        if !raw.accepted_versions.iter().any(|v| v == &raw.version) {
-            return Err(src.error_at(
-                None,
-                format!(
-                    "`accepted_versions` must include the current version \"{}\", or new forms would be refused",
-                    raw.version
-                ),
-            ));
-        }
+/// The state shared by the tables of `schema.toml` while they are read.
+struct SchemaReader<'s, 'a> {
+    src: &'s SourceFile<'a>,
+    units: &'s Registry,
+    /// Labels in further languages, gathered from every table.
+    labels: Labels,
+    /// Criteria, ratios and tasks share one code space: a ratio named like a
+    /// criterion would make figures ambiguous in every output.
+    codes: CodeSet<'s, 'a>,
+}
 
-        let mut labels = Labels::default();
+impl<'s, 'a> SchemaReader<'s, 'a> {
+    /// `[[section]]`: unique codes. The codes are returned too: criteria must name one.
+    fn sections(&mut self, raw: Vec<Spanned<RawSection>>) -> Result<(Vec<Section>, CodeSet<'s, 'a>), ConfigError> {
+        let src = self.src;
         let mut section_codes = CodeSet::new(src, "section");
         let mut sections = Vec::new();
-        for s in raw.sections {
+        for s in raw {
             let header = s.span().start;
             let s = s.into_inner();
             section_codes.insert(&s.code)?;
-            labels.insert(LabelOf::Section, s.code.get_ref(), translations(src, header, s.extra, SECTION_FIELDS, &[])?);
+            self.labels.insert(
+                LabelOf::Section,
+                s.code.get_ref(),
+                translations(src, header, s.extra, SECTION_FIELDS, &[])?,
+            );
             sections.push(Section { code: s.code.into_inner(), vi: s.vi, en: s.en });
         }
+        Ok((sections, section_codes))
+    }
 
-        // Criteria, ratios and tasks share one code space: a ratio named like a
-        // criterion would make figures ambiguous in every output.
-        let mut codes = CodeSet::new(src, "criterion/ratio/task");
-        let mut criteria: Vec<Criterion> = Vec::new();
-        for c in &raw.criteria {
-            codes.insert(&c.get_ref().code)?;
+    /// `[[criterion]]`: every code is registered before any criterion is
+    /// checked, so that a parent may be defined below its children.
+    fn criteria(
+        &mut self,
+        raw: Vec<Spanned<RawCriterion>>,
+        section_codes: &CodeSet,
+    ) -> Result<Vec<Criterion>, ConfigError> {
+        for c in &raw {
+            self.codes.insert(&c.get_ref().code)?;
         }
-        for c in raw.criteria {
-            let header = c.span().start;
-            let c = c.into_inner();
-            labels.insert(
-                LabelOf::Criterion,
-                c.code.get_ref(),
-                translations(src, header, c.extra, CRITERION_FIELDS, &["unit_"])?,
-            );
-            if !section_codes.contains(c.section.get_ref()) {
-                return Err(src.error_span(
-                    &c.section.span(),
-                    format!(
-                        "criterion {} names section \"{}\", which no [[section]] defines",
-                        c.code.get_ref(),
-                        c.section.get_ref()
-                    ),
-                ));
-            }
-            let value_type = parse_value_type(c.value_type.get_ref()).ok_or_else(|| {
-                src.error_span(
-                    &c.value_type.span(),
-                    format!(
-                        "unknown value_type \"{}\"; expected integer, decimal, yes_no, date or text",
-                        c.value_type.get_ref()
-                    ),
-                )
-            })?;
-            let kind = parse_kind(c.kind.get_ref()).ok_or_else(|| {
-                src.error_span(
-                    &c.kind.span(),
-                    format!("unknown aggregation kind \"{}\"; expected flow, stock, status or text", c.kind.get_ref()),
-                )
-            })?;
-            let fits = match kind {
-                Aggregation::Flow | Aggregation::Stock => {
-                    matches!(value_type, ValueType::Integer | ValueType::Decimal)
-                }
-                Aggregation::Status => value_type == ValueType::YesNo,
-                Aggregation::Text => matches!(value_type, ValueType::Text | ValueType::Date),
-            };
-            if !fits {
-                return Err(src.error_span(
-                    &c.kind.span(),
-                    format!(
-                        "criterion {}: kind \"{}\" cannot aggregate values of type \"{}\" (flow and stock need numbers, status needs yes_no)",
-                        c.code.get_ref(),
-                        c.kind.get_ref(),
-                        c.value_type.get_ref()
-                    ),
-                ));
-            }
-            let reported_by = check_unit_types(src, &c.reported_by, units)?;
-            if let (Some(min), Some(max)) = (c.min, c.max)
-                && min > max
-            {
-                return Err(src.error_span(
-                    &c.code.span(),
-                    format!("criterion {}: min {min} is greater than max {max}", c.code.get_ref()),
-                ));
-            }
-            let parent = match c.parent {
-                Some(p) => {
-                    if !codes.contains(p.get_ref()) || p.get_ref() == c.code.get_ref() {
-                        return Err(src.error_span(
-                            &p.span(),
-                            format!(
-                                "criterion {} names parent \"{}\", which is not another criterion",
-                                c.code.get_ref(),
-                                p.get_ref()
-                            ),
-                        ));
-                    }
-                    Some(p.into_inner())
-                }
-                None => None,
-            };
-            criteria.push(Criterion {
-                code: c.code.into_inner(),
-                section: c.section.into_inner(),
-                vi: c.vi,
-                en: c.en,
-                unit_vi: c.unit_vi,
-                unit_en: c.unit_en,
-                value_type,
-                kind,
-                reported_by,
-                required: c.required,
-                min: c.min,
-                max: c.max,
-                parent,
-            });
-        }
-        let numeric = |code: &str| criteria.iter().any(|c| c.code == code && c.is_numeric());
+        raw.into_iter().map(|c| self.criterion(c, section_codes)).collect()
+    }
 
+    /// One criterion: its section exists, its value type and kind are known and
+    /// fit together, its unit types exist, min ≤ max, and its parent is another criterion.
+    fn criterion(&mut self, c: Spanned<RawCriterion>, section_codes: &CodeSet) -> Result<Criterion, ConfigError> {
+        let src = self.src;
+        let header = c.span().start;
+        let c = c.into_inner();
+        self.labels.insert(
+            LabelOf::Criterion,
+            c.code.get_ref(),
+            translations(src, header, c.extra, CRITERION_FIELDS, &["unit_"])?,
+        );
+        if !section_codes.contains(c.section.get_ref()) {
+            return Err(src.error_span(
+                &c.section.span(),
+                format!(
+                    "criterion {} names section \"{}\", which no [[section]] defines",
+                    c.code.get_ref(),
+                    c.section.get_ref()
+                ),
+            ));
+        }
+        let (value_type, kind) = value_type_and_kind(src, &c.code, &c.value_type, &c.kind)?;
+        let reported_by = check_unit_types(src, &c.reported_by, self.units)?;
+        if let (Some(min), Some(max)) = (c.min, c.max)
+            && min > max
+        {
+            return Err(src.error_span(
+                &c.code.span(),
+                format!("criterion {}: min {min} is greater than max {max}", c.code.get_ref()),
+            ));
+        }
+        let parent = self.parent(&c.code, c.parent)?;
+        Ok(Criterion {
+            code: c.code.into_inner(),
+            section: c.section.into_inner(),
+            vi: c.vi,
+            en: c.en,
+            unit_vi: c.unit_vi,
+            unit_en: c.unit_en,
+            value_type,
+            kind,
+            reported_by,
+            required: c.required,
+            min: c.min,
+            max: c.max,
+            parent,
+        })
+    }
+
+    /// A criterion's parent (its "of which" rows sum into it): another criterion
+    /// of this schema. Ratio and task codes are registered only later, so they
+    /// are not found here either.
+    fn parent(&self, code: &Spanned<String>, parent: Option<Spanned<String>>) -> Result<Option<String>, ConfigError> {
+        let Some(p) = parent else { return Ok(None) };
+        if !self.codes.contains(p.get_ref()) || p.get_ref() == code.get_ref() {
+            return Err(self.src.error_span(
+                &p.span(),
+                format!(
+                    "criterion {} names parent \"{}\", which is not another criterion",
+                    code.get_ref(),
+                    p.get_ref()
+                ),
+            ));
+        }
+        Ok(Some(p.into_inner()))
+    }
+
+    /// `[[ratio]]`: a code new to the shared code space, over two numeric criteria.
+    fn ratios(&mut self, raw: Vec<Spanned<RawRatio>>, criteria: &[Criterion]) -> Result<Vec<Ratio>, ConfigError> {
+        let src = self.src;
         let mut ratios = Vec::new();
-        for r in raw.ratios {
+        for r in raw {
             let header = r.span().start;
             let r = r.into_inner();
-            codes.insert(&r.code)?;
-            labels.insert(LabelOf::Ratio, r.code.get_ref(), translations(src, header, r.extra, RATIO_FIELDS, &[])?);
+            self.codes.insert(&r.code)?;
+            self.labels.insert(
+                LabelOf::Ratio,
+                r.code.get_ref(),
+                translations(src, header, r.extra, RATIO_FIELDS, &[])?,
+            );
             for part in [&r.numerator, &r.denominator] {
-                if !numeric(part.get_ref()) {
+                if !is_numeric(criteria, part.get_ref()) {
                     return Err(src.error_span(
                         &part.span(),
                         format!(
@@ -607,78 +597,20 @@ impl Schema {
                 en: r.en,
             });
         }
+        Ok(ratios)
+    }
 
-        let mut rule_ids = CodeSet::new(src, "rule");
-        let mut rules = Vec::new();
-        for r in raw.rules {
-            rule_ids.insert(&r.id)?;
-            for side in [&r.left, &r.right] {
-                if !numeric(side.get_ref()) {
-                    return Err(src.error_span(
-                        &side.span(),
-                        format!(
-                            "rule {} names \"{}\", which is not a numeric criterion of this schema",
-                            r.id.get_ref(),
-                            side.get_ref()
-                        ),
-                    ));
-                }
-            }
-            let op = parse_op(r.op.get_ref()).ok_or_else(|| {
-                src.error_span(
-                    &r.op.span(),
-                    format!("unknown operator \"{}\"; expected <=, <, >=, > or ==", r.op.get_ref()),
-                )
-            })?;
-            let severity = match r.severity.get_ref().as_str() {
-                "error" => Severity::Error,
-                "warning" => Severity::Warning,
-                other => {
-                    return Err(src.error_span(
-                        &r.severity.span(),
-                        format!("unknown severity \"{other}\"; expected error or warning"),
-                    ));
-                }
-            };
-            rules.push(Rule {
-                id: r.id.into_inner(),
-                left: r.left.into_inner(),
-                op,
-                right: r.right.into_inner(),
-                severity,
-            });
-        }
-
+    /// `[[task]]`: a code new to the shared code space, someone responsible, and
+    /// a deadline in one of the forms the program can date.
+    fn tasks(&mut self, raw: Vec<Spanned<RawTask>>) -> Result<Vec<TaskDef>, ConfigError> {
+        let src = self.src;
         let mut tasks = Vec::new();
-        for t in raw.tasks {
+        for t in raw {
             let header = t.span().start;
             let t = t.into_inner();
-            codes.insert(&t.code)?;
-            labels.insert(LabelOf::Task, t.code.get_ref(), translations(src, header, t.extra, TASK_FIELDS, &[])?);
-            let mut responsible = Vec::new();
-            for name in t.responsible.get_ref() {
-                let r = if name == "all" {
-                    Responsible::All
-                } else if units.has_type(name) {
-                    Responsible::Type(UnitType(name.clone()))
-                } else if units.get(name).is_some() {
-                    Responsible::Unit(name.clone())
-                } else {
-                    return Err(src.error_span(
-                        &t.responsible.span(),
-                        format!(
-                            "task {} is assigned to \"{name}\", which is neither \"all\", a unit type of units.toml nor a unit code",
-                            t.code.get_ref()
-                        ),
-                    ));
-                };
-                responsible.push(r);
-            }
-            if responsible.is_empty() {
-                return Err(
-                    src.error_span(&t.responsible.span(), format!("task {} has no responsible unit", t.code.get_ref()))
-                );
-            }
+            self.codes.insert(&t.code)?;
+            self.labels.insert(LabelOf::Task, t.code.get_ref(), translations(src, header, t.extra, TASK_FIELDS, &[])?);
+            let responsible = responsible(src, self.units, &t.code, &t.responsible)?;
             let deadline = super::parse_deadline(t.deadline.get_ref()).ok_or_else(|| {
                 src.error_span(
                     &t.deadline.span(),
@@ -698,54 +630,239 @@ impl Schema {
                 deadline,
             });
         }
+        Ok(tasks)
+    }
+}
 
-        let task_statuses = labelled_list(src, raw.task_statuses, LabelOf::TaskStatus, &mut labels)?;
-        for required in TASK_STATUS_CODES {
-            if !task_statuses.iter().any(|s| s.code == required) {
-                return Err(src.error_at(
-                    None,
-                    format!("[[task_status]] \"{required}\" is missing; the statuses completed, in_progress and not_started must all be labelled"),
+/// `version` is set and among `accepted_versions`: forms carry the version they
+/// were made with, and a version not accepted would refuse every new form.
+fn check_version(src: &SourceFile<'_>, version: &str, accepted: &[String]) -> Result<(), ConfigError> {
+    if version.trim().is_empty() {
+        return Err(src.error_at(None, "`version` must not be empty"));
+    }
+    if !accepted.iter().any(|v| v == version) {
+        return Err(src.error_at(
+            None,
+            format!(
+                "`accepted_versions` must include the current version \"{version}\", or new forms would be refused"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `code` is a criterion with numbers, the only kind ratios, rules and
+/// the headline can compute with.
+fn is_numeric(criteria: &[Criterion], code: &str) -> bool {
+    criteria.iter().any(|c| c.code == code && c.is_numeric())
+}
+
+/// A criterion's value type and aggregation kind: both known, and the kind able
+/// to combine values of the type (flow and stock need numbers, status needs yes/no).
+fn value_type_and_kind(
+    src: &SourceFile<'_>,
+    code: &Spanned<String>,
+    value_type: &Spanned<String>,
+    kind: &Spanned<String>,
+) -> Result<(ValueType, Aggregation), ConfigError> {
+    let vt = parse_value_type(value_type.get_ref()).ok_or_else(|| {
+        src.error_span(
+            &value_type.span(),
+            format!("unknown value_type \"{}\"; expected integer, decimal, yes_no, date or text", value_type.get_ref()),
+        )
+    })?;
+    let k = parse_kind(kind.get_ref()).ok_or_else(|| {
+        src.error_span(
+            &kind.span(),
+            format!("unknown aggregation kind \"{}\"; expected flow, stock, status or text", kind.get_ref()),
+        )
+    })?;
+    let fits = match k {
+        Aggregation::Flow | Aggregation::Stock => matches!(vt, ValueType::Integer | ValueType::Decimal),
+        Aggregation::Status => vt == ValueType::YesNo,
+        Aggregation::Text => matches!(vt, ValueType::Text | ValueType::Date),
+    };
+    if !fits {
+        return Err(src.error_span(
+            &kind.span(),
+            format!(
+                "criterion {}: kind \"{}\" cannot aggregate values of type \"{}\" (flow and stock need numbers, status needs yes_no)",
+                code.get_ref(),
+                kind.get_ref(),
+                value_type.get_ref()
+            ),
+        ));
+    }
+    Ok((vt, k))
+}
+
+/// `[[rule]]`: unique ids, both sides numeric criteria, a known operator and severity.
+fn rules(src: &SourceFile<'_>, raw: Vec<RawRule>, criteria: &[Criterion]) -> Result<Vec<Rule>, ConfigError> {
+    let mut rule_ids = CodeSet::new(src, "rule");
+    let mut rules = Vec::new();
+    for r in raw {
+        rule_ids.insert(&r.id)?;
+        for side in [&r.left, &r.right] {
+            if !is_numeric(criteria, side.get_ref()) {
+                return Err(src.error_span(
+                    &side.span(),
+                    format!(
+                        "rule {} names \"{}\", which is not a numeric criterion of this schema",
+                        r.id.get_ref(),
+                        side.get_ref()
+                    ),
                 ));
             }
         }
-        if let Some(extra) = task_statuses.iter().find(|s| !TASK_STATUS_CODES.contains(&s.code.as_str())) {
+        let op = parse_op(r.op.get_ref()).ok_or_else(|| {
+            src.error_span(
+                &r.op.span(),
+                format!("unknown operator \"{}\"; expected <=, <, >=, > or ==", r.op.get_ref()),
+            )
+        })?;
+        let severity = rule_severity(src, &r.severity)?;
+        rules.push(Rule {
+            id: r.id.into_inner(),
+            left: r.left.into_inner(),
+            op,
+            right: r.right.into_inner(),
+            severity,
+        });
+    }
+    Ok(rules)
+}
+
+/// A rule's severity: a broken rule is an error or a warning, never mere information.
+fn rule_severity(src: &SourceFile<'_>, severity: &Spanned<String>) -> Result<Severity, ConfigError> {
+    match severity.get_ref().as_str() {
+        "error" => Ok(Severity::Error),
+        "warning" => Ok(Severity::Warning),
+        other => {
+            Err(src.error_span(&severity.span(), format!("unknown severity \"{other}\"; expected error or warning")))
+        }
+    }
+}
+
+/// Whom a task is assigned to: `all`, a unit type or a unit code each; at least one.
+fn responsible(
+    src: &SourceFile<'_>,
+    units: &Registry,
+    code: &Spanned<String>,
+    names: &Spanned<Vec<String>>,
+) -> Result<Vec<Responsible>, ConfigError> {
+    let mut responsible = Vec::new();
+    for name in names.get_ref() {
+        let r = if name == "all" {
+            Responsible::All
+        } else if units.has_type(name) {
+            Responsible::Type(UnitType(name.clone()))
+        } else if units.get(name).is_some() {
+            Responsible::Unit(name.clone())
+        } else {
+            return Err(src.error_span(
+                &names.span(),
+                format!(
+                    "task {} is assigned to \"{name}\", which is neither \"all\", a unit type of units.toml nor a unit code",
+                    code.get_ref()
+                ),
+            ));
+        };
+        responsible.push(r);
+    }
+    if responsible.is_empty() {
+        return Err(src.error_span(&names.span(), format!("task {} has no responsible unit", code.get_ref())));
+    }
+    Ok(responsible)
+}
+
+/// `[[task_status]]`: exactly the statuses the program reasons about, each labelled.
+fn task_statuses(
+    src: &SourceFile<'_>,
+    raw: Vec<Spanned<RawLabelled>>,
+    labels: &mut Labels,
+) -> Result<Vec<Labelled>, ConfigError> {
+    let task_statuses = labelled_list(src, raw, LabelOf::TaskStatus, labels)?;
+    for required in TASK_STATUS_CODES {
+        if !task_statuses.iter().any(|s| s.code == required) {
             return Err(src.error_at(
                 None,
-                format!("[[task_status]] \"{}\" is not one of completed, in_progress, not_started", extra.code),
+                format!("[[task_status]] \"{required}\" is missing; the statuses completed, in_progress and not_started must all be labelled"),
             ));
         }
-        let mut kind_codes = CodeSet::new(src, "narrative_kind");
-        let mut narrative_kinds = Vec::new();
-        for k in raw.narrative_kinds {
-            let span = k.span();
-            let k = k.into_inner();
-            kind_codes.insert(&Spanned::new(span.clone(), k.code.clone()))?;
-            labels.insert(
-                LabelOf::NarrativeKind,
-                &k.code,
-                translations(src, span.start, k.extra, NARRATIVE_KIND_FIELDS, &[])?,
-            );
-            narrative_kinds.push(NarrativeKind {
-                code: k.code,
-                vi: k.vi,
-                en: k.en,
-                needs_addressee: k.needs_addressee,
-            });
+    }
+    if let Some(extra) = task_statuses.iter().find(|s| !TASK_STATUS_CODES.contains(&s.code.as_str())) {
+        return Err(src.error_at(
+            None,
+            format!("[[task_status]] \"{}\" is not one of completed, in_progress, not_started", extra.code),
+        ));
+    }
+    Ok(task_statuses)
+}
+
+/// `[[narrative_kind]]`: unique codes, each with its labels.
+fn narrative_kinds(
+    src: &SourceFile<'_>,
+    raw: Vec<Spanned<RawNarrativeKind>>,
+    labels: &mut Labels,
+) -> Result<Vec<NarrativeKind>, ConfigError> {
+    let mut kind_codes = CodeSet::new(src, "narrative_kind");
+    let mut narrative_kinds = Vec::new();
+    for k in raw {
+        let span = k.span();
+        let k = k.into_inner();
+        // The code is a plain string here: its table's span stands for it in messages.
+        kind_codes.insert(&Spanned::new(span.clone(), k.code.clone()))?;
+        labels.insert(
+            LabelOf::NarrativeKind,
+            &k.code,
+            translations(src, span.start, k.extra, NARRATIVE_KIND_FIELDS, &[])?,
+        );
+        narrative_kinds.push(NarrativeKind { code: k.code, vi: k.vi, en: k.en, needs_addressee: k.needs_addressee });
+    }
+    Ok(narrative_kinds)
+}
+
+/// `headline`: optional; each code a numeric criterion or a ratio, since the
+/// headline shows figures with their trend.
+fn headline(
+    src: &SourceFile<'_>,
+    raw: Option<Spanned<Vec<String>>>,
+    criteria: &[Criterion],
+    ratios: &[Ratio],
+) -> Result<Vec<String>, ConfigError> {
+    let headline = raw.unwrap_or_else(|| Spanned::new(0..0, Vec::new()));
+    for code in headline.get_ref() {
+        if !is_numeric(criteria, code) && !ratios.iter().any(|r: &Ratio| &r.code == code) {
+            return Err(src.error_span(
+                &headline.span(),
+                format!("headline names \"{code}\", which is neither a numeric criterion nor a ratio"),
+            ));
         }
+    }
+    Ok(headline.into_inner())
+}
+
+impl Schema {
+    /// Reads `schema.toml` table by table, in the order below, and refuses it
+    /// at the first check that fails, with the line to fix.
+    pub(crate) fn parse(src: &SourceFile<'_>, units: &Registry) -> Result<Schema, ConfigError> {
+        let raw: RawSchema = src.parse()?;
+        check_version(src, &raw.version, &raw.accepted_versions)?;
+        let mut reader =
+            SchemaReader { src, units, labels: Labels::default(), codes: CodeSet::new(src, "criterion/ratio/task") };
+        let (sections, section_codes) = reader.sections(raw.sections)?;
+        let criteria = reader.criteria(raw.criteria, &section_codes)?;
+        let ratios = reader.ratios(raw.ratios, &criteria)?;
+        let rules = rules(src, raw.rules, &criteria)?;
+        let tasks = reader.tasks(raw.tasks)?;
+        let mut labels = reader.labels;
+        let task_statuses = task_statuses(src, raw.task_statuses, &mut labels)?;
+        let narrative_kinds = narrative_kinds(src, raw.narrative_kinds, &mut labels)?;
         let fields = labelled_list(src, raw.fields, LabelOf::Field, &mut labels)?;
         if narrative_kinds.is_empty() || fields.is_empty() {
             return Err(src.error_at(None, "at least one [[narrative_kind]] and one [[field]] are needed"));
         }
-
-        let headline = raw.headline.unwrap_or_else(|| Spanned::new(0..0, Vec::new()));
-        for code in headline.get_ref() {
-            if !numeric(code) && !ratios.iter().any(|r: &Ratio| &r.code == code) {
-                return Err(src.error_span(
-                    &headline.span(),
-                    format!("headline names \"{code}\", which is neither a numeric criterion nor a ratio"),
-                ));
-            }
-        }
+        let headline = headline(src, raw.headline, &criteria, &ratios)?;
         Ok(Schema {
             version: raw.version,
             accepted_versions: raw.accepted_versions,
@@ -758,7 +875,7 @@ impl Schema {
             narrative_kinds,
             fields,
             quality: raw.quality,
-            headline: headline.into_inner(),
+            headline,
             labels,
         })
     }
