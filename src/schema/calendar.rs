@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ConfigError, SourceFile};
+use super::source::{ConfigError, SourceFile};
 use crate::model::ReportWeek;
 
 /// The calendar, checked.

@@ -6,8 +6,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::labels::{LabelOf, Labels, translations};
+use super::source::{ConfigError, SourceFile};
 use super::units::{Registry, UnitType};
-use super::{ConfigError, SourceFile};
 use crate::issue::Severity;
 use crate::model::Deadline;
 
@@ -435,7 +435,7 @@ impl<'s, 'a> CodeSet<'s, 'a> {
             return Err(self.src.error_span(&code.span(), format!("empty {} code", self.what)));
         }
         if let Some((_, first)) = self.seen.iter().find(|(c, _)| c == value) {
-            let first_line = super::line_of(self.src.text, *first);
+            let first_line = super::source::line_of(self.src.text, *first);
             return Err(self.src.error_span(
                 &code.span(),
                 format!(
@@ -611,7 +611,7 @@ impl<'s, 'a> SchemaReader<'s, 'a> {
             self.codes.insert(&t.code)?;
             self.labels.insert(LabelOf::Task, t.code.get_ref(), translations(src, header, t.extra, TASK_FIELDS, &[])?);
             let responsible = responsible(src, self.units, &t.code, &t.responsible)?;
-            let deadline = super::parse_deadline(t.deadline.get_ref()).ok_or_else(|| {
+            let deadline = super::deadline::parse_deadline(t.deadline.get_ref()).ok_or_else(|| {
                 src.error_span(
                     &t.deadline.span(),
                     format!(

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ConfigError, SourceFile};
+use super::source::{ConfigError, SourceFile};
 
 /// The texts of one label in further languages: key → text, the key being the
 /// language code (`fr`) or a prefix and the code (`unit_fr`).

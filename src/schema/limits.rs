@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ConfigError, SourceFile};
+use super::source::{ConfigError, SourceFile};
 
 /// Resource limits applied before and while reading a file.
 ///

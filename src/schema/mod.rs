@@ -11,9 +11,9 @@ mod criteria;
 mod deadline;
 mod labels;
 mod limits;
+mod source;
 mod units;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use calendar::Calendar;
@@ -24,6 +24,8 @@ pub use criteria::{
 pub use deadline::parse_deadline;
 pub use labels::{LabelOf, Labels, Translations, is_language_code};
 pub use limits::{CEILINGS as LIMIT_CEILINGS, Limits};
+pub use source::ConfigError;
+use source::SourceFile;
 pub use units::{Registry, Unit, UnitMatch, UnitType, UnitVia};
 
 /// File names inside the configuration folder.
@@ -43,59 +45,6 @@ pub struct Config {
     pub limits: Limits,
     /// The folder it was loaded from (templates live beside the config files).
     pub dir: PathBuf,
-}
-
-/// A configuration file that cannot be used, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    pub file: PathBuf,
-    /// 1-based line, when the problem has one.
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-/// Builds [`ConfigError`]s for one file, turning byte offsets into line numbers.
-pub(crate) struct SourceFile<'a> {
-    pub path: &'a Path,
-    pub text: &'a str,
-}
-
-impl SourceFile<'_> {
-    pub fn error_at(&self, offset: Option<usize>, message: impl Into<String>) -> ConfigError {
-        ConfigError {
-            file: self.path.to_path_buf(),
-            line: offset.map(|o| line_of(self.text, o)),
-            message: message.into(),
-        }
-    }
-
-    pub fn error_span(&self, span: &std::ops::Range<usize>, message: impl Into<String>) -> ConfigError {
-        self.error_at(Some(span.start), message)
-    }
-
-    /// Parses the TOML into `T`, reporting syntax and type errors with their line.
-    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ConfigError> {
-        toml::from_str(self.text).map_err(|e| {
-            let message = e.message().trim().to_string();
-            self.error_at(e.span().map(|s| s.start), message)
-        })
-    }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::labels::{LabelOf, Labels, translations};
-use super::{ConfigError, SourceFile};
+use super::source::{ConfigError, SourceFile};
 use crate::text::fold_key;
 
 /// A kind of reporting unit (`ministry`, `agency`, `province`, ...), as declared in `units.toml`.
