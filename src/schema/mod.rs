@@ -108,10 +108,10 @@ mod tests {
 
     #[test]
     fn line_numbers_are_one_based() {
-        assert_eq!(line_of("a\nb\nc", 0), 1);
-        assert_eq!(line_of("a\nb\nc", 2), 2);
-        assert_eq!(line_of("a\nb\nc", 4), 3);
-        assert_eq!(line_of("a", 99), 1);
+        assert_eq!(source::line_of("a\nb\nc", 0), 1);
+        assert_eq!(source::line_of("a\nb\nc", 2), 2);
+        assert_eq!(source::line_of("a\nb\nc", 4), 3);
+        assert_eq!(source::line_of("a", 99), 1);
     }
 
     /// The bundled files with `edit` applied to `name`, loaded from a temporary folder.
