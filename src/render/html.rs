@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 
+use super::format;
 use super::svg::{self, Mark};
-use super::{RenderError, Templates, format};
+use super::templates::{REPORT_HTML, RenderError, Templates, render_template_with};
 use crate::aggregate::Summary;
 use crate::language::Language;
 use crate::schema::{Config, LabelOf};
@@ -225,5 +226,5 @@ pub fn render(
             })
             .collect::<Vec<_>>(),
     });
-    super::render_template_with(config, summary, templates, lang, super::REPORT_HTML, extra)
+    render_template_with(config, summary, templates, lang, REPORT_HTML, extra)
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{RenderError, Templates};
+use super::templates::{Compiled, RenderError, Templates, render_value};
 use crate::aggregate::SubmissionSummary;
 use crate::language::Language;
 use crate::model::{FileReport, ReportWeek, Value};
@@ -158,7 +158,7 @@ pub fn receipt_json(receipt: &Receipt<'_>) -> Vec<u8> {
 
 /// The receipt as a self-contained HTML page (`report_templates/<lang>/receipt.html`),
 /// with the template parsed once for many receipts.
-pub fn receipt_html(config: &Config, template: &super::Compiled, receipt: &Receipt<'_>) -> Result<String, RenderError> {
+pub fn receipt_html(config: &Config, template: &Compiled, receipt: &Receipt<'_>) -> Result<String, RenderError> {
     template.render_value(config, receipt)
 }
 
@@ -179,7 +179,7 @@ pub fn status_html(
         "deadline": config.calendar.deadline(week).to_rfc3339(),
         "submissions": submissions,
     });
-    super::render_value(config, templates, lang, "status.html", context)
+    render_value(config, templates, lang, "status.html", context)
 }
 
 /// Writes `receipts/<week>/<unit>/<file>.html` and `.json` under `out`; a receipt
@@ -188,7 +188,7 @@ pub fn write_receipt(
     config: &Config,
     out: &std::path::Path,
     report: &FileReport,
-    template: &super::Compiled,
+    template: &Compiled,
     lang: &Language,
 ) -> Result<(), ReceiptError> {
     let week = report.week.map(|w| w.label());

@@ -36,7 +36,7 @@ use tera::{ErrorKind, Tera};
 
 use crate::aggregate::Summary;
 use crate::language::{Lang, Language};
-use crate::render::{RenderError, Templates, tera_for};
+use crate::render::templates::{RenderError, Templates, context_of, lookups, tera_for};
 use crate::schema::Config;
 
 /// The file name of the template and of the output.
@@ -202,8 +202,8 @@ pub fn render(
     })?;
     let doc = context::build(config, summary, &settings, text, lang);
 
-    let mut context = super::context_of(summary, lang, DOCX_NAME)?;
-    context.insert("lookups", &super::lookups(config));
+    let mut context = context_of(summary, lang, DOCX_NAME)?;
+    context.insert("lookups", &lookups(config));
     context.insert("doc", &doc);
 
     let mut tera: Tera = tera_for(config, lang);
