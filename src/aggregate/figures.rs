@@ -1,7 +1,7 @@
 //! Numeric figures, ratios, status counts and the unit matrix over a set of weeks.
 
-use super::Winners;
 use super::summary::{Coverage, Figure, RatioFigure, SectionSummary, Source, StatusFigure, TextFigure, UnitRow};
+use super::winners::Winners;
 use crate::model::{ReportWeek, Value};
 use crate::schema::{Aggregation, Config, Criterion, LabelOf, Unit};
 

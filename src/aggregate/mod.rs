@@ -14,45 +14,20 @@
 mod cycle;
 mod figures;
 mod quality;
-mod status;
 mod submissions;
 pub mod summary;
 mod tasks;
-
-use std::collections::BTreeMap;
+mod winners;
 
 use chrono::NaiveDate;
 
 pub use cycle::{CycleChoice, CycleError, CycleSpec, resolve_cycle};
-pub use status::week_status;
 pub use summary::*;
 
-use crate::model::{FileReport, FileStatus, ReportWeek, Submission};
+use crate::model::{FileReport, FileStatus, ReportWeek};
 use crate::schema::Config;
 
-/// The accepted submission used for one (unit, week), with its file.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Winner<'r> {
-    pub report: &'r FileReport,
-    pub submission: &'r Submission,
-}
-
-impl Winner<'_> {
-    pub fn file(&self) -> &str {
-        &self.report.file.path
-    }
-}
-
-/// Winning submissions by (unit code, due Monday), for every week found in the inputs.
-pub(crate) struct Winners<'r> {
-    pub by_key: BTreeMap<(String, NaiveDate), Winner<'r>>,
-}
-
-impl<'r> Winners<'r> {
-    pub fn get(&self, unit: &str, week: &ReportWeek) -> Option<&Winner<'r>> {
-        self.by_key.get(&(unit.to_string(), week.due))
-    }
-}
+use winners::Winners;
 
 /// Builds the summary of a cycle from every file report of the inputs.
 ///
@@ -278,6 +253,19 @@ fn trend(config: &Config, cycle: &CycleSpec, winners: &Winners<'_>) -> Vec<Cycle
         .collect();
     points.reverse();
     points
+}
+
+/// Who has reported for `week`: on time, late, rejected, missing.
+pub fn week_status(config: &Config, reports: &[FileReport], week: ReportWeek) -> SubmissionSummary {
+    let cycle = CycleSpec {
+        id: week.label(),
+        meeting: None,
+        previous_meeting: None,
+        cutoff: week.due,
+        weeks: vec![week],
+        previous_weeks: Vec::new(),
+    };
+    aggregate(config, &cycle, reports, "vi").submissions
 }
 
 #[cfg(test)]

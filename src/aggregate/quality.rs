@@ -5,8 +5,9 @@
 //! the history has no spread (MAD = 0) the ratio to the median decides. Flags
 //! are warnings shown in the outputs; values are never corrected.
 
+use super::cycle::CycleSpec;
 use super::summary::{QualityFlag, Source};
-use super::{CycleSpec, Winners};
+use super::winners::Winners;
 use crate::model::Value;
 use crate::schema::{Aggregation, Config};
 use crate::text::format_vi_number;

@@ -4,8 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
+use super::cycle::CycleSpec;
 use super::summary::{SubmissionRow, SubmissionSummary, Timeliness};
-use super::{CycleSpec, Winner, Winners};
+use super::winners::{Winner, Winners};
 use crate::model::{FileReport, FileStatus};
 use crate::schema::Config;
 

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use super::cycle::CycleSpec;
 use super::summary::{AddresseeGroup, FieldGroup, MergedText, NarrativeEntry, NarrativeSummary, TaskItem, TaskSummary};
-use super::{CycleSpec, Winners};
+use super::winners::Winners;
 use crate::model::TaskStatus;
 use crate::schema::{Config, LabelOf};
 use crate::text::fold_key;

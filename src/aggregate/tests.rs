@@ -4,7 +4,7 @@ use chrono::{NaiveDate, TimeZone};
 
 use super::*;
 use crate::model::{
-    CellRef, Deadline, DeadlineForm, FileMeta, ReportContacts, ReportedValue, TaskReport, TaskStatus, Value,
+    CellRef, Deadline, DeadlineForm, FileMeta, ReportContacts, ReportedValue, Submission, TaskReport, TaskStatus, Value,
 };
 
 fn config() -> Config {
