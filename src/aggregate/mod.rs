@@ -17,6 +17,7 @@ mod quality;
 mod submissions;
 pub mod summary;
 mod tasks;
+mod units;
 
 use std::collections::BTreeMap;
 
@@ -24,6 +25,7 @@ use chrono::NaiveDate;
 
 pub use cycle::{CycleChoice, CycleError, CycleSpec, resolve_cycle};
 pub use summary::*;
+pub use units::{UnitFigures, UnitOrder, UnitValues};
 
 use crate::model::{FileReport, FileStatus, ReportWeek, Submission};
 use crate::schema::Config;
@@ -103,6 +105,7 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         })
         .collect();
     let trend = trend(config, cycle, &winners);
+    let by_unit = units::compute(config, &matrix, &rows);
     Summary {
         trend,
         cycle: CycleInfo {
@@ -127,6 +130,7 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         files,
         other_weeks_files: 0,
         issues,
+        by_unit,
     }
 }
 

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::units::UnitFigures;
 use crate::issue::Issue;
 use crate::model::{FileStatus, TaskStatus};
 use crate::schema::{Aggregation, Translations};
@@ -34,6 +35,10 @@ pub struct Summary {
     pub issues: Vec<FileIssue>,
     /// The headline figures of this and earlier cycles, oldest first.
     pub trend: Vec<CyclePoint>,
+    /// The cycle unit by unit: own ratios, rankings, units expected. For the renderers only
+    /// (`matrix` carries the values into data.json).
+    #[serde(skip_serializing)]
+    pub by_unit: UnitFigures,
 }
 
 fn is_zero(n: &usize) -> bool {
