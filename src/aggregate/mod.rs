@@ -17,6 +17,7 @@ mod quality;
 mod submissions;
 pub mod summary;
 mod tasks;
+mod units;
 mod winners;
 
 use chrono::NaiveDate;
@@ -80,6 +81,7 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         })
         .collect();
     let trend = trend(config, cycle, &winners);
+    let by_unit = units::compute(config, &matrix, &rows);
     Summary {
         trend,
         cycle: CycleInfo {
@@ -104,6 +106,7 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         files,
         other_weeks_files: 0,
         issues,
+        by_unit,
     }
 }
 

@@ -3,6 +3,8 @@
 //! Everything is ordered as the schema and the registry order things, so that
 //! the same inputs always give the same summary (and the same bytes out).
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -34,6 +36,10 @@ pub struct Summary {
     pub issues: Vec<FileIssue>,
     /// The headline figures of this and earlier cycles, oldest first.
     pub trend: Vec<CyclePoint>,
+    /// The cycle unit by unit: own ratios, rankings, units expected. For the renderers only
+    /// (`matrix` carries the values into data.json).
+    #[serde(skip_serializing)]
+    pub by_unit: UnitFigures,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -358,4 +364,46 @@ pub struct FileIssue {
     pub unit: Option<String>,
     pub week: Option<String>,
     pub issue: Issue,
+}
+
+/// The figures of the cycle unit by unit.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UnitFigures {
+    /// Every unit, in the order of the matrix (the registry's).
+    pub units: Vec<UnitValues>,
+    /// Criterion or ratio code → the units that have a value for it, ordered by that value.
+    pub order: BTreeMap<String, UnitOrder>,
+    /// Ratio code → units expected to report it: those whose type reports both its numerator and
+    /// its denominator.
+    pub ratio_expected: BTreeMap<String, usize>,
+    /// Units expected to report in the cycle.
+    pub expected: usize,
+    /// Units that sent at least one accepted report in the cycle.
+    pub reported: usize,
+}
+
+/// One unit's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitValues {
+    pub unit: String,
+    pub unit_type: String,
+    /// Criterion code → value (flows summed over the unit's weeks, stocks latest).
+    pub v: BTreeMap<String, Option<f64>>,
+    /// Ratio code → the unit's own ratio, from its own numerator and denominator.
+    pub r: BTreeMap<String, Option<f64>>,
+}
+
+/// Positions in [`UnitFigures::units`], ordered by one value; equal values keep the registry order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UnitOrder {
+    pub ascending: Vec<usize>,
+    pub descending: Vec<usize>,
+}
+
+impl UnitFigures {
+    /// The units that have a value for `code`, smallest first or (`descending`) largest first.
+    pub fn ranked(&self, code: &str, descending: bool) -> impl Iterator<Item = &UnitValues> {
+        let order = self.order.get(code).map(|o| if descending { &o.descending } else { &o.ascending });
+        order.into_iter().flatten().filter_map(|&i| self.units.get(i))
+    }
 }

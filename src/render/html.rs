@@ -70,19 +70,6 @@ fn headlines(config: &Config, summary: &Summary) -> Vec<Headline> {
                 });
             }
             let r = summary.ratios.iter().find(|r| &r.code == code)?;
-            let expected = config
-                .schema
-                .criterion(&r.numerator_code)
-                .zip(config.schema.criterion(&r.denominator_code))
-                .map(|(n, d)| {
-                    config
-                        .units
-                        .units()
-                        .iter()
-                        .filter(|u| n.reported_by_type(&u.unit_type) && d.reported_by_type(&u.unit_type))
-                        .count()
-                })
-                .unwrap_or(0);
             Some(Headline {
                 code: r.code.clone(),
                 vi: r.vi.clone(),
@@ -94,87 +81,97 @@ fn headlines(config: &Config, summary: &Summary) -> Vec<Headline> {
                 previous: r.previous,
                 change: r.change,
                 reported: r.units,
-                expected,
+                expected: summary.by_unit.ratio_expected.get(&r.code).copied().unwrap_or(0),
                 other: r.other.clone(),
             })
         })
         .collect()
 }
 
-fn charts(config: &Config, summary: &Summary, lang: &Language) -> Charts {
-    let name =
-        |code: &str| config.units.get(code).map(|u| lang.unit_short(config, u).to_string()).unwrap_or(code.to_string());
-    // The first headline that is a reported criterion, drawn per province (or per unit that reports it).
-    let units_code = config
+/// A unit's short name in the language.
+fn short_name(config: &Config, code: &str, lang: &Language) -> String {
+    config.units.get(code).map(|u| lang.unit_short(config, u).to_string()).unwrap_or(code.to_string())
+}
+
+/// The first headline that is a reported criterion: the one drawn per unit.
+fn units_code(config: &Config) -> String {
+    config
         .schema
         .headline
         .iter()
         .find(|c| config.schema.criterion(c).is_some())
         .cloned()
-        .unwrap_or_else(|| "B01".to_string());
-    let mut rows: Vec<(String, Option<f64>)> = Vec::new();
-    if let Some(c) = config.schema.criterion(&units_code) {
-        let reporting_type =
-            config.units.types().iter().find(|t| t.as_str() == "province").filter(|t| c.reported_by_type(t)).cloned();
-        for row in &summary.matrix {
-            let Some(unit) = config.units.get(&row.unit) else { continue };
-            let shown = match &reporting_type {
-                Some(t) => &unit.unit_type == t,
-                None => c.reported_by_type(&unit.unit_type),
-            };
-            if shown {
-                let v = row.values.iter().find(|(code, _)| code == &units_code).and_then(|(_, v)| *v);
-                rows.push((name(&row.unit), v));
-            }
-        }
-        rows.sort_by(|a, b| b.1.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY)));
-    }
-    let label = config
-        .schema
-        .criterion(&units_code)
-        .map(|c| lang.label(&c.vi, &c.en, config.translations(LabelOf::Criterion, &c.code)))
-        .unwrap_or_default();
-    let units = svg::bar_chart(&format!("{units_code} — {label}"), &rows, &lang.charts().not_reported, &|v| {
-        format::number(v, 0, lang)
-    });
+        .unwrap_or_else(|| "B01".to_string())
+}
 
-    let trends = config
-        .schema
-        .headline
+/// The bars of the per-unit chart: every province (or, when provinces do not report the
+/// criterion, every unit that does) with its value, largest first, those without one last.
+fn unit_bars(config: &Config, summary: &Summary, code: &str, lang: &Language) -> Vec<(String, Option<f64>)> {
+    let Some(c) = config.schema.criterion(code) else { return Vec::new() };
+    let reporting_type =
+        config.units.types().iter().find(|t| t.as_str() == "province").filter(|t| c.reported_by_type(t)).cloned();
+    let shown = |unit: &crate::schema::Unit| match &reporting_type {
+        Some(t) => &unit.unit_type == t,
+        None => c.reported_by_type(&unit.unit_type),
+    };
+    let mut rows: Vec<(String, Option<f64>)> = summary
+        .matrix
         .iter()
-        .enumerate()
-        .map(|(i, code)| {
-            let is_ratio = config.schema.ratios.iter().any(|r| &r.code == code);
-            let title = summary
-                .sections
-                .iter()
-                .flat_map(|s| &s.figures)
-                .find(|f| &f.code == code)
-                .map(|f| lang.label(&f.vi, &f.en, &f.other).to_string())
-                .or_else(|| {
-                    summary
-                        .ratios
-                        .iter()
-                        .find(|r| &r.code == code)
-                        .map(|r| lang.label(&r.vi, &r.en, &r.other).to_string())
-                })
-                .unwrap_or_default();
-            let points: Vec<(String, Option<f64>)> = summary
-                .trend
-                .iter()
-                .map(|p| {
-                    let x = match p.meeting {
-                        Some(m) => lang.format_day_month(m),
-                        None => p.weeks.last().cloned().unwrap_or_default(),
-                    };
-                    (x, p.values.get(i).and_then(|(_, v)| *v))
-                })
-                .collect();
-            let fmt = |v: f64| if is_ratio { format::percent(v, lang) } else { format::number(v, 0, lang) };
-            Trend { code: code.clone(), svg: svg::trend_chart(code, &points, &fmt), label: title }
+        .filter(|row| config.units.get(&row.unit).is_some_and(shown))
+        .map(|row| {
+            let v = row.values.iter().find(|(c, _)| c == code).and_then(|(_, v)| *v);
+            (short_name(config, &row.unit, lang), v)
         })
         .collect();
+    rows.sort_by(|a, b| b.1.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY)));
+    rows
+}
 
+fn units_chart(config: &Config, summary: &Summary, code: &str, lang: &Language) -> String {
+    let rows = unit_bars(config, summary, code, lang);
+    let label = config
+        .schema
+        .criterion(code)
+        .map(|c| lang.label(&c.vi, &c.en, config.translations(LabelOf::Criterion, &c.code)))
+        .unwrap_or_default();
+    svg::bar_chart(&format!("{code} — {label}"), &rows, &lang.charts().not_reported, &|v| format::number(v, 0, lang))
+}
+
+/// The label of a headline figure or ratio in the language.
+fn headline_label(summary: &Summary, code: &str, lang: &Language) -> String {
+    let figure = summary.sections.iter().flat_map(|s| &s.figures).find(|f| f.code == code);
+    figure
+        .map(|f| lang.label(&f.vi, &f.en, &f.other).to_string())
+        .or_else(|| {
+            summary.ratios.iter().find(|r| r.code == code).map(|r| lang.label(&r.vi, &r.en, &r.other).to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// The trend of the `i`-th headline over the cycles of the summary.
+fn trend(config: &Config, summary: &Summary, i: usize, code: &str, lang: &Language) -> Trend {
+    let is_ratio = config.schema.ratios.iter().any(|r| r.code == code);
+    let points: Vec<(String, Option<f64>)> = summary
+        .trend
+        .iter()
+        .map(|p| {
+            let x = match p.meeting {
+                Some(m) => lang.format_day_month(m),
+                None => p.weeks.last().cloned().unwrap_or_default(),
+            };
+            (x, p.values.get(i).and_then(|(_, v)| *v))
+        })
+        .collect();
+    let fmt = |v: f64| if is_ratio { format::percent(v, lang) } else { format::number(v, 0, lang) };
+    Trend {
+        code: code.to_string(),
+        svg: svg::trend_chart(code, &points, &fmt),
+        label: headline_label(summary, code, lang),
+    }
+}
+
+/// The checklist grid: one line per unit (registry order), one mark per yes/no item.
+fn status_grid(config: &Config, summary: &Summary, lang: &Language) -> String {
     let items: Vec<String> = summary.statuses.iter().map(|s| s.code.clone()).collect();
     let mut grid_units: Vec<(String, Vec<Mark>)> = Vec::new();
     if let Some(first) = summary.statuses.first() {
@@ -182,26 +179,36 @@ fn charts(config: &Config, summary: &Summary, lang: &Language) -> Charts {
             first.yes_units.iter().chain(&first.no_units).chain(&first.not_reported).collect();
         codes.sort_by_key(|c| config.units.units().iter().position(|u| &u.code == *c));
         for code in codes {
-            let marks = summary
-                .statuses
-                .iter()
-                .map(|s| {
-                    if s.yes_units.contains(code) {
-                        Mark::Yes
-                    } else if s.no_units.contains(code) {
-                        Mark::No
-                    } else {
-                        Mark::NotReported
-                    }
-                })
-                .collect();
-            grid_units.push((name(code), marks));
+            let mark = |s: &crate::aggregate::StatusFigure| {
+                if s.yes_units.contains(code) {
+                    Mark::Yes
+                } else if s.no_units.contains(code) {
+                    Mark::No
+                } else {
+                    Mark::NotReported
+                }
+            };
+            grid_units.push((short_name(config, code, lang), summary.statuses.iter().map(mark).collect()));
         }
     }
     let words = lang.charts();
-    let status_grid =
-        svg::status_grid(&words.checklist, &items, &grid_units, [&words.done, &words.not_done, &words.not_reported]);
-    Charts { units, units_code, trends, status_grid }
+    svg::status_grid(&words.checklist, &items, &grid_units, [&words.done, &words.not_done, &words.not_reported])
+}
+
+fn charts(config: &Config, summary: &Summary, lang: &Language) -> Charts {
+    let units_code = units_code(config);
+    Charts {
+        units: units_chart(config, summary, &units_code, lang),
+        units_code,
+        trends: config
+            .schema
+            .headline
+            .iter()
+            .enumerate()
+            .map(|(i, code)| trend(config, summary, i, code, lang))
+            .collect(),
+        status_grid: status_grid(config, summary, lang),
+    }
 }
 
 /// Renders `index.html`.

@@ -13,8 +13,11 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
-use super::settings::{DateFrom, DocumentSettings, LangText, Order};
-use crate::aggregate::{FieldGroup, Figure, MergedText, RatioFigure, Summary, TaskItem, Timeliness};
+use super::settings::{DateFrom, DocumentSettings, LangText, Order, Ranking};
+use crate::aggregate::{
+    FieldGroup, Figure, MergedText, RatioFigure, SectionSummary, StatusFigure, SubmissionRow, Summary, TaskItem,
+    Timeliness, WeekInfo,
+};
 use crate::language::{Lang, Language};
 use crate::model::TaskStatus;
 use crate::schema::{Config, LabelOf, ValueType};
@@ -476,11 +479,23 @@ fn fields(config: &Config, groups: &[FieldGroup], lang: &Language, limit: Option
         .collect()
 }
 
-/// The value of a ratio for one unit, from its own numerator and denominator.
-fn unit_ratio(values: &BTreeMap<String, Option<f64>>, numerator: &str, denominator: &str) -> Option<f64> {
-    let n = values.get(numerator).copied().flatten()?;
-    let d = values.get(denominator).copied().flatten()?;
-    (d > 0.0).then(|| n / d)
+/// One ranking of `document.toml`: the units the summary ranks by its code,
+/// of the unit types it names, as many as its limit.
+fn ranking(config: &Config, summary: &Summary, ranking: &Ranking, lang: &Language) -> Vec<RankRow> {
+    summary
+        .by_unit
+        .ranked(&ranking.by, ranking.order == Order::Descending)
+        .filter(|u| ranking.unit_types.is_empty() || ranking.unit_types.contains(&u.unit_type))
+        .take(ranking.limit)
+        .enumerate()
+        .map(|(i, u)| RankRow {
+            rank: i + 1,
+            unit: u.unit.clone(),
+            name: unit_name(config, &u.unit, lang),
+            v: u.v.clone(),
+            r: u.r.clone(),
+        })
+        .collect()
 }
 
 fn rankings(
@@ -489,84 +504,55 @@ fn rankings(
     settings: &DocumentSettings,
     lang: &Language,
 ) -> BTreeMap<String, Vec<RankRow>> {
-    let mut out = BTreeMap::new();
-    for ranking in &settings.rankings {
-        let mut rows: Vec<(f64, RankRow)> = Vec::new();
-        for row in &summary.matrix {
-            if !ranking.unit_types.is_empty() && !ranking.unit_types.contains(&row.unit_type) {
-                continue;
-            }
-            let v: BTreeMap<String, Option<f64>> = row.values.iter().cloned().collect();
-            let r: BTreeMap<String, Option<f64>> = config
-                .schema
-                .ratios
-                .iter()
-                .map(|x| (x.code.clone(), unit_ratio(&v, &x.numerator, &x.denominator)))
-                .collect();
-            let key = v.get(&ranking.by).copied().flatten().or_else(|| r.get(&ranking.by).copied().flatten());
-            let Some(key) = key else { continue };
-            rows.push((
-                key,
-                RankRow { rank: 0, unit: row.unit.clone(), name: unit_name(config, &row.unit, lang), v, r },
-            ));
-        }
-        // A stable sort keeps the registry order among equal values.
-        rows.sort_by(|a, b| {
-            let ord = a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal);
-            if ranking.order == Order::Descending { ord.reverse() } else { ord }
-        });
-        let rows = rows
-            .into_iter()
-            .take(ranking.limit)
-            .enumerate()
-            .map(|(i, (_, mut row))| {
-                row.rank = i + 1;
-                row
-            })
-            .collect();
-        out.insert(ranking.name.clone(), rows);
-    }
-    out
+    settings.rankings.iter().map(|r| (r.name.clone(), ranking(config, summary, r, lang))).collect()
 }
 
-fn submissions(config: &Config, summary: &Summary, lang: &Language) -> DocSubmissions {
-    let s = &summary.submissions;
-    let report = |unit: &str, week: &str, minutes: Option<i64>| LateReport {
-        name: unit_name(config, unit, lang),
-        week: week.to_string(),
-        week_no: week_no(week),
-        delay: minutes.map(|m| delay_text(m, lang)),
+/// The reports of one timeliness, unit by unit and week by week.
+fn reports_of(config: &Config, summary: &Summary, wanted: Timeliness, lang: &Language) -> Vec<LateReport> {
+    let rows = summary.submissions.rows.iter().filter(|r| r.timeliness == wanted);
+    rows.map(|r| LateReport {
+        name: unit_name(config, &r.unit, lang),
+        week: r.week.clone(),
+        week_no: week_no(&r.week),
+        delay: r.minutes_late.map(|m| delay_text(m, lang)),
+    })
+    .collect()
+}
+
+/// A unit's line of the appendix: the week numbers of its reports by timeliness (late ones with the delay).
+fn submission_unit(config: &Config, code: &str, rows: &[&SubmissionRow], lang: &Language) -> SubmissionUnit {
+    let weeks = |wanted: Timeliness| {
+        rows.iter()
+            .filter(|r| r.timeliness == wanted)
+            .map(|r| match (wanted, r.minutes_late) {
+                (Timeliness::Late, Some(m)) => format!("{} ({})", week_no(&r.week), delay_text(m, lang)),
+                _ => week_no(&r.week),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let list = |wanted: Timeliness| -> Vec<LateReport> {
-        s.rows.iter().filter(|r| r.timeliness == wanted).map(|r| report(&r.unit, &r.week, r.minutes_late)).collect()
-    };
+    SubmissionUnit {
+        index: 0,
+        name: unit_name(config, code, lang),
+        on_time: weeks(Timeliness::OnTime),
+        late: weeks(Timeliness::Late),
+        rejected: weeks(Timeliness::Rejected),
+        missing: weeks(Timeliness::Missing),
+    }
+}
+
+/// The appendix's groups, one per unit type with expected reports, its units numbered through the table.
+fn submission_groups(config: &Config, summary: &Summary, lang: &Language) -> Vec<SubmissionGroup> {
     let mut groups = Vec::new();
     for unit_type in config.units.types() {
-        let mut units = Vec::new();
-        for u in config.units.units_of(unit_type) {
-            let rows: Vec<_> = s.rows.iter().filter(|r| r.unit == u.code).collect();
-            if rows.is_empty() {
-                continue;
-            }
-            let weeks = |wanted: Timeliness| {
-                rows.iter()
-                    .filter(|r| r.timeliness == wanted)
-                    .map(|r| match (wanted, r.minutes_late) {
-                        (Timeliness::Late, Some(m)) => format!("{} ({})", week_no(&r.week), delay_text(m, lang)),
-                        _ => week_no(&r.week),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            units.push(SubmissionUnit {
-                index: 0,
-                name: unit_name(config, &u.code, lang),
-                on_time: weeks(Timeliness::OnTime),
-                late: weeks(Timeliness::Late),
-                rejected: weeks(Timeliness::Rejected),
-                missing: weeks(Timeliness::Missing),
-            });
-        }
+        let units: Vec<SubmissionUnit> = config
+            .units
+            .units_of(unit_type)
+            .filter_map(|u| {
+                let rows: Vec<&SubmissionRow> = summary.submissions.rows.iter().filter(|r| r.unit == u.code).collect();
+                (!rows.is_empty()).then(|| submission_unit(config, &u.code, &rows, lang))
+            })
+            .collect();
         if units.is_empty() {
             continue;
         }
@@ -578,23 +564,147 @@ fn submissions(config: &Config, summary: &Summary, lang: &Language) -> DocSubmis
         groups.push(SubmissionGroup { roman: roman(groups.len() + 1), title, units });
     }
     // Numbered through the whole table, as an appendix table is.
-    let mut index = 0;
-    for g in &mut groups {
-        for u in &mut g.units {
-            index += 1;
-            u.index = index;
-        }
+    for (index, u) in groups.iter_mut().flat_map(|g| &mut g.units).enumerate() {
+        u.index = index + 1;
     }
+    groups
+}
+
+fn submissions(config: &Config, summary: &Summary, lang: &Language) -> DocSubmissions {
+    let s = &summary.submissions;
     DocSubmissions {
         expected: s.expected,
         on_time: s.on_time,
         late: s.late,
         rejected: s.rejected,
         missing: s.missing,
-        late_list: list(Timeliness::Late),
-        rejected_list: list(Timeliness::Rejected),
-        missing_list: list(Timeliness::Missing),
-        groups,
+        late_list: reports_of(config, summary, Timeliness::Late, lang),
+        rejected_list: reports_of(config, summary, Timeliness::Rejected, lang),
+        missing_list: reports_of(config, summary, Timeliness::Missing, lang),
+        groups: submission_groups(config, summary, lang),
+    }
+}
+
+/// The day of the date, or blanks to write by hand when `fill_day` is false.
+fn day(date: NaiveDate, settings: &DocumentSettings) -> String {
+    if settings.fill_day { format!("{:02}", date.day()) } else { " ".repeat(6) }
+}
+
+/// The month as the language writes it in a date (Decree 30 pads January and February only).
+fn month(date: NaiveDate, lang: &Language) -> String {
+    match date.month() {
+        m if lang.document().two_digit_months.contains(&m) => format!("{m:02}"),
+        m => m.to_string(),
+    }
+}
+
+/// The number without its "Số:" label, for "Kèm theo Báo cáo số …".
+fn number_ref(number: &str) -> String {
+    number.split_once(':').map_or_else(|| format!(" {number}"), |(_, n)| n.to_string())
+}
+
+fn doc_week(w: &WeekInfo) -> DocWeek {
+    DocWeek {
+        label: w.label.clone(),
+        no: week_no(&w.label),
+        from: w.from,
+        to: w.to,
+        due: w.due,
+        deadline_time: w.deadline.get(11..16).unwrap_or_default().to_string(),
+    }
+}
+
+/// One section: its figures, each with the ratio that measures it as a share of its parent
+/// ("of which" lines), then the section's other ratios (those of its numerators).
+fn doc_section(config: &Config, summary: &Summary, s: &SectionSummary, lang: &Language) -> DocSection {
+    let is_share = |r: &RatioFigure, f: &Figure| {
+        r.numerator_code == f.code && f.parent.as_deref() == Some(r.denominator_code.as_str())
+    };
+    let figures = s
+        .figures
+        .iter()
+        .map(|f| {
+            let share = summary.ratios.iter().find(|r| is_share(r, f)).map(|r| doc_ratio(r, lang));
+            doc_figure(config, f, lang, share)
+        })
+        .collect();
+    let numerator =
+        |r: &RatioFigure| summary.sections.iter().flat_map(|s| &s.figures).find(|f| f.code == r.numerator_code);
+    let ratios = summary
+        .ratios
+        .iter()
+        .filter(|r| s.figures.iter().any(|f| f.code == r.numerator_code))
+        .filter(|r| !numerator(r).is_some_and(|f| is_share(r, f)))
+        .map(|r| doc_ratio(r, lang))
+        .collect();
+    DocSection { code: s.code.clone(), title: lang.label(&s.vi, &s.en, &s.other).to_string(), figures, ratios }
+}
+
+/// The title of the checklist: the section of its first item.
+fn status_title(config: &Config, summary: &Summary, lang: &Language) -> String {
+    summary
+        .statuses
+        .first()
+        .and_then(|s| config.schema.criterion(&s.code))
+        .and_then(|c| config.schema.section(&c.section))
+        .map(|s| lang.label(&s.vi, &s.en, config.translations(LabelOf::Section, &s.code)).to_string())
+        .unwrap_or_default()
+}
+
+fn doc_status(config: &Config, s: &StatusFigure, lang: &Language) -> DocStatus {
+    let provinces_only =
+        config.schema.criterion(&s.code).is_some_and(|c| c.reported_by.iter().all(|t| t.as_str() == "province"));
+    let words = lang.document();
+    let unit_word = if provinces_only { &words.provinces } else { &words.units };
+    let label = capitalize(lang.label(&s.vi, &s.en, &s.other));
+    DocStatus {
+        code: s.code.clone(),
+        label_lc: decapitalize(&label),
+        label,
+        yes: s.yes,
+        expected: s.expected,
+        previous_yes: s.previous_yes,
+        gained: s.previous_yes.map(|p| s.yes.saturating_sub(p)).unwrap_or(0),
+        unit_word: unit_word.to_string(),
+        no_units: s.no_units.iter().map(|u| unit_name(config, u, lang)).collect(),
+        not_reported: s.not_reported.iter().map(|u| unit_name(config, u, lang)).collect(),
+    }
+}
+
+/// The overdue tasks, and those not completed falling due within `upcoming_days` of the cut-off.
+fn due_tasks<'s>(summary: &'s Summary, settings: &DocumentSettings) -> (Vec<&'s TaskItem>, Vec<&'s TaskItem>) {
+    let cutoff = summary.cycle.cutoff;
+    let horizon = cutoff.checked_add_days(Days::new(u64::from(settings.upcoming_days))).unwrap_or(cutoff);
+    let items = &summary.tasks.items;
+    let overdue = items.iter().filter(|t| t.overdue).collect();
+    let upcoming = items
+        .iter()
+        .filter(|t| !t.overdue && t.status != TaskStatus::Completed)
+        .filter(|t| t.deadline.is_some_and(|d| d >= cutoff && d <= horizon))
+        .collect();
+    (overdue, upcoming)
+}
+
+fn addressees(config: &Config, summary: &Summary, lang: &Language) -> Vec<DocAddressee> {
+    summary
+        .narrative
+        .proposals_by_addressee
+        .iter()
+        .map(|g| DocAddressee { addressee: g.addressee.clone(), items: texts(config, &g.merged, lang) })
+        .collect()
+}
+
+/// Data-quality notes are written by the program in its built-in languages only.
+fn quality(summary: &Summary, lang: &Language) -> Vec<String> {
+    let vi = lang.fallback() == Lang::Vi;
+    summary.quality.iter().map(|q| if vi { q.message_vi.clone() } else { q.message_en.clone() }).collect()
+}
+
+fn signer(text: &LangText) -> Signer {
+    Signer {
+        authority: text.signer_authority.clone(),
+        title: text.signer_title.clone(),
+        name: text.signer_name.clone(),
     }
 }
 
@@ -607,163 +717,47 @@ pub(crate) fn build(
     lang: &Language,
 ) -> Doc {
     let date = document_date(summary, settings);
-    let day = if settings.fill_day { format!("{:02}", date.day()) } else { " ".repeat(6) };
-    let month = match date.month() {
-        m if lang.document().two_digit_months.contains(&m) => format!("{m:02}"),
-        m => m.to_string(),
-    };
-
-    // Ratios go with the "of which" line they measure, or else at the end of their numerator's section.
-    let parent_of: BTreeMap<&str, Option<&str>> =
-        summary.sections.iter().flat_map(|s| &s.figures).map(|f| (f.code.as_str(), f.parent.as_deref())).collect();
-    let share_of = |f: &Figure| {
-        summary
-            .ratios
-            .iter()
-            .find(|r| r.numerator_code == f.code && f.parent.as_deref() == Some(r.denominator_code.as_str()))
-    };
-    let mut sections = Vec::new();
-    for s in &summary.sections {
-        let figures: Vec<DocFigure> =
-            s.figures.iter().map(|f| doc_figure(config, f, lang, share_of(f).map(|r| doc_ratio(r, lang)))).collect();
-        let ratios = summary
-            .ratios
-            .iter()
-            .filter(|r| s.figures.iter().any(|f| f.code == r.numerator_code))
-            .filter(|r| {
-                parent_of.get(r.numerator_code.as_str()).copied().flatten() != Some(r.denominator_code.as_str())
-            })
-            .map(|r| doc_ratio(r, lang))
-            .collect();
-        sections.push(DocSection {
-            code: s.code.clone(),
-            title: lang.label(&s.vi, &s.en, &s.other).to_string(),
-            figures,
-            ratios,
-        });
-    }
-    let fig = sections.iter().flat_map(|s| &s.figures).map(|f| (f.code.clone(), f.clone())).collect();
-    let ratio = summary.ratios.iter().map(|r| (r.code.clone(), doc_ratio(r, lang))).collect();
-
-    let status_title = summary
-        .statuses
-        .first()
-        .and_then(|s| config.schema.criterion(&s.code))
-        .and_then(|c| config.schema.section(&c.section))
-        .map(|s| lang.label(&s.vi, &s.en, config.translations(LabelOf::Section, &s.code)).to_string())
-        .unwrap_or_default();
-    let statuses = summary
-        .statuses
-        .iter()
-        .map(|s| {
-            let provinces_only = config
-                .schema
-                .criterion(&s.code)
-                .is_some_and(|c| c.reported_by.iter().all(|t| t.as_str() == "province"));
-            let words = lang.document();
-            let unit_word = if provinces_only { &words.provinces } else { &words.units };
-            let label = capitalize(lang.label(&s.vi, &s.en, &s.other));
-            DocStatus {
-                code: s.code.clone(),
-                label_lc: decapitalize(&label),
-                label,
-                yes: s.yes,
-                expected: s.expected,
-                previous_yes: s.previous_yes,
-                gained: s.previous_yes.map(|p| s.yes.saturating_sub(p)).unwrap_or(0),
-                unit_word: unit_word.to_string(),
-                no_units: s.no_units.iter().map(|u| unit_name(config, u, lang)).collect(),
-                not_reported: s.not_reported.iter().map(|u| unit_name(config, u, lang)).collect(),
-            }
-        })
-        .collect();
-
-    let cutoff = summary.cycle.cutoff;
-    let horizon = cutoff.checked_add_days(Days::new(u64::from(settings.upcoming_days))).unwrap_or(cutoff);
-    let overdue: Vec<&TaskItem> = summary.tasks.items.iter().filter(|t| t.overdue).collect();
-    let upcoming: Vec<&TaskItem> = summary
-        .tasks
-        .items
-        .iter()
-        .filter(|t| !t.overdue && t.status != TaskStatus::Completed)
-        .filter(|t| t.deadline.is_some_and(|d| d >= cutoff && d <= horizon))
-        .collect();
-
-    let mut units_expected: Vec<&str> = summary.submissions.rows.iter().map(|r| r.unit.as_str()).collect();
-    units_expected.sort_unstable();
-    units_expected.dedup();
-    let mut units_reported: Vec<&str> = summary
-        .submissions
-        .rows
-        .iter()
-        .filter(|r| matches!(r.timeliness, Timeliness::OnTime | Timeliness::Late))
-        .map(|r| r.unit.as_str())
-        .collect();
-    units_reported.sort_unstable();
-    units_reported.dedup();
-
+    let sections: Vec<DocSection> = summary.sections.iter().map(|s| doc_section(config, summary, s, lang)).collect();
+    let (overdue, upcoming) = due_tasks(summary, settings);
+    let narrative = &summary.narrative;
+    let fields = |groups: &[FieldGroup], limit: Option<usize>| fields(config, groups, lang, limit);
+    let limit = Some(settings.max_texts_per_field);
     Doc {
         issuer_parent: text.issuer_parent.clone(),
         issuer: text.issuer.clone(),
         issuer_name: text.issuer_name.clone(),
         number: text.number.clone(),
-        number_ref: text.number.split_once(':').map_or_else(|| format!(" {}", text.number), |(_, n)| n.to_string()),
+        number_ref: number_ref(&text.number),
         place: text.place.clone(),
         date,
-        day,
-        month,
+        day: day(date, settings),
+        month: month(date, lang),
         month_name: lang.month_name(date.month()).to_string(),
         year: date.year().to_string(),
-        signer: Signer {
-            authority: text.signer_authority.clone(),
-            title: text.signer_title.clone(),
-            name: text.signer_name.clone(),
-        },
+        signer: signer(text),
         recipients: text.recipients.clone(),
         period_from: summary.cycle.weeks.first().map(|w| w.from),
         period_to: summary.cycle.weeks.last().map(|w| w.to),
-        weeks: summary
-            .cycle
-            .weeks
-            .iter()
-            .map(|w| DocWeek {
-                label: w.label.clone(),
-                no: week_no(&w.label),
-                from: w.from,
-                to: w.to,
-                due: w.due,
-                deadline_time: w.deadline.get(11..16).unwrap_or_default().to_string(),
-            })
-            .collect(),
+        weeks: summary.cycle.weeks.iter().map(doc_week).collect(),
         upcoming_days: settings.upcoming_days,
-        units_expected: units_expected.len(),
-        units_reported: units_reported.len(),
+        units_expected: summary.by_unit.expected,
+        units_reported: summary.by_unit.reported,
+        fig: sections.iter().flat_map(|s| &s.figures).map(|f| (f.code.clone(), f.clone())).collect(),
+        ratio: summary.ratios.iter().map(|r| (r.code.clone(), doc_ratio(r, lang))).collect(),
         sections,
-        fig,
-        ratio,
-        status_title,
-        statuses,
+        status_title: status_title(config, summary, lang),
+        statuses: summary.statuses.iter().map(|s| doc_status(config, s, lang)).collect(),
         rankings: rankings(config, summary, settings, lang),
         overdue: group_tasks(config, &overdue, lang),
         upcoming: group_tasks(config, &upcoming, lang),
-        highlights: fields(config, &summary.narrative.highlights, lang, Some(settings.max_texts_per_field)),
+        highlights: fields(&narrative.highlights, limit),
         // Difficulties and proposals are what the meeting is for: never cut.
-        difficulties: fields(config, &summary.narrative.difficulties, lang, None),
-        proposals: fields(config, &summary.narrative.proposals, lang, None),
-        next_week: fields(config, &summary.narrative.next_week, lang, Some(settings.max_texts_per_field)),
-        proposals_by_addressee: summary
-            .narrative
-            .proposals_by_addressee
-            .iter()
-            .map(|g| DocAddressee { addressee: g.addressee.clone(), items: texts(config, &g.merged, lang) })
-            .collect(),
+        difficulties: fields(&narrative.difficulties, None),
+        proposals: fields(&narrative.proposals, None),
+        next_week: fields(&narrative.next_week, limit),
+        proposals_by_addressee: addressees(config, summary, lang),
         submissions: submissions(config, summary, lang),
-        // Data-quality notes are written by the program in its built-in languages only.
-        quality: summary
-            .quality
-            .iter()
-            .map(|q| if lang.fallback() == Lang::Vi { q.message_vi.clone() } else { q.message_en.clone() })
-            .collect(),
+        quality: quality(summary, lang),
     }
 }
 
