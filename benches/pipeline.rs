@@ -144,7 +144,9 @@ fn run(args: &[String]) -> Result<(), String> {
     };
     let runs = runs.max(1);
     let root = PathBuf::from(MANIFEST_DIR);
-    let config_dir = root.join("report_templates");
+    // A binary of another version may need the configuration of its own version.
+    let config_dir =
+        std::env::var_os("TONGHOP_BENCH_CONFIG").map(PathBuf::from).unwrap_or_else(|| root.join("report_templates"));
     let config = Config::load(&config_dir).map_err(|e| format!("configuration: {e}"))?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
     let tonghop = tonghop_bin();
