@@ -19,7 +19,8 @@
 //!    timestamps: the same summary always gives the same bytes.
 //!
 //! The default template is not a binary blob of unknown origin: [`build_template`]
-//! writes it from scratch ([`template`]), and a test keeps the shipped file equal
+//! packages it ([`template`]) from the text outline of the configuration folder
+//! (`<lang>/bao-cao-tong-hop.outline`), and a test keeps the shipped file equal
 //! to its output. The document's own data (issuing body, number, signer,
 //! recipients, rankings) come from `report_templates/document.toml` ([`settings`]).
 
@@ -267,16 +268,25 @@ pub fn document_texts_missing(templates: &Templates, lang: &Language) -> Option<
     (!has).then_some(path)
 }
 
-/// Writes the default template for `lang` from scratch: an A4 document in the
-/// format of Decree 30/2020/NĐ-CP holding the tera tags of the meeting
-/// document. The bytes depend on nothing but `lang` and the code, so the
-/// shipped `report_templates/<lang>/bao-cao-tong-hop.docx` can be checked
-/// against it. `config` is taken for symmetry with the other outputs and to
-/// keep the door open for schema-dependent templates; the default template
-/// refers to the schema through the data only.
+/// Writes the default template for `lang`: an A4 document in the format of
+/// Decree 30/2020/NĐ-CP holding the tera tags of the meeting document, packaged
+/// from the outline `<config>/<lang>/bao-cao-tong-hop.outline` (its wording,
+/// paragraphs, tables and tera logic; the shipped outline when the folder has
+/// none). The bytes depend on nothing but the outline, so the shipped
+/// `report_templates/<lang>/bao-cao-tong-hop.docx` can be checked against it.
+///
+/// # Panics
+///
+/// When the outline cannot be read or is broken, with the file, the line and the
+/// problem; [`try_build_template`] returns that message instead.
 pub fn build_template(config: &Config, lang: Lang) -> Vec<u8> {
-    let _ = config;
-    template::build(lang)
+    try_build_template(config, lang).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`build_template`], with a broken or unreadable outline reported as
+/// `path:line: problem`.
+pub fn try_build_template(config: &Config, lang: Lang) -> Result<Vec<u8>, String> {
+    template::build(&config.dir, lang)
 }
 
 #[cfg(test)]
