@@ -307,8 +307,8 @@ pub fn template(config: &Config, out: Option<&Path>, lang: &Language) -> Result<
             )));
         }
     };
-    crate::fs::write_atomic(&path, &crate::render::docx::build_template(config, lang.fallback()))
-        .map_err(Error::write(&path))?;
+    let bytes = crate::render::docx::build_template(config, lang.fallback()).map_err(Error::Outline)?;
+    crate::fs::write_atomic(&path, &bytes).map_err(Error::write(&path))?;
     println!("{}", path.display());
     Ok(ExitCode::from(EXIT_OK))
 }

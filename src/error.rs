@@ -33,6 +33,10 @@ pub enum Error {
     Cycle { error: CycleError, lang: Lang },
     #[error("{0}")]
     Ledger(#[from] LedgerError),
+    #[error(
+        "mẫu văn bản không hợp lệ / invalid document outline:\n  {0}\n  Sửa tệp rồi chạy lại (fix the file and run again)."
+    )]
+    Outline(String),
     #[error("không tạo được {} (cannot render): {}", .0.output, .0.message)]
     Render(#[from] RenderError),
     #[error("không ghi được phiếu tiếp nhận (cannot write a receipt): {0}")]

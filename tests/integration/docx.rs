@@ -490,13 +490,13 @@ fn the_shipped_templates_are_the_generator_output() {
     for (lang, code) in [(Lang::Vi, "vi"), (Lang::En, "en")] {
         let path = crate_dir().join("report_templates").join(code).join("bao-cao-tong-hop.docx");
         let shipped = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let generated = build_template(config(), lang);
+        let generated = build_template(config(), lang).expect("the shipped outline");
         assert!(
             shipped == generated,
             "{} differs from the generator; regenerate it with the template command (or update the generator)",
             path.display()
         );
-        assert_eq!(generated, build_template(config(), lang), "the generator is deterministic");
+        assert_eq!(generated, build_template(config(), lang).expect("outline"), "the generator is deterministic");
         for (name, data) in unzip(&generated) {
             if name.ends_with(".xml") || name.ends_with(".rels") {
                 check_xml(&name, std::str::from_utf8(&data).expect("utf-8"));
@@ -672,4 +672,27 @@ fn libreoffice_converts_the_document_to_pdf_with_title_header_and_figures() {
     assert!(text.contains(new), "the edited sentence is not in the document");
     assert!(text.contains(&b01), "the figures are gone after LibreOffice saved the template");
     assert!(!text.contains("{{") && !text.contains("{%"), "tags left after LibreOffice saved the template");
+}
+
+#[test]
+fn a_broken_outline_is_a_located_configuration_error_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("report_templates");
+    common::copy_dir(&common::crate_dir().join("report_templates"), &config);
+    let outline = config.join("vi/bao-cao-tong-hop.outline");
+    let mut text = std::fs::read_to_string(&outline).expect("outline");
+    let line = text.lines().count() + 1;
+    text.push_str("BodyText [zzz]: text\n");
+    std::fs::write(&outline, text).expect("write outline");
+    let out = common::run([
+        "--config".as_ref(),
+        config.as_os_str(),
+        "template".as_ref(),
+        "-o".as_ref(),
+        dir.path().join("t.docx").as_os_str(),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains(&format!("bao-cao-tong-hop.outline:{line}: unknown option")), "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(!dir.path().join("t.docx").exists(), "nothing is written");
 }

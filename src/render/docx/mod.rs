@@ -275,17 +275,8 @@ pub fn document_texts_missing(templates: &Templates, lang: &Language) -> Option<
 /// none). The bytes depend on nothing but the outline, so the shipped
 /// `report_templates/<lang>/bao-cao-tong-hop.docx` can be checked against it.
 ///
-/// # Panics
-///
-/// When the outline cannot be read or is broken, with the file, the line and the
-/// problem; [`try_build_template`] returns that message instead.
-pub fn build_template(config: &Config, lang: Lang) -> Vec<u8> {
-    try_build_template(config, lang).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// [`build_template`], with a broken or unreadable outline reported as
-/// `path:line: problem`.
-pub fn try_build_template(config: &Config, lang: Lang) -> Result<Vec<u8>, String> {
+/// A broken or unreadable outline is reported as `path:line: problem`.
+pub fn build_template(config: &Config, lang: Lang) -> Result<Vec<u8>, String> {
     template::build(&config.dir, lang)
 }
 
