@@ -109,6 +109,7 @@ codes! {
     UnknownFormVersion = "M008", Error, "Phiên bản biểu mẫu không còn được chấp nhận", "Form version not accepted";
     FormerUnitName = "M009", Warning, "Tên đơn vị hành chính cũ", "Former unit name";
     MissingContact = "M010", Warning, "Thiếu thông tin người lập, lãnh đạo phê duyệt", "Contact details missing";
+    UnitMismatch = "M011", Error, "Mã đơn vị và tên đơn vị không khớp", "Unit code and name disagree";
     // V: values
     RequiredMissing = "V001", Error, "Chưa nhập số liệu bắt buộc", "Required value missing";
     NotANumber = "V002", Error, "Không phải là số", "Not a number";

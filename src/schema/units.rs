@@ -269,6 +269,24 @@ impl Registry {
     /// assert_eq!(units.resolve("UBND tỉnh Thanh Hoá").unwrap().unit.code, "38");
     /// assert!(units.resolve("Tỉnh Atlantis").is_none());
     /// ```
+    /// For text written `code - name` (the drop-down's wording), the two units
+    /// when the code names one and the name another: `01 - Thanh Hóa`.
+    ///
+    /// ```
+    /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
+    /// let (by_code, by_name) = config.units.contradiction("01 - Thanh Hóa").unwrap();
+    /// assert_eq!((by_code.code.as_str(), by_name.code.as_str()), ("01", "38"));
+    /// assert!(config.units.contradiction("38 - Thanh Hóa").is_none());
+    /// assert!(config.units.contradiction("38 - Tỉnh chưa có").is_none());
+    /// ```
+    pub fn contradiction(&self, typed: &str) -> Option<(&Unit, &Unit)> {
+        let normalized = crate::text::normalize_text(typed);
+        let (code, name) = [" - ", " – ", " — "].iter().find_map(|dash| normalized.split_once(dash))?;
+        let by_code = self.resolve(code)?;
+        let by_name = self.resolve(name)?;
+        (by_code.unit.code != by_name.unit.code).then_some((by_code.unit, by_name.unit))
+    }
+
     pub fn resolve(&self, typed: &str) -> Option<UnitMatch<'_>> {
         let key = fold_key(typed);
         if key.is_empty() {

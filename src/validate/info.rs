@@ -175,6 +175,34 @@ impl<'a> Validator<'a> {
             return None;
         };
         let config = self.config;
+        if let Some((by_code, by_name)) = config.units.contradiction(&typed) {
+            let issue = self
+                .at(Code::UnitMismatch, sheet, e.row, e.col)
+                .message(
+                    format!(
+                        "«{}»: mã {} là {}, nhưng tên là của {} ({}).",
+                        preview(&typed),
+                        by_code.code,
+                        by_code.short,
+                        by_name.short,
+                        by_name.code
+                    ),
+                    format!(
+                        "\"{}\": code {} is {}, but the name is that of {} ({}).",
+                        preview(&typed),
+                        by_code.code,
+                        by_code.en,
+                        by_name.en,
+                        by_name.code
+                    ),
+                )
+                .hint(
+                    "Chọn lại đơn vị trong danh sách của biểu mẫu để mã và tên đi cùng nhau.",
+                    "Pick the unit again from the form's list, so that code and name go together.",
+                );
+            self.issue(issue);
+            return None;
+        }
         match config.units.resolve(&typed) {
             Some(m) => {
                 if m.via == UnitVia::Former {

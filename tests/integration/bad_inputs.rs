@@ -707,6 +707,24 @@ fn m002_unknown_unit() {
 }
 
 #[test]
+fn m011_a_code_and_a_name_of_two_units_are_refused_naming_both() {
+    // The drop-down's wording with another unit's name: neither unit gets the report.
+    for typed in ["01 - Thanh Hóa", "38 – Hà Nội", "BNV - Bộ Tài chính"] {
+        let (book, r) = province_with(|b| b.set_info(L_UNIT, typed));
+        let issue = assert_issue(&r, "M011", Some(INFO), Some(&book.info_cell(L_UNIT)));
+        assert_status(&r, REJECTED);
+        assert_eq!(r.unit(), None, "{typed}");
+        let code = typed.split(' ').next().expect("code");
+        assert!(issue.message_vi.contains(code) && issue.message_en.contains(code), "{issue}");
+    }
+    // Code and name of the same unit, or a name nobody has, are not a contradiction.
+    for typed in ["38 - Thanh Hóa", "38 - Tỉnh Thanh Hoá", "01 - Hà Nội"] {
+        let (_, r) = province_with(|b| b.set_info(L_UNIT, typed));
+        assert!(!r.issues().iter().any(|i| i.code == "M011"), "{typed}: {:?}", r.issues());
+    }
+}
+
+#[test]
 fn m009_former_province_name_warns_and_is_understood() {
     let (book, r) = province_with(|b| b.set_info(L_UNIT, "Hà Giang"));
     let issue = assert_issue_sev(&r, "M009", "warning", Some(INFO), Some(&book.info_cell(L_UNIT)));
