@@ -71,15 +71,16 @@ pub fn resolve_cycle(
     let fmt = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
     match choice {
         CycleChoice::Meeting(date) => {
+            if !calendar.within_horizon(*date) {
+                return Err(CycleError {
+                    vi: format!("Ngày {} nằm ngoài lịch báo cáo (từ {}).", fmt(*date), fmt(calendar.first_due)),
+                    en: format!("{date} is outside the reporting calendar (which starts on {}).", calendar.first_due),
+                });
+            }
             if !calendar.is_meeting(*date) {
-                let nearby: Vec<String> = calendar
-                    .meetings_until(*date + Days::new(calendar.meeting_every_days * 2))
-                    .into_iter()
-                    .rev()
-                    .take(4)
-                    .rev()
-                    .map(|d| d.to_string())
-                    .collect();
+                let until = date.checked_add_days(Days::new(calendar.meeting_every_days * 2)).unwrap_or(*date);
+                let nearby: Vec<String> =
+                    calendar.meetings_until(until).into_iter().rev().take(4).rev().map(|d| d.to_string()).collect();
                 return Err(CycleError {
                     vi: format!(
                         "Ngày {} không phải phiên họp trong lịch; các phiên gần đó: {}.",

@@ -40,10 +40,16 @@ struct RawCalendar {
     meetings: RawMeetings,
 }
 
+/// The most days a cut-off may lie before its deadline or meeting.
+const MAX_OFFSET_DAYS: u64 = 31;
+
+/// How many years after the first due Monday the calendar speaks of.
+pub const HORIZON_YEARS: i32 = 100;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMeetings {
-    cutoff_days_before: u64,
+    cutoff_days_before: Spanned<u64>,
     dates: Vec<Spanned<String>>,
     every_days: Spanned<u64>,
 }
@@ -71,6 +77,12 @@ impl Calendar {
         if *raw.period_days.get_ref() == 0 || *raw.period_days.get_ref() > 31 {
             return Err(src.error_span(&raw.period_days.span(), "period_days must be between 1 and 31"));
         }
+        if *raw.cutoff_days_before_due.get_ref() > MAX_OFFSET_DAYS {
+            return Err(src.error_span(
+                &raw.cutoff_days_before_due.span(),
+                format!("cutoff_days_before_due must be at most {MAX_OFFSET_DAYS}: the cut-off is a few days before the deadline"),
+            ));
+        }
         if *raw.cutoff_days_before_due.get_ref() == 0 {
             return Err(src.error_span(
                 &raw.cutoff_days_before_due.span(),
@@ -81,9 +93,26 @@ impl Calendar {
         if first_due.weekday() != Weekday::Mon {
             return Err(src.error_span(&raw.first_due.span(), format!("first_due {first_due} is not a Monday")));
         }
+        if !(2000..=2200).contains(&first_due.year()) {
+            return Err(
+                src.error_span(&raw.first_due.span(), format!("first_due {first_due} must be between 2000 and 2200"))
+            );
+        }
+        if *raw.meetings.cutoff_days_before.get_ref() > MAX_OFFSET_DAYS {
+            return Err(src.error_span(
+                &raw.meetings.cutoff_days_before.span(),
+                format!("cutoff_days_before must be at most {MAX_OFFSET_DAYS}"),
+            ));
+        }
         let mut meeting_dates = Vec::new();
         for d in &raw.meetings.dates {
             let date = iso_date(src, d)?;
+            if !(first_due.year() - 1..=first_due.year() + HORIZON_YEARS).contains(&date.year()) {
+                return Err(src.error_span(
+                    &d.span(),
+                    format!("meeting {date} is more than {HORIZON_YEARS} years from first_due {first_due}"),
+                ));
+            }
             if let Some(&last) = meeting_dates.last()
                 && date <= last
             {
@@ -99,8 +128,8 @@ impl Calendar {
                 src.error_at(None, "[meetings] dates must list at least one meeting (it anchors the 14-day rule)")
             );
         }
-        if *raw.meetings.every_days.get_ref() == 0 {
-            return Err(src.error_span(&raw.meetings.every_days.span(), "every_days must be at least 1"));
+        if *raw.meetings.every_days.get_ref() == 0 || *raw.meetings.every_days.get_ref() > 366 {
+            return Err(src.error_span(&raw.meetings.every_days.span(), "every_days must be between 1 and 366"));
         }
         Ok(Calendar {
             timezone,
@@ -108,10 +137,18 @@ impl Calendar {
             period_days: *raw.period_days.get_ref(),
             cutoff_days_before_due: *raw.cutoff_days_before_due.get_ref(),
             first_due,
-            meeting_cutoff_days_before: raw.meetings.cutoff_days_before,
+            meeting_cutoff_days_before: *raw.meetings.cutoff_days_before.get_ref(),
             meeting_dates,
             meeting_every_days: *raw.meetings.every_days.get_ref(),
         })
+    }
+
+    /// Whether `day` is within the years the calendar can speak of: from a year
+    /// before its first due Monday to [`HORIZON_YEARS`] after it. A date outside
+    /// (a typo such as year 20255) names no week and no meeting.
+    pub fn within_horizon(&self, day: NaiveDate) -> bool {
+        let first = self.first_due.year();
+        (first - 1..=first + HORIZON_YEARS).contains(&day.year())
     }
 
     /// The week whose due Monday is the most recent one on or before `today`.
@@ -179,7 +216,7 @@ impl Calendar {
     pub fn week_by_label(&self, label: &str) -> Option<ReportWeek> {
         let (year, week) = label.trim().split_once("-W")?;
         let due = NaiveDate::from_isoywd_opt(year.parse().ok()?, week.parse().ok()?, Weekday::Mon)?;
-        self.week_due(due)
+        self.week_due(due).filter(|w| self.within_horizon(w.due))
     }
 
     /// The submission deadline of a week: the due Monday at `deadline_time`, local time.
