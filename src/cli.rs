@@ -184,10 +184,10 @@ pub fn check(pipeline: &Pipeline<'_>, paths: &[PathBuf], json: bool) -> Result<E
     Ok(ExitCode::from(if counts.rejected > 0 { EXIT_REJECTED } else { EXIT_OK }))
 }
 
-/// `tonghop sample`: writes the bundled sample inputs.
-pub fn sample(config: &Config, out: &Path) -> Result<ExitCode> {
-    let files = crate::sample::write(config, out)
-        .map_err(|e| Error::Usage(format!("không ghi được dữ liệu mẫu (cannot write the sample): {e}")))?;
+/// `tonghop sample`: writes the bundled sample inputs (into a folder that holds
+/// nothing else, unless `force`).
+pub fn sample(config: &Config, out: &Path, force: bool) -> Result<ExitCode> {
+    let files = crate::sample::write(config, out, force)?;
     println!("{} tệp mẫu đã ghi vào {} ({} sample files written)", files.len(), out.display(), files.len());
     Ok(ExitCode::from(EXIT_OK))
 }

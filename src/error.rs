@@ -62,6 +62,8 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
+    Sample(#[from] crate::sample::SampleError),
+    #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 

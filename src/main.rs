@@ -130,6 +130,9 @@ enum Command {
         /// Thư mục đầu ra (output folder).
         #[arg(long, short, default_value = "inputs")]
         out: PathBuf,
+        /// Ghi đè cả khi thư mục có tệp khác dữ liệu mẫu (write even where the folder holds other files).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -155,7 +158,7 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
     match args.command {
         Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
         Command::Check { paths, json } => cli::check(&pipeline, &paths, json),
-        Command::Sample { out } => cli::sample(&config, &out),
+        Command::Sample { out, force } => cli::sample(&config, &out, force),
         Command::Template { out } => cli::template(&config, out.as_deref(), &lang),
         Command::Build { meeting, weeks, inputs, out, json, state, from_archive, .. } => {
             let sources = Sources { inputs, state: Some(state), from_archive };

@@ -423,15 +423,41 @@ fn office_lock_file(tz: Tz, week: &ReportWeek) -> SampleFile {
     }
 }
 
-/// Writes the sample files under `dir`, setting each file's modification time to its received time.
-pub fn write(config: &Config, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let files = generate(config).map_err(std::io::Error::other)?;
-    let mut written = Vec::new();
+/// Why the sample was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum SampleError {
+    #[error(
+        "{} có tệp không thuộc dữ liệu mẫu, chưa ghi gì; dùng thư mục khác (-o) hoặc --force để ghi đè \
+         (holds files that are not the sample; nothing written; use another folder or --force): {}",
+        dir.display(),
+        files.join(", ")
+    )]
+    NotSample { dir: PathBuf, files: Vec<String> },
+    #[error("không tạo được dữ liệu mẫu (cannot make the sample): {0}")]
+    Form(#[from] XlsxError),
+    #[error("không ghi được dữ liệu mẫu (cannot write the sample): {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Writes the sample into `dir`: the workbooks and `received.tsv`, with the
+/// workbooks' modification times set to their received times.
+///
+/// A folder that holds anything else (real reports, say) is left untouched
+/// unless `force`: the sample never silently replaces a unit's report.
+pub fn write(config: &Config, dir: &Path, force: bool) -> Result<Vec<PathBuf>, SampleError> {
+    let files = generate(config)?;
     // Modification times do not survive a copy through e-mail or git; the log keeps them.
     let mut log = String::from("# Thời điểm nhận tệp (received times): đường dẫn<TAB>thời điểm RFC 3339\n");
     for f in &files {
         log.push_str(&format!("{}\t{}\n", f.path, f.received.to_rfc3339()));
     }
+    if !force {
+        let foreign = not_sample(dir, &files, &log);
+        if !foreign.is_empty() {
+            return Err(SampleError::NotSample { dir: dir.to_path_buf(), files: foreign });
+        }
+    }
+    let mut written = Vec::new();
     let log_path = dir.join(crate::ingest::RECEIVED_LOG);
     crate::fs::write_atomic(&log_path, log.as_bytes())?;
     written.push(log_path);
@@ -443,4 +469,24 @@ pub fn write(config: &Config, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         written.push(path);
     }
     Ok(written)
+}
+
+/// The files under `dir` (at most ten named) that are not the sample's own
+/// bytes: anything writing the sample would replace or leave mixed with it.
+fn not_sample(dir: &Path, files: &[SampleFile], log: &str) -> Vec<String> {
+    let mut expected: std::collections::BTreeMap<PathBuf, &[u8]> =
+        files.iter().map(|f| (PathBuf::from(&f.path), f.bytes.as_slice())).collect();
+    expected.insert(PathBuf::from(crate::ingest::RECEIVED_LOG), log.as_bytes());
+    let mut foreign = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name().into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
+        let same = expected.get(&relative).is_some_and(|bytes| std::fs::read(entry.path()).is_ok_and(|b| b == *bytes));
+        if !same && foreign.len() < 10 {
+            foreign.push(relative.display().to_string());
+        }
+    }
+    foreign
 }

@@ -371,6 +371,28 @@ fn bundled_sample_inputs_match_their_generator() {
 }
 
 #[test]
+fn sample_never_replaces_files_that_are_not_the_sample() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let real = tmp.path().join("2025-W37/01-ha-noi.xlsx");
+    std::fs::create_dir_all(real.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&real, b"a real report").expect("write");
+    let other = tmp.path().join("bao-cao-cua-so.xlsx");
+    std::fs::write(&other, b"another report").expect("write");
+    let out = bin().arg("sample").arg("-o").arg(tmp.path()).output().expect("sample");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("01-ha-noi.xlsx") && stderr.contains("bao-cao-cua-so.xlsx"), "{stderr}");
+    assert_eq!(std::fs::read(&real).expect("kept"), b"a real report", "nothing is replaced");
+    assert!(!tmp.path().join("received.tsv").exists(), "nothing is written");
+
+    // The sample again over itself is allowed (it changes nothing); --force overwrites.
+    std::fs::remove_file(&other).expect("remove");
+    assert!(bin().args(["sample", "--force", "-o"]).arg(tmp.path()).status().expect("force").success());
+    assert_ne!(std::fs::read(&real).expect("replaced"), b"a real report");
+    assert!(bin().arg("sample").arg("-o").arg(tmp.path()).status().expect("again").success());
+}
+
+#[test]
 fn sample_content_stays_valid_over_years_of_weeks() {
     // The benchmark writes thousands of weeks from the sample's generator.
     let config = config();
