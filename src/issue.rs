@@ -98,6 +98,7 @@ codes! {
     MissingInfoLabel = "S006", Error, "Thiếu mục thông tin chung", "General-information entry missing";
     MergedCells = "S007", Warning, "Ô gộp trong vùng dữ liệu", "Merged cells in the data area";
     NotApplicableCriterion = "S008", Warning, "Chỉ tiêu không thuộc loại đơn vị này", "Criterion not reported by this unit type";
+    DuplicateSheet = "S009", Error, "Hai trang tính cùng là một trang của biểu mẫu", "Two sheets are the same sheet of the form";
     // M: metadata on the general-information sheet
     MissingUnit = "M001", Error, "Chưa ghi mã đơn vị", "Unit code missing";
     UnknownUnit = "M002", Error, "Không nhận ra đơn vị", "Unknown unit";

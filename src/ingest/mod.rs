@@ -136,23 +136,26 @@ pub fn read_bytes_guarded(
         .unwrap_or_else(|_| Err(reader_crashed(location)))
 }
 
-/// The contract sheets present in the file, as titled there, in file order: the
-/// first sheet for each contract title (validation uses the first one; a file
-/// listing one title thousands of times must not be read thousands of times).
+/// The titles in `names` to read, in file order: for each contract sheet, the
+/// title written exactly as the contract's (Vietnamese or English) when there
+/// is one, otherwise the first that matches it folded (case, accents). A
+/// second title matching the same sheet (a hidden `CHI TIEU` beside
+/// `Chỉ tiêu`) is not read; validation reports the pair (`S009`).
 fn wanted_sheets(names: &[String]) -> Vec<String> {
     let titles = read_titles();
-    let mut taken = vec![false; titles.len()];
-    let mut wanted = Vec::new();
+    let mut chosen: Vec<Option<&String>> = vec![None; titles.len()];
     for name in names {
         let key = fold_key(name);
-        if let Some(i) = titles.iter().position(|t| t.contains(&key))
-            && !taken[i]
-        {
-            taken[i] = true;
-            wanted.push(name.clone());
+        let Some(i) = titles.iter().position(|t| t.contains(&key)) else { continue };
+        let exact = |n: &str| {
+            let n = crate::text::normalize_text(n);
+            READ_SHEETS[i].0 == n.trim() || READ_SHEETS[i].1 == n.trim()
+        };
+        if chosen[i].is_none_or(|c| !exact(c) && exact(name)) {
+            chosen[i] = Some(name);
         }
     }
-    wanted
+    names.iter().filter(|n| chosen.contains(&Some(*n))).cloned().collect()
 }
 
 /// The contract's sheet titles, folded once (Vietnamese and English for each).

@@ -178,6 +178,30 @@ impl<'a> Validator<'a> {
         CellRef { sheet: sheet.to_string(), cell: a1(row, col) }
     }
 
+    /// `S009` for each sheet whose title matches a contract sheet that another,
+    /// read, sheet already is (a hidden `CHI TIEU` beside `Chỉ tiêu`).
+    fn check_duplicate_sheets(&mut self, workbook: &RawWorkbook, read: &[Option<SheetRef<'_>>]) {
+        for (found, title) in read.iter().zip(READ_SHEETS) {
+            let Some(found) = found else { continue };
+            let keys = [fold_key(title.0), fold_key(title.1)];
+            let others = workbook.sheet_names.iter().filter(|n| **n != found.sheet.name && keys.contains(&fold_key(n)));
+            for other in others {
+                let read = &found.sheet.name;
+                let issue = Issue::new(Code::DuplicateSheet, Location::file(&self.file))
+                    .message(
+                        format!("Trang «{other}» và trang «{read}» cùng là trang «{}» của biểu mẫu; đã đọc trang «{read}».", title.0),
+                        format!("Sheets \"{other}\" and \"{read}\" are both the form's \"{}\" sheet; \"{read}\" was read.", title.1),
+                    )
+                    .hint(
+                        format!("Xóa trang «{other}» (nếu bị ẩn: bấm chuột phải vào tên trang, chọn Unhide) rồi gửi lại."),
+                        format!("Delete the sheet \"{other}\" (if hidden: right-click a sheet tab, Unhide) and send the file again."),
+                    )
+                    .in_sheet(other);
+                self.issue(issue);
+            }
+        }
+    }
+
     fn run(&mut self, workbook: &RawWorkbook, received_day: Option<NaiveDate>) -> Option<Checked> {
         let find = |title: (&str, &str)| {
             let keys = [fold_key(title.0), fold_key(title.1)];
@@ -201,6 +225,7 @@ impl<'a> Validator<'a> {
                 self.issue(issue);
             }
         }
+        self.check_duplicate_sheets(workbook, &sheets);
         let [info_sheet, criteria_sheet, tasks_sheet, narrative_sheet] = sheets;
         let info = info_sheet.map(|s| self.check_info(&s, received_day));
         let unit: Option<&'a Unit> = info.as_ref().and_then(|i| i.unit);

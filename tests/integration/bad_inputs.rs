@@ -366,6 +366,32 @@ fn s001_only_for_the_missing_sheet() {
 }
 
 #[test]
+fn s009_a_second_sheet_with_a_contract_title_is_reported_and_the_exact_title_read() {
+    // A hidden copy placed first, titled in capitals without accents, with another figure.
+    for (copy_title, hidden) in [("CHI TIEU", true), ("chỉ tiêu ", false), ("Chi tieu", true)] {
+        let (book, r) = province_with(|b| {
+            let mut copy = b.sheet(CRITERIA).clone();
+            copy.name = copy_title.to_string();
+            copy.hidden = hidden;
+            let position = b.sheets.iter().position(|s| s.name == CRITERIA).expect("criteria sheet");
+            b.sheets.insert(position, copy);
+            let cell = b.value_cell("B01");
+            let (row, col) = parse_a1(&cell);
+            b.sheets[position].put(row, col, num(999_999.0));
+        });
+        let issue = assert_issue(&r, "S009", Some(copy_title), None);
+        assert!(issue.message_vi.contains(copy_title) && issue.message_vi.contains(CRITERIA), "{issue}");
+        assert_codes(&r, &["S009"]);
+        assert_status(&r, REJECTED);
+        let b01 = r.json["read_values"].as_array().expect("values as read").iter().find(|v| v["code"] == "B01");
+        let b01 = b01.expect("B01 read");
+        assert_eq!(b01["source"]["sheet"], CRITERIA, "the exact title is read: {b01}");
+        assert_ne!(b01["value"], 999_999.0, "{b01}");
+        let _ = book;
+    }
+}
+
+#[test]
 fn sheet_titles_in_other_case_and_without_diacritics_are_accepted() {
     let (_, r) = province_with(|b| {
         b.rename_sheet(CRITERIA, "CHI TIEU");
