@@ -39,7 +39,7 @@ pub fn sniff(bytes: &[u8], location: &Location, limits: &Limits) -> Result<Sniff
     }
     if bytes.starts_with(OLE_MAGIC) {
         // Encrypted .xlsx files are OLE containers holding an "EncryptedPackage" stream.
-        if contains_utf16(bytes, "EncryptedPackage") {
+        if super::xls_scan::is_encrypted_package(bytes) {
             return Err(super::problems::encrypted(location));
         }
         return Ok(Sniffed::Xls);
@@ -54,11 +54,6 @@ pub fn sniff(bytes: &[u8], location: &Location, limits: &Limits) -> Result<Sniff
         "Nội dung tệp không phải định dạng bảng tính .xlsx, .xls hay .ods.",
         "The file content is not an .xlsx, .xls or .ods spreadsheet.",
     )))
-}
-
-fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
-    let pattern: Vec<u8> = needle.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    bytes.windows(pattern.len()).any(|w| w == pattern.as_slice())
 }
 
 /// "CSV", "HTML" or "XML" when the bytes are plain text of that shape.
@@ -82,6 +77,40 @@ fn looks_like_text(bytes: &[u8]) -> Option<&'static str> {
     } else {
         Some("CSV")
     }
+}
+
+/// The entry names of a zip's central directory, in order, as written (`None`
+/// for a ZIP64 archive or a directory that cannot be followed; the zip reader
+/// has judged the archive already).
+fn central_directory_names(bytes: &[u8]) -> Option<Vec<String>> {
+    const END: &[u8] = b"PK\x05\x06";
+    const HEADER: &[u8] = b"PK\x01\x02";
+    let search_from = bytes.len().saturating_sub(22 + usize::from(u16::MAX));
+    let end = search_from + memchr::memmem::rfind(&bytes[search_from..], END)?;
+    let u16_at = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    let count = u16_at(end + 10)?;
+    let mut at = usize::try_from(u32_at(end + 16)?).ok()?;
+    if count == u16::MAX || at == u32::MAX as usize {
+        return None;
+    }
+    let mut names = Vec::with_capacity(usize::from(count));
+    for _ in 0..count {
+        if bytes.get(at..at + 4)? != HEADER {
+            return None;
+        }
+        let (name_len, extra_len, comment_len) = (u16_at(at + 28)?, u16_at(at + 30)?, u16_at(at + 32)?);
+        let name = bytes.get(at + 46..at + 46 + usize::from(name_len))?;
+        names.push(String::from_utf8_lossy(name).into_owned());
+        at += 46 + usize::from(name_len) + usize::from(extra_len) + usize::from(comment_len);
+    }
+    Some(names)
+}
+
+/// A part name the container holds twice (part names compare without regard to case).
+fn duplicate_part(names: &[String]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    names.iter().find(|n| !seen.insert(n.to_ascii_lowercase())).map(String::as_str)
 }
 
 fn sniff_zip(bytes: &[u8], location: &Location, limits: &Limits) -> Result<Sniffed, Issue> {
@@ -120,6 +149,14 @@ fn sniff_zip(bytes: &[u8], location: &Location, limits: &Limits) -> Result<Sniff
             }
             names.push(name.to_string());
         }
+    }
+    // The zip reader keeps one entry per name, so repeated names are looked for
+    // in the central directory itself.
+    let listed = central_directory_names(bytes).unwrap_or_else(|| names.clone());
+    if let Some(name) = duplicate_part(&listed) {
+        // Readers would silently take one of the two (the last): which one the
+        // author meant cannot be told.
+        return Err(corrupt(format!("two parts named {name}")));
     }
     let has = |n: &str| names.iter().any(|x| x == n);
     if has("xl/workbook.xml") {

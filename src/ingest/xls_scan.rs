@@ -143,6 +143,20 @@ fn sector_numbers(sector: &[u8]) -> impl Iterator<Item = u32> + '_ {
     sector.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
 }
 
+/// Whether the bytes are a compound file whose directory holds the streams
+/// `EncryptionInfo` and `EncryptedPackage`: a password-protected Office file
+/// (MS-OFFCRYPTO). The directory is read, not searched as bytes, so a workbook
+/// whose text mentions the word is not mistaken for one.
+pub(super) fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let Some((mut cfb, _)) = Cfb::open(bytes) else { return false };
+    let header = &bytes[..512];
+    let Ok(fat) = read_fat(&cfb, header) else { return false };
+    cfb.fat = fat;
+    let Ok(entries) = read_directory(&cfb, header) else { return false };
+    let has = |name: &str| entries.iter().any(|e| e.name.eq_ignore_ascii_case(name));
+    has("EncryptedPackage") && has("EncryptionInfo")
+}
+
 /// The `Workbook` (or `Book`) stream calamine would read, `None` when the bytes
 /// are not a compound file calamine accepts, or why the file is corrupt.
 fn workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, &'static str> {

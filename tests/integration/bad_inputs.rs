@@ -160,20 +160,59 @@ fn f002_word_document_renamed_xlsx() {
 
 #[test]
 fn f004_encrypted_workbook() {
-    // An OLE compound file whose directory names the streams of an encrypted
+    // An OLE compound file whose directory holds the streams of an encrypted
     // OOXML package (what Excel writes for "Encrypt with password").
-    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    bytes.resize(512, 0);
-    for name in ["Root Entry", "EncryptionInfo", "EncryptedPackage", "\u{6}DataSpaces"] {
-        let mut entry: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        entry.resize(128, 0);
-        bytes.extend(entry);
-    }
-    bytes.resize(4096, 0);
+    let bytes = encrypted_package();
     let r = check_bytes(&bytes, "38-thanh-hoa.xlsx");
     assert_issue(&r, "F004", None, None);
     assert_codes(&r, &["F004"]);
     assert_status(&r, REJECTED);
+}
+
+#[test]
+fn a_workbook_that_mentions_encryption_is_not_taken_for_an_encrypted_one() {
+    // The word in the file's bytes (here after its last sector, as UTF-16 text
+    // would be) is not the structure of an encrypted package.
+    let (book, _) = province_with(|_| {});
+    let mut bytes = book.to_xls();
+    bytes.extend("EncryptedPackage EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
+    let r = check_bytes(&bytes, "38-thanh-hoa.xls");
+    assert!(!r.issues().iter().any(|i| i.code == "F004"), "{:?}", r.issues());
+    assert_status(&r, ACCEPTED);
+}
+
+#[test]
+fn f005_a_zip_holding_two_parts_of_one_name() {
+    let (book, _) = province_with(|_| {});
+    let xlsx = book.to_xlsx();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&xlsx)).expect("fixture zip");
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read entry");
+        parts.push((entry.name().expect("entry name").to_string(), bytes));
+    }
+    let (name, bytes) = parts.iter().find(|(n, _)| n.starts_with("xl/worksheets/")).cloned().expect("a sheet");
+    // Zip writers refuse a repeated name: write the twin under a placeholder of
+    // the same length, then put the name in its headers.
+    let placeholder = name.replace("sheet", "shezt");
+    assert_eq!(placeholder.len(), name.len());
+    for twin in [name.clone(), name.to_uppercase()] {
+        let mut with_twin = parts.clone();
+        with_twin.push((placeholder.clone(), bytes.clone()));
+        let entries: Vec<(&str, &[u8])> = with_twin.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        let mut zip = zip_of(&entries);
+        let mut at = 0;
+        while let Some(found) = zip[at..].windows(placeholder.len()).position(|w| w == placeholder.as_bytes()) {
+            zip[at + found..at + found + twin.len()].copy_from_slice(twin.as_bytes());
+            at += found + twin.len();
+        }
+        let r = check_bytes(&zip, "38-thanh-hoa.xlsx");
+        let issue = assert_issue(&r, "F005", None, None);
+        assert!(issue.message_en.to_lowercase().contains(&name.to_lowercase()), "{issue}");
+        assert_status(&r, REJECTED);
+    }
 }
 
 #[test]

@@ -700,15 +700,7 @@ fn zip_many_entries() -> Vec<u8> {
 }
 
 fn encrypted_ooxml() -> Vec<u8> {
-    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    bytes.resize(512, 0);
-    for name in ["Root Entry", "EncryptionInfo", "EncryptedPackage", "\u{6}DataSpaces"] {
-        let mut entry: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        entry.resize(128, 0);
-        bytes.extend(entry);
-    }
-    bytes.resize(4096, 0);
-    bytes
+    encrypted_package()
 }
 
 fn word_document() -> Vec<u8> {

@@ -408,6 +408,22 @@ pub fn compound_file_parts(stream_name: &str, stream: &[u8]) -> (Vec<u8>, u32) {
     (out, dir)
 }
 
+/// What Excel writes for "Encrypt with password": a compound file whose
+/// directory holds the streams `EncryptedPackage` and `EncryptionInfo`.
+pub fn encrypted_package() -> Vec<u8> {
+    let (mut file, dir) = compound_file_parts("EncryptedPackage", &[0x5a; 4096]);
+    // The directory's third entry, unused by `compound_file`, becomes `EncryptionInfo`.
+    let at = (dir as usize + 1) * 512 + 2 * 128;
+    let units: Vec<u16> = "EncryptionInfo".encode_utf16().chain([0]).collect();
+    for (i, u) in units.iter().enumerate() {
+        file[at + 2 * i..at + 2 * i + 2].copy_from_slice(&u.to_le_bytes());
+    }
+    file[at + 64..at + 66].copy_from_slice(&((units.len() * 2) as u16).to_le_bytes());
+    file[at + 66] = 2;
+    file[at + 116..at + 120].copy_from_slice(&ENDOFCHAIN.to_le_bytes());
+    file
+}
+
 /// Sets entry `index` of the first FAT sector of a [`compound_file`].
 pub fn set_fat_entry(file: &mut [u8], index: u32, value: u32) {
     let at = 512 + 4 * index as usize;
