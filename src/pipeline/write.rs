@@ -43,7 +43,7 @@ impl Pipeline<'_> {
         let _lock = lock(out)?;
         let dir = out.join(&cycle.id);
         remove_stale_temporaries(&dir);
-        render::write_outputs(&dir, &outputs).map_err(Error::write(&dir))?;
+        render::write_outputs(&dir, &outputs).map_err(|(path, source)| Error::Write { path, source })?;
         self.write_receipts(reports, &cycle, out)?;
         let timings = Timings { aggregate, render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
         Ok(Written { cycle, summary, outputs: outputs.into_iter().map(|o| o.name).collect(), dir, timings })

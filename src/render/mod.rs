@@ -67,11 +67,33 @@ pub fn render_all(
     ])
 }
 
-/// Writes outputs into `dir`, each atomically.
-pub fn write_outputs(dir: &Path, outputs: &[Output]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+/// Writes outputs into `dir` as one set: every output is first written in full
+/// beside its place, and only when all are written are they renamed into
+/// place. A failure (a full disk) leaves the previous complete set as it was,
+/// removes what it wrote, and names the file it could not write.
+pub fn write_outputs(dir: &Path, outputs: &[Output]) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    std::fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    let mut staged = Vec::with_capacity(outputs.len());
     for o in outputs {
-        crate::fs::write_atomic(&dir.join(&o.name), &o.bytes)?;
+        let path = dir.join(&o.name);
+        let tmp = dir.join(format!(".{}.tmp-{}", o.name, std::process::id()));
+        if let Err(e) = write_synced(&tmp, &o.bytes) {
+            for (written, _) in staged.iter().chain([&(tmp, path.clone())]) {
+                let _ = std::fs::remove_file(written);
+            }
+            return Err((path, e));
+        }
+        staged.push((tmp, path));
+    }
+    for (tmp, path) in &staged {
+        std::fs::rename(tmp, path).map_err(|e| (path.clone(), e))?;
     }
     Ok(())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }

@@ -11,6 +11,7 @@ mod corpus;
 mod docs;
 mod docx;
 mod extremes;
+mod full_disk;
 mod fuzz_regressions;
 mod injection;
 mod kill;
