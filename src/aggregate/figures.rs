@@ -45,7 +45,15 @@ fn expected_units<'c>(config: &'c Config, c: &'c Criterion) -> impl Iterator<Ite
     config.units.units().iter().filter(move |u| c.reported_by_type(&u.unit_type))
 }
 
-fn numeric(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, c: &Criterion) -> Figure {
+/// Criterion code → units whose values of it are left out (the suspect ones,
+/// for the figures computed without them).
+pub(crate) type Excluded = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
+fn excluded_for(excluded: &Excluded, code: &str, unit: &Unit) -> bool {
+    excluded.get(code).is_some_and(|units| units.contains(&unit.code))
+}
+
+fn numeric(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, c: &Criterion, excluded: &Excluded) -> Figure {
     let mut sources = Vec::new();
     let mut coverage = Coverage {
         reported: 0,
@@ -55,7 +63,7 @@ fn numeric(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, c: &Cri
         missing_units: Vec::new(),
         partial_units: Vec::new(),
     };
-    for unit in expected_units(config, c) {
+    for unit in expected_units(config, c).filter(|u| !excluded_for(excluded, &c.code, u)) {
         coverage.expected += 1;
         coverage.unit_weeks_expected += weeks.len();
         let mine = contributions(winners, unit, weeks, c);
@@ -86,11 +94,18 @@ fn numeric(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, c: &Cri
         change_ratio: None,
         coverage,
         sources,
+        suspect: None,
         other: config.translations(LabelOf::Criterion, &c.code).clone(),
     }
 }
 
-fn ratio(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, r: &crate::schema::Ratio) -> RatioFigure {
+fn ratio(
+    config: &Config,
+    weeks: &[ReportWeek],
+    winners: &Winners<'_>,
+    r: &crate::schema::Ratio,
+    excluded: &Excluded,
+) -> RatioFigure {
     let (Some(num), Some(den)) = (config.schema.criterion(&r.numerator), config.schema.criterion(&r.denominator))
     else {
         return RatioFigure {
@@ -106,12 +121,14 @@ fn ratio(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, r: &crate
             change: None,
             units: 0,
             sources: Vec::new(),
+            suspect: None,
             other: config.translations(LabelOf::Ratio, &r.code).clone(),
         };
     };
     let (mut n_sum, mut d_sum, mut units) = (0.0, 0.0, 0);
     let mut sources = Vec::new();
-    for unit in expected_units(config, num).filter(|u| den.reported_by_type(&u.unit_type)) {
+    let kept = |u: &&Unit| !excluded_for(excluded, &num.code, u) && !excluded_for(excluded, &den.code, u);
+    for unit in expected_units(config, num).filter(|u| den.reported_by_type(&u.unit_type)).filter(kept) {
         // Only weeks where the unit gave both parts, so numerator and denominator cover the same ground.
         let pairs: Vec<(Source, Source)> = weeks
             .iter()
@@ -146,6 +163,7 @@ fn ratio(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, r: &crate
         change: None,
         units,
         sources,
+        suspect: None,
         other: config.translations(LabelOf::Ratio, &r.code).clone(),
     }
 }
@@ -208,6 +226,16 @@ fn text(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>, c: &Criter
 
 /// Computes every figure over `weeks`.
 pub(crate) fn compute(config: &Config, weeks: &[ReportWeek], winners: &Winners<'_>) -> Computed {
+    compute_excluding(config, weeks, winners, &Excluded::new())
+}
+
+/// [`compute`] with the values of `excluded` left out.
+pub(crate) fn compute_excluding(
+    config: &Config,
+    weeks: &[ReportWeek],
+    winners: &Winners<'_>,
+    excluded: &Excluded,
+) -> Computed {
     let schema = &config.schema;
     let sections = schema
         .sections
@@ -220,13 +248,13 @@ pub(crate) fn compute(config: &Config, weeks: &[ReportWeek], winners: &Winners<'
                 .criteria
                 .iter()
                 .filter(|c| c.section == s.code && matches!(c.kind, Aggregation::Flow | Aggregation::Stock))
-                .map(|c| numeric(config, weeks, winners, c))
+                .map(|c| numeric(config, weeks, winners, c, excluded))
                 .collect(),
             other: config.translations(LabelOf::Section, &s.code).clone(),
         })
         .filter(|s| !s.figures.is_empty())
         .collect();
-    let ratios = schema.ratios.iter().map(|r| ratio(config, weeks, winners, r)).collect();
+    let ratios = schema.ratios.iter().map(|r| ratio(config, weeks, winners, r, excluded)).collect();
     let statuses = schema
         .criteria
         .iter()

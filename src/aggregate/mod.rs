@@ -16,6 +16,7 @@ mod figures;
 mod quality;
 mod submissions;
 pub mod summary;
+mod suspect;
 mod tasks;
 mod units;
 mod winners;
@@ -49,7 +50,18 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
     } else {
         Some(figures::compute(config, &cycle.previous_weeks, &winners))
     };
-    let figures::Computed { sections, ratios, statuses, texts, matrix } = figures::compare(current, previous);
+    let quality = quality::flags(config, cycle, &winners);
+    let mut computed = figures::compare(current, previous);
+    if !quality.is_empty() {
+        let excluded = suspect::excluded(&quality);
+        let without = figures::compare(
+            figures::compute_excluding(config, &cycle.weeks, &winners, &excluded),
+            (!cycle.previous_weeks.is_empty())
+                .then(|| figures::compute_excluding(config, &cycle.previous_weeks, &winners, &excluded)),
+        );
+        suspect::annotate(&mut computed, &without, &quality);
+    }
+    let figures::Computed { sections, ratios, statuses, texts, matrix } = computed;
     let in_cycle = |week: &Option<ReportWeek>| match week {
         Some(w) => cycle.weeks.iter().any(|c| c.due == w.due),
         None => true,
@@ -102,7 +114,7 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         tasks: tasks::summarize(config, cycle, &winners),
         narrative: tasks::narrative(config, cycle, &winners),
         submissions: rows,
-        quality: quality::flags(config, cycle, &winners),
+        quality,
         files,
         other_weeks_files: 0,
         issues,

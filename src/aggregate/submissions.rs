@@ -2,13 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 use super::cycle::CycleSpec;
-use super::summary::{SubmissionRow, SubmissionSummary, Timeliness};
+use super::summary::{GroupRate, SubmissionRow, SubmissionSummary, Timeliness, WeekRate};
 use super::winners::{Winner, Winners};
-use crate::model::{FileReport, FileStatus};
-use crate::schema::Config;
+use crate::model::{FileReport, FileStatus, ReportWeek};
+use crate::schema::{Config, Unit};
 
 type Key = (String, NaiveDate);
 
@@ -47,47 +47,106 @@ pub(crate) fn resolve<'r>(
         }
     }
 
-    let mut rows = Vec::new();
-    let mut summary = SubmissionSummary { expected: 0, on_time: 0, late: 0, rejected: 0, missing: 0, rows: Vec::new() };
+    let received = Received { accepted: &accepted, rejected: &rejected };
+    let mut summary = SubmissionSummary {
+        expected: 0,
+        received: 0,
+        on_time: 0,
+        late: 0,
+        rejected: 0,
+        missing: 0,
+        rows: Vec::new(),
+        rates: rates(config, cycle, &received),
+    };
     for week in &cycle.weeks {
-        let deadline = config.calendar.deadline(week);
         for unit in config.units.units() {
+            let row = received.row(config, unit, week);
             summary.expected += 1;
-            let key = (unit.code.clone(), week.due);
-            let files = accepted.get(&key);
-            let rejected_files: Vec<String> =
-                rejected.get(&key).map(|v| v.iter().map(|r| r.file.path.clone()).collect()).unwrap_or_default();
-            let first = files.and_then(|f| f.first());
-            let winner = files.and_then(|f| f.last());
-            let (timeliness, minutes_late) = match first.and_then(|f| f.file.received) {
-                Some(received) if received <= deadline => (Timeliness::OnTime, None),
-                Some(received) => (Timeliness::Late, Some((received - deadline).num_minutes())),
-                // An accepted file with no known time cannot be shown late.
-                None if first.is_some() => (Timeliness::OnTime, None),
-                None if !rejected_files.is_empty() => (Timeliness::Rejected, None),
-                None => (Timeliness::Missing, None),
-            };
-            match timeliness {
+            match row.timeliness {
                 Timeliness::OnTime => summary.on_time += 1,
                 Timeliness::Late => summary.late += 1,
                 Timeliness::Rejected => summary.rejected += 1,
                 Timeliness::Missing => summary.missing += 1,
             }
-            let superseded = files
-                .map(|f| f[..f.len().saturating_sub(1)].iter().map(|r| r.file.path.clone()).collect())
-                .unwrap_or_default();
-            rows.push(SubmissionRow {
-                unit: unit.code.clone(),
-                week: week.label(),
-                timeliness,
-                received: first.and_then(|f| f.file.received).map(|t| t.to_rfc3339()),
-                minutes_late,
-                file: winner.map(|w| w.file.path.clone()),
-                superseded,
-                rejected: rejected_files,
-            });
+            summary.rows.push(row);
         }
     }
-    summary.rows = rows;
+    summary.received = summary.on_time + summary.late;
     (Winners { by_key }, summary, superseded_by)
+}
+
+/// The files received for each (unit, week), accepted ones in received order.
+struct Received<'a, 'r> {
+    accepted: &'a BTreeMap<Key, Vec<&'r FileReport>>,
+    rejected: &'a BTreeMap<Key, Vec<&'r FileReport>>,
+}
+
+impl Received<'_, '_> {
+    /// One unit's report for one week: on time or late by the first accepted
+    /// file, rejected when only rejected files came, missing otherwise.
+    fn row(&self, config: &Config, unit: &Unit, week: &ReportWeek) -> SubmissionRow {
+        let deadline = config.calendar.deadline(week);
+        let key = (unit.code.clone(), week.due);
+        let files = self.accepted.get(&key);
+        let rejected_files: Vec<String> =
+            self.rejected.get(&key).map(|v| v.iter().map(|r| r.file.path.clone()).collect()).unwrap_or_default();
+        let first = files.and_then(|f| f.first());
+        let winner = files.and_then(|f| f.last());
+        let (timeliness, minutes_late) = match first.and_then(|f| f.file.received) {
+            Some(received) if received <= deadline => (Timeliness::OnTime, None),
+            Some(received) => (Timeliness::Late, Some((received - deadline).num_minutes())),
+            // An accepted file with no known time cannot be shown late.
+            None if first.is_some() => (Timeliness::OnTime, None),
+            None if !rejected_files.is_empty() => (Timeliness::Rejected, None),
+            None => (Timeliness::Missing, None),
+        };
+        let superseded = files
+            .map(|f| f[..f.len().saturating_sub(1)].iter().map(|r| r.file.path.clone()).collect())
+            .unwrap_or_default();
+        SubmissionRow {
+            unit: unit.code.clone(),
+            week: week.label(),
+            timeliness,
+            received: first.and_then(|f| f.file.received).map(|t| t.to_rfc3339()),
+            minutes_late,
+            file: winner.map(|w| w.file.path.clone()),
+            superseded,
+            rejected: rejected_files,
+        }
+    }
+}
+
+/// Weeks of reporting rate shown: the cycle's last week and those before it.
+pub const RATE_WEEKS: usize = 8;
+
+/// Completeness and timeliness per week, by unit type, for the [`RATE_WEEKS`]
+/// weeks ending with the cycle's last week (weeks before the first due Monday
+/// do not exist and are left out).
+fn rates(config: &Config, cycle: &CycleSpec, received: &Received<'_, '_>) -> Vec<WeekRate> {
+    let Some(last) = cycle.weeks.last() else { return Vec::new() };
+    let mut weeks: Vec<ReportWeek> = (0..RATE_WEEKS as u64)
+        .filter_map(|k| config.calendar.week_due(last.due.checked_sub_days(Days::new(7 * k))?))
+        .collect();
+    weeks.reverse();
+    weeks
+        .iter()
+        .map(|week| {
+            let mut groups: Vec<GroupRate> = Vec::new();
+            for unit in config.units.units() {
+                let timeliness = received.row(config, unit, week).timeliness;
+                let group = match groups.iter_mut().position(|g| g.unit_type == unit.unit_type.as_str()) {
+                    Some(i) => &mut groups[i],
+                    None => {
+                        groups
+                            .push(GroupRate { unit_type: unit.unit_type.as_str().to_string(), ..GroupRate::default() });
+                        groups.last_mut().expect("just pushed")
+                    }
+                };
+                group.owed += 1;
+                group.received += usize::from(matches!(timeliness, Timeliness::OnTime | Timeliness::Late));
+                group.on_time += usize::from(timeliness == Timeliness::OnTime);
+            }
+            WeekRate { week: week.label(), groups }
+        })
+        .collect()
 }

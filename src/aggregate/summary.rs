@@ -125,9 +125,38 @@ pub struct Figure {
     pub change_ratio: Option<f64>,
     pub coverage: Coverage,
     pub sources: Vec<Source>,
+    /// When a value flagged by the data-quality check counts in this figure:
+    /// the figure and its change without the suspect values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspect: Option<Excluding>,
     /// Labels in languages beyond Vietnamese and English (`fr`, `unit_fr`), as `schema.toml` gives them.
     #[serde(flatten)]
     pub other: Translations,
+}
+
+/// A figure computed without the values the data-quality check flagged: the
+/// units whose value of it (or of a part of a ratio) is suspect in the cycle
+/// are left out of both this cycle and the previous one, so that the change
+/// compares the same units.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Excluding {
+    /// The units left out, each with the weeks whose value is flagged.
+    pub units: Vec<SuspectUnit>,
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+    pub change: Option<f64>,
+    /// Relative change (figures) or change in points (ratios, as `change`).
+    pub change_ratio: Option<f64>,
+    /// The change goes the other way (or is flat, or cannot be told) without
+    /// the suspect values: a sentence stating the change must say so.
+    pub direction_differs: bool,
+}
+
+/// A unit whose value is suspect, and in which weeks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuspectUnit {
+    pub unit: String,
+    pub weeks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,6 +188,9 @@ pub struct RatioFigure {
     pub change: Option<f64>,
     pub units: usize,
     pub sources: Vec<Source>,
+    /// As [`Figure::suspect`], for a ratio whose numerator or denominator holds a flagged value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspect: Option<Excluding>,
     /// Labels in languages beyond Vietnamese and English (`fr`, `unit_fr`), as `schema.toml` gives them.
     #[serde(flatten)]
     pub other: Translations,
@@ -317,12 +349,34 @@ pub struct SubmissionRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SubmissionSummary {
+    /// Weekly reports owed in the cycle: every unit, every week of the cycle.
     pub expected: usize,
+    /// Weekly reports received and accepted (on time or late), out of `expected`.
+    pub received: usize,
     pub on_time: usize,
     pub late: usize,
     pub rejected: usize,
     pub missing: usize,
     pub rows: Vec<SubmissionRow>,
+    /// Completeness and timeliness of the weeks up to the cycle's last, by unit type, oldest first.
+    pub rates: Vec<WeekRate>,
+}
+
+/// The reporting rate of one week.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeekRate {
+    pub week: String,
+    /// One entry per unit type, in the registry's order.
+    pub groups: Vec<GroupRate>,
+}
+
+/// Reports owed by the units of one type for one week, received, and received on time.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GroupRate {
+    pub unit_type: String,
+    pub owed: usize,
+    pub received: usize,
+    pub on_time: usize,
 }
 
 /// A value that jumps against the unit's own history.
