@@ -238,7 +238,7 @@ pub fn build(pipeline: &Pipeline<'_>, request: &BuildRequest, json: bool) -> Res
     if json {
         print_json(&report)?;
     } else {
-        print!("{}", console::build_summary(&words, &report));
+        print!("{}", console::build_summary(pipeline.config(), &words, pipeline.lang(), &report));
     }
     Ok(ExitCode::from(EXIT_OK))
 }

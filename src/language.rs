@@ -119,13 +119,19 @@ pub struct ConsoleWords {
     pub week_status: String,
     /// `{duration}`: a unit's report that came late.
     pub late_by: String,
+    /// `{list}`: the units whose reports came late (after a build).
+    pub late_units: String,
+    /// `{list}`: the units of which only rejected files came, with the files.
+    pub rejected_units: String,
+    /// `{list}`: the units whose reports never came.
+    pub missing_units: String,
     pub rejected: String,
     pub missing: String,
 }
 
 impl ConsoleWords {
     /// The placeholders each pattern may hold.
-    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 9] {
+    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 12] {
         const FILES: &[&str] = &["accepted", "warnings", "rejected", "ignored"];
         [
             ("meeting_weeks", &self.meeting_weeks, &["meeting", "weeks"]),
@@ -137,6 +143,9 @@ impl ConsoleWords {
             ("checked", &self.checked, &["total", "accepted", "warnings", "rejected", "ignored"]),
             ("week_status", &self.week_status, &["week", "on_time", "late", "rejected", "missing"]),
             ("late_by", &self.late_by, &["duration"]),
+            ("late_units", &self.late_units, &["list"]),
+            ("rejected_units", &self.rejected_units, &["list"]),
+            ("missing_units", &self.missing_units, &["list"]),
         ]
     }
 

@@ -304,27 +304,6 @@ pub struct FileReport {
     pub week: Option<ReportWeek>,
 }
 
-/// What `build` did, as printed at the end (and as JSON with `--json`).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct BuildReport {
-    pub cycle: String,
-    pub meeting: Option<chrono::NaiveDate>,
-    pub weeks: Vec<String>,
-    pub files: FileCounts,
-    /// Files of weeks the cycle does not use, identified but not validated.
-    pub other_weeks_files: usize,
-    pub on_time: usize,
-    pub late: usize,
-    pub rejected: usize,
-    pub missing: usize,
-    pub overdue_tasks: usize,
-    pub quality_flags: usize,
-    pub output_dir: String,
-    pub outputs: Vec<String>,
-    /// Where the time went, in seconds (never written into the outputs).
-    pub timings: Timings,
-}
-
 /// Seconds spent by stage in one build.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Timings {

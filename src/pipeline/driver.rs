@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::aggregate::{CycleChoice, CycleSpec, SubmissionSummary, Summary, week_status};
+use crate::aggregate::{CycleChoice, CycleSpec, SubmissionSummary, Summary, Timeliness, week_status};
 use crate::error::{Error, Result};
 use crate::language::Language;
-use crate::model::{BuildReport, FileCounts, FileReport, FileStatus, ReportWeek, Timings};
+use crate::model::{FileCounts, FileReport, FileStatus, ReportWeek, Timings};
+use crate::render::console::BuildReport;
 
 use super::inputs::{self, Listed, Sources, list_folder};
 use super::progress::{Progress, Quiet};
@@ -182,6 +183,13 @@ impl Built {
             missing: summary.submissions.missing,
             overdue_tasks: summary.tasks.overdue_count,
             quality_flags: summary.quality.len(),
+            not_on_time: summary
+                .submissions
+                .rows
+                .iter()
+                .filter(|r| r.timeliness != Timeliness::OnTime)
+                .cloned()
+                .collect(),
             output_dir: written.dir.display().to_string(),
             outputs: written.outputs.clone(),
             timings: self.timings.clone(),

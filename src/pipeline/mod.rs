@@ -23,7 +23,8 @@ pub mod read;
 pub mod receive;
 pub mod write;
 
-pub use crate::model::{BuildReport, FileCounts, Timings};
+pub use crate::model::{FileCounts, Timings};
+pub use crate::render::console::BuildReport;
 pub use driver::{BuildRequest, Built, Pipeline, Refreshed, STATUS_BOARD, Written};
 pub use inputs::{Listed, Source, Sources, list_folder, too_large_report};
 pub use progress::{Progress, Quiet};

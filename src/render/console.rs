@@ -2,11 +2,34 @@
 //! summary of a build, the status of a week. Words come from the language's
 //! `[console]` table; the commands only print these lines.
 
-use crate::aggregate::{SubmissionSummary, Timeliness};
+use crate::aggregate::{SubmissionRow, SubmissionSummary, Timeliness};
 use crate::issue::Severity;
 use crate::language::{ConsoleWords, Lang, Language, fill};
-use crate::model::{BuildReport, FileCounts, FileReport, FileStatus, ReportWeek};
+use crate::model::{FileCounts, FileReport, FileStatus, ReportWeek, Timings};
 use crate::schema::Config;
+
+/// What `build` did, as printed at the end (and as JSON with `--json`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildReport {
+    pub cycle: String,
+    pub meeting: Option<chrono::NaiveDate>,
+    pub weeks: Vec<String>,
+    pub files: FileCounts,
+    /// Files of weeks the cycle does not use, identified but not validated.
+    pub other_weeks_files: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub rejected: usize,
+    pub missing: usize,
+    pub overdue_tasks: usize,
+    pub quality_flags: usize,
+    /// The cycle's weekly reports not received on time: late, rejected or missing, by week then unit.
+    pub not_on_time: Vec<SubmissionRow>,
+    pub output_dir: String,
+    pub outputs: Vec<String>,
+    /// Where the time went, in seconds (never written into the outputs).
+    pub timings: Timings,
+}
 
 /// A file's verdict on one line, then one line per issue with its code, place and hint.
 pub fn file_verdict(config: &Config, report: &FileReport, lang: Lang) -> String {
@@ -68,7 +91,7 @@ pub fn checked(words: &ConsoleWords, c: &FileCounts) -> String {
 }
 
 /// The summary of a build: its cycle, files, reports and where the outputs are.
-pub fn build_summary(words: &ConsoleWords, r: &BuildReport) -> String {
+pub fn build_summary(config: &Config, words: &ConsoleWords, lang: &Language, r: &BuildReport) -> String {
     let weeks = r.weeks.join(", ");
     let mut lines = vec![match r.meeting {
         Some(m) => {
@@ -96,8 +119,39 @@ pub fn build_summary(words: &ConsoleWords, r: &BuildReport) -> String {
         ("flags", n(r.quality_flags)),
     ];
     lines.push(fill(&words.reports, &reports));
+    lines.extend(not_on_time(config, words, lang, &r.not_on_time));
     lines.push(fill(&words.outputs, &[("dir", r.output_dir.clone()), ("files", r.outputs.join(", "))]));
     lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// A line each for the late, rejected and missing units (those there are),
+/// naming the unit, the week, and how late or which files were rejected.
+fn not_on_time(config: &Config, words: &ConsoleWords, lang: &Language, rows: &[SubmissionRow]) -> Vec<String> {
+    let vi = lang.fallback() == Lang::Vi;
+    let name = |unit: &str| {
+        let short = config.units.get(unit).map(|u| if vi { u.short.as_str() } else { u.en.as_str() });
+        format!("{unit} {}", short.unwrap_or(""))
+    };
+    let item = |row: &SubmissionRow| match row.timeliness {
+        Timeliness::Late => {
+            let duration = super::format::duration(row.minutes_late.unwrap_or(0), lang);
+            format!("{} ({}, {})", name(&row.unit), row.week, fill(&words.late_by, &[("duration", duration)]))
+        }
+        Timeliness::Rejected => format!("{} ({}: {})", name(&row.unit), row.week, row.rejected.join(", ")),
+        _ => format!("{} ({})", name(&row.unit), row.week),
+    };
+    let mut lines = Vec::new();
+    for (kind, pattern) in [
+        (Timeliness::Late, &words.late_units),
+        (Timeliness::Rejected, &words.rejected_units),
+        (Timeliness::Missing, &words.missing_units),
+    ] {
+        let list: Vec<String> = rows.iter().filter(|r| r.timeliness == kind).map(item).collect();
+        if !list.is_empty() {
+            lines.push(fill(pattern, &[("list", list.join("; "))]));
+        }
+    }
+    lines
 }
 
 /// The status of a week: the counts, then each unit not on time and why.

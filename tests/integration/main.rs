@@ -7,6 +7,7 @@ mod bad_inputs;
 mod browser;
 mod build;
 mod check_cli;
+mod claims;
 mod corpus;
 mod docs;
 mod docx;
