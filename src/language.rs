@@ -21,6 +21,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::schema::Aggregation;
 use crate::schema::{Config, ConfigError, LabelOf, Translations, is_language_code};
 
 /// The file of a language's settings, in its folder.
@@ -207,8 +208,12 @@ pub struct DocumentWords {
     pub two_digit_months: Vec<u32>,
     /// A weekly criterion's label says "this week" (` trong tuần`)…
     pub this_week: String,
-    /// …which the document, summing a period, replaces with this (` trong kỳ`).
+    /// …which the outputs, summing a period, replace with this (` trong kỳ`).
     pub in_the_period: String,
+    /// `{n}`: added to a weekly criterion summed over `n` weeks (` (2 tuần)`).
+    pub period_weeks: String,
+    /// `{date}`: added to a level taken at each unit's latest week (`, đến 26/09/2025`).
+    pub as_of: String,
 }
 
 /// Sheet names of `tong-hop.xlsx`.
@@ -385,6 +390,8 @@ struct RawDocument {
     two_digit_months: Spanned<Vec<u32>>,
     this_week: String,
     in_the_period: String,
+    period_weeks: Spanned<String>,
+    as_of: Spanned<String>,
 }
 
 /// The characters Excel refuses in a sheet name.
@@ -531,6 +538,14 @@ impl Language {
         } else if code == fallback.code() {
             return Err(error(None, format!("a built-in language ({code}) needs its [console] table")));
         }
+        for (pattern, name) in [(&raw.document.period_weeks, "{n}"), (&raw.document.as_of, "{date}")] {
+            if pattern.get_ref().matches(name).count() != 1 {
+                return Err(error(
+                    Some(pattern.span().start),
+                    format!("{:?} must hold {name} once", pattern.get_ref()),
+                ));
+            }
+        }
         let workbook = raw.workbook;
         check_sheets(&workbook.sheets).map_err(|m| error(text.find("[workbook.sheets]"), m))?;
         Ok(Language(Arc::new(Settings {
@@ -559,6 +574,8 @@ impl Language {
                 two_digit_months: raw.document.two_digit_months.into_inner(),
                 this_week: raw.document.this_week,
                 in_the_period: raw.document.in_the_period,
+                period_weeks: raw.document.period_weeks.into_inner(),
+                as_of: raw.document.as_of.into_inner(),
             },
             workbook,
         })))
@@ -595,6 +612,35 @@ impl Language {
     }
 
     /// Words of every output (`[words]`).
+    /// A criterion's label naming the period its aggregate covers: a weekly
+    /// count summed over several weeks says so (`… trong kỳ (2 tuần)`), a level
+    /// says the date it stands at (`…, đến 26/09/2025`); one week, a yes/no
+    /// item or a text keeps its label.
+    ///
+    /// ```
+    /// # let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
+    /// # let lang = tonghop::language::Language::load(&[config.dir.as_path()], "vi").unwrap();
+    /// use tonghop::schema::Aggregation::{Flow, Stock};
+    /// assert_eq!(lang.period_label("Hồ sơ tiếp nhận trong tuần", Flow, 2, "26/09/2025"), "Hồ sơ tiếp nhận trong kỳ (2 tuần)");
+    /// assert_eq!(lang.period_label("Hồ sơ tiếp nhận trong tuần", Flow, 1, "26/09/2025"), "Hồ sơ tiếp nhận trong tuần");
+    /// assert_eq!(lang.period_label("Hồ sơ quá hạn", Stock, 2, "26/09/2025"), "Hồ sơ quá hạn, đến 26/09/2025");
+    /// ```
+    pub fn period_label(&self, label: &str, kind: Aggregation, weeks: usize, as_of: &str) -> String {
+        let words = &self.0.document;
+        match kind {
+            Aggregation::Flow if weeks > 1 => {
+                let label = if words.this_week.is_empty() {
+                    label.to_string()
+                } else {
+                    label.replace(&words.this_week, &words.in_the_period)
+                };
+                label + &words.period_weeks.replace("{n}", &weeks.to_string())
+            }
+            Aggregation::Stock => label.to_string() + &words.as_of.replace("{date}", as_of),
+            _ => label.to_string(),
+        }
+    }
+
     /// The words of the console, when this language has them (the built-in ones do).
     pub fn console(&self) -> Option<&ConsoleWords> {
         self.0.console.as_ref()

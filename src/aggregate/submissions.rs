@@ -56,6 +56,8 @@ pub(crate) fn resolve<'r>(
         rejected: 0,
         missing: 0,
         rows: Vec::new(),
+        not_received: Vec::new(),
+        late_rows: Vec::new(),
         rates: rates(config, cycle, &received),
     };
     for week in &cycle.weeks {
@@ -72,6 +74,9 @@ pub(crate) fn resolve<'r>(
         }
     }
     summary.received = summary.on_time + summary.late;
+    let not_received = |r: &&SubmissionRow| matches!(r.timeliness, Timeliness::Rejected | Timeliness::Missing);
+    summary.not_received = summary.rows.iter().filter(not_received).cloned().collect();
+    summary.late_rows = summary.rows.iter().filter(|r| r.timeliness == Timeliness::Late).cloned().collect();
     (Winners { by_key }, summary, superseded_by)
 }
 

@@ -245,6 +245,25 @@ pub struct TaskSummary {
     pub overdue_count: usize,
     /// Overdue first (most days first), then in progress, then not started, then completed.
     pub items: Vec<TaskItem>,
+    /// The overdue items grouped by task (its code, or its title for a unit's
+    /// own task) and deadline, in the order of `items`.
+    pub overdue_groups: Vec<TaskGroup>,
+    /// The items in progress grouped the same way.
+    pub in_progress_groups: Vec<TaskGroup>,
+}
+
+/// One task as many units report it, with the units.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskGroup {
+    pub code: Option<String>,
+    pub title: String,
+    pub title_en: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    /// The largest delay among the units (the same for all when the deadline is shared).
+    pub days_overdue: i64,
+    pub units: Vec<String>,
+    #[serde(flatten)]
+    pub titles: Translations,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -358,6 +377,10 @@ pub struct SubmissionSummary {
     pub rejected: usize,
     pub missing: usize,
     pub rows: Vec<SubmissionRow>,
+    /// The reports owed and not received (rejected or missing), as in `rows`.
+    pub not_received: Vec<SubmissionRow>,
+    /// The reports received late, as in `rows`.
+    pub late_rows: Vec<SubmissionRow>,
     /// Completeness and timeliness of the weeks up to the cycle's last, by unit type, oldest first.
     pub rates: Vec<WeekRate>,
 }

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::cycle::CycleSpec;
-use super::summary::{AddresseeGroup, FieldGroup, MergedText, NarrativeEntry, NarrativeSummary, TaskItem, TaskSummary};
+use super::summary::{
+    AddresseeGroup, FieldGroup, MergedText, NarrativeEntry, NarrativeSummary, TaskGroup, TaskItem, TaskSummary,
+};
 use super::winners::Winners;
 use crate::model::TaskStatus;
 use crate::schema::{Config, LabelOf};
@@ -75,8 +77,40 @@ pub(crate) fn summarize(config: &Config, cycle: &CycleSpec, winners: &Winners<'_
         in_progress: count(TaskStatus::InProgress),
         not_started: count(TaskStatus::NotStarted),
         overdue_count: items.iter().filter(|t| t.overdue).count(),
+        overdue_groups: groups(items.iter().filter(|t| t.overdue)),
+        in_progress_groups: groups(items.iter().filter(|t| !t.overdue && t.status == TaskStatus::InProgress)),
         items,
     }
+}
+
+/// Items of one task (same code, or same title when the unit added it) and
+/// deadline together, in the order they come.
+fn groups<'t>(items: impl Iterator<Item = &'t TaskItem>) -> Vec<TaskGroup> {
+    let mut out: Vec<TaskGroup> = Vec::new();
+    for t in items {
+        let same = |g: &TaskGroup| {
+            g.deadline == t.deadline
+                && if t.code.is_some() { g.code == t.code } else { g.code.is_none() && g.title == t.title }
+        };
+        match out.iter_mut().find(|g| same(g)) {
+            Some(g) => {
+                g.days_overdue = g.days_overdue.max(t.days_overdue);
+                if !g.units.contains(&t.unit) {
+                    g.units.push(t.unit.clone());
+                }
+            }
+            None => out.push(TaskGroup {
+                code: t.code.clone(),
+                title: t.title.clone(),
+                title_en: t.title_en.clone(),
+                deadline: t.deadline,
+                days_overdue: t.days_overdue,
+                units: vec![t.unit.clone()],
+                titles: t.titles.clone(),
+            }),
+        }
+    }
+    out
 }
 
 /// Narrative items of the cycle grouped by field (schema order), the same text of

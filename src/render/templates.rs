@@ -212,11 +212,33 @@ fn localize(value: &mut serde_json::Value, lang: &Language) {
     }
 }
 
+/// In a summary, each figure's `period_label`: its label naming the period the
+/// cycle's aggregate covers ([`Language::period_label`]).
+fn label_periods(value: &mut serde_json::Value, lang: &Language) {
+    let weeks = value.pointer("/cycle/weeks").and_then(serde_json::Value::as_array);
+    let Some(weeks) = weeks.filter(|w| !w.is_empty()) else { return };
+    let count = weeks.len();
+    let last_to = weeks.last().and_then(|w| w["to"].as_str()).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+    let as_of = last_to.map(|d| lang.format_date(d)).unwrap_or_default();
+    let Some(sections) = value.get_mut("sections").and_then(serde_json::Value::as_array_mut) else { return };
+    for figure in sections.iter_mut().filter_map(|s| s.get_mut("figures")?.as_array_mut()).flatten() {
+        let kind = match figure["kind"].as_str() {
+            Some("flow") => crate::schema::Aggregation::Flow,
+            Some("stock") => crate::schema::Aggregation::Stock,
+            _ => continue,
+        };
+        let label = figure["label"].as_str().unwrap_or_default();
+        let period = lang.period_label(label, kind, count, &as_of);
+        figure["period_label"] = serde_json::Value::String(period);
+    }
+}
+
 /// The template context of any data: its fields, with the labels of `lang` added.
 pub(crate) fn context_of(data: &impl Serialize, lang: &Language, name: &str) -> Result<Context, RenderError> {
     let err = |message: String| RenderError { output: name.to_string(), message };
     let mut value = serde_json::to_value(data).map_err(|e| err(e.to_string()))?;
     localize(&mut value, lang);
+    label_periods(&mut value, lang);
     Context::from_serialize(&value).map_err(|e| err(describe(&e)))
 }
 

@@ -54,3 +54,75 @@ fn the_console_names_every_unit_not_on_time_with_its_week() {
         let _ = read(&built.cycle.join("tom-tat.md"));
     }
 }
+
+#[test]
+fn every_label_names_the_period_its_figure_covers() {
+    let config = crate::common::config();
+    for code in ["vi", "en"] {
+        let lang = tonghop::language::Language::load(&[config.dir.as_path()], code).expect("language");
+        let (this_week, in_period) = (&lang.document().this_week, &lang.document().in_the_period);
+        for c in &config.schema.criteria {
+            let label = lang.label(&c.vi, &c.en, config.translations(tonghop::schema::LabelOf::Criterion, &c.code));
+            for weeks in [1, 2, 3] {
+                let shown = lang.period_label(label, c.kind, weeks, "26/09/2025");
+                match c.kind {
+                    tonghop::schema::Aggregation::Flow if weeks > 1 => {
+                        assert!(!shown.contains(this_week.as_str()), "{code} {}: {shown}", c.code);
+                        assert!(shown.contains(&weeks.to_string()), "{code} {}: {shown} names the weeks", c.code);
+                        if label.contains(this_week.as_str()) {
+                            assert!(shown.contains(in_period.as_str()), "{code} {}: {shown}", c.code);
+                        }
+                    }
+                    tonghop::schema::Aggregation::Stock => {
+                        assert!(shown.contains("26/09/2025"), "{code} {}: {shown} names its date", c.code)
+                    }
+                    _ => assert_eq!(shown, label, "{code} {}", c.code),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_summary_states_coverage_and_suspect_figures_as_data_json_has_them() {
+    let built = build_sample("vi");
+    let s = summary(&built.data);
+    let md = read(&built.cycle.join("tom-tat.md"));
+    assert!(md.lines().count() <= 40, "tom-tat.md is short: {} lines", md.lines().count());
+    let sub = &s["submissions"];
+    let received = format!("{}/{} báo cáo tuần", sub["received"], sub["expected"]);
+    assert!(md.contains(&received), "{received} in:\n{md}");
+    assert_eq!(sub["received"].as_u64(), Some(sub["on_time"].as_u64().unwrap() + sub["late"].as_u64().unwrap()));
+    for row in sub["not_received"].as_array().expect("not received") {
+        let unit = row["unit"].as_str().expect("unit");
+        let name = crate::common::config().units.get(unit).expect("unit").short.clone();
+        assert!(md.contains(&format!("{name} {}", row["week"].as_str().expect("week"))), "{name} in:\n{md}");
+    }
+    // A flow is counted in weekly reports, never as all units when a week is missing.
+    let figures: Vec<&Value> = s["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|x| x["figures"].as_array().expect("figures"))
+        .collect();
+    let b01 = figures.iter().find(|f| f["code"] == "B01").expect("B01");
+    let cov = &b01["coverage"];
+    assert!(
+        md.contains(&format!("{}/{} báo cáo tuần có số liệu", cov["unit_weeks_reported"], cov["unit_weeks_expected"])),
+        "{md}"
+    );
+    // The suspect figure: marked, with the figure and change without it, and the direction warning.
+    let suspect = &b01["suspect"];
+    assert!(suspect.is_object(), "the sample's planted jump makes B01 suspect");
+    let b01_line = md.lines().find(|l| l.contains("**2.195.380**")).expect("B01 line");
+    assert!(b01_line.contains("(*)") && b01_line.contains("1.931.168") && b01_line.contains("-56.238"), "{b01_line}");
+    assert_eq!(suspect["direction_differs"], true);
+    assert!(b01_line.contains("chiều thay đổi khác"), "{b01_line}");
+    // Every figure without a suspect value carries no mark.
+    for f in figures.iter().filter(|f| f["suspect"].is_null()) {
+        let value = f["value"].as_f64().map(|v| format!("**{}**", tonghop::text::format_vi_number(v, 0)));
+        if let Some(line) = value.and_then(|v| md.lines().find(|l| l.contains(&v))) {
+            assert!(!line.contains("(*)"), "{line}");
+        }
+    }
+}

@@ -75,6 +75,8 @@ letters = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n",
 two_digit_months = []
 this_week = " cette semaine"
 in_the_period = " sur la période"
+period_weeks = " ({n} semaines)"
+as_of = ", au {date}"
 
 [workbook]
 title = "Synthèse des rapports hebdomadaires"
@@ -237,10 +239,12 @@ fn a_language_added_without_code_is_built_end_to_end() {
     let md = std::fs::read_to_string(dir.join("tom-tat.md")).expect("md");
     assert!(md.starts_with("# Synthèse des rapports hebdomadaires — meeting of 2 octobre 2025"), "{md}");
     for expected in [
-        format!("- {B01_FR}: **{b01}** dossiers"),
-        format!("- {D01_FR}: **{d01}**"),
+        // Labels name the period: a weekly count summed over the cycle, a level at its date.
+        format!("- {}: **{b01}** dossiers", B01_FR.replace(" cette semaine", " sur la période (2 semaines)")),
+        format!("- {D01_FR}, au 26 septembre 2025: **{d01}**"),
         format!("- {R01_FR}: **{r01}**"),
-        "- Online public services on the National Public Service Portal (to date): **".to_string(),
+        "- Online public services on the National Public Service Portal (to date), au 26 septembre 2025: **"
+            .to_string(),
     ] {
         assert!(md.contains(&expected), "{expected:?} in tom-tat.md:\n{md}");
     }

@@ -313,26 +313,20 @@ fn doc_ratio(r: &RatioFigure, lang: &Language) -> DocRatio {
     }
 }
 
-/// A flow's label says "this week" (the form asks for one week); the document sums the cycle.
-fn cycle_label(label: &str, flow: bool, lang: &Language) -> String {
-    let words = lang.document();
-    let label = if flow && !words.this_week.is_empty() {
-        label.replace(&words.this_week, &words.in_the_period)
-    } else {
-        label.to_string()
-    };
-    capitalize(&label)
+/// A criterion's label naming the period of the cycle (see [`Language::period_label`]).
+fn cycle_label(label: &str, kind: crate::schema::Aggregation, summary: &Summary, lang: &Language) -> String {
+    let as_of = summary.cycle.weeks.last().map(|w| lang.format_date(w.to)).unwrap_or_default();
+    capitalize(&lang.period_label(label, kind, summary.cycle.weeks.len(), &as_of))
 }
 
-fn doc_figure(config: &Config, f: &Figure, lang: &Language, share: Option<DocRatio>) -> DocFigure {
+fn doc_figure(config: &Config, summary: &Summary, f: &Figure, lang: &Language, share: Option<DocRatio>) -> DocFigure {
     let decimals = match config.schema.criterion(&f.code).map(|c| c.value_type) {
         Some(ValueType::Decimal) => 1,
         _ => 0,
     };
-    let flow = matches!(f.kind, crate::schema::Aggregation::Flow);
     DocFigure {
         code: f.code.clone(),
-        label: cycle_label(lang.label(&f.vi, &f.en, &f.other), flow, lang),
+        label: cycle_label(lang.label(&f.vi, &f.en, &f.other), f.kind, summary, lang),
         unit: lang.label_keyed("unit_", &f.unit_vi, &f.unit_en, &f.other).to_string(),
         level: u8::from(f.parent.is_some()),
         decimals,
@@ -625,7 +619,7 @@ fn doc_section(config: &Config, summary: &Summary, s: &SectionSummary, lang: &La
         .iter()
         .map(|f| {
             let share = summary.ratios.iter().find(|r| is_share(r, f)).map(|r| doc_ratio(r, lang));
-            doc_figure(config, f, lang, share)
+            doc_figure(config, summary, f, lang, share)
         })
         .collect();
     let numerator =
@@ -781,7 +775,5 @@ mod tests {
         assert_eq!(letter(30, &en), "31");
         assert_eq!(capitalize("trong đó: x"), "Trong đó: x");
         assert_eq!(decapitalize("Đã công bố"), "đã công bố");
-        assert_eq!(cycle_label("Hồ sơ tiếp nhận trong tuần", true, &vi), "Hồ sơ tiếp nhận trong kỳ");
-        assert_eq!(cycle_label("Dossiers received this week", true, &en), "Dossiers received in the period");
     }
 }
