@@ -126,3 +126,65 @@ fn the_summary_states_coverage_and_suspect_figures_as_data_json_has_them() {
         }
     }
 }
+
+/// The paragraphs of a .docx as plain text.
+fn docx_paragraphs(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).expect("docx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").expect("document part"), &mut xml)
+        .expect("xml");
+    xml.split("</w:p>")
+        .map(|p| {
+            p.split("<w:t")
+                .skip(1)
+                .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+                .map(|t| t.split("</w:t>").next().unwrap_or(""))
+                .collect::<String>()
+        })
+        .map(|t| t.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_meeting_document_states_coverage_and_suspect_changes_as_data_json_has_them() {
+    let built = build_sample("vi");
+    let s = summary(&built.data);
+    let paragraphs = docx_paragraphs(&built.cycle.join("bao-cao-tong-hop.docx"));
+    let sub = &s["submissions"];
+    let opening = paragraphs.iter().find(|p| p.starts_with("Thực hiện Nghị quyết")).expect("opening");
+    assert!(opening.contains(&format!("đã nhận {}/{} báo cáo tuần", sub["received"], sub["expected"])), "{opening}");
+    let figures: Vec<&Value> = s["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|x| x["figures"].as_array().expect("figures"))
+        .collect();
+    let b01 = figures.iter().find(|f| f["code"] == "B01").expect("B01");
+    let fmt = |v: &Value| tonghop::text::format_vi_number(v.as_f64().expect("a number"), 0);
+    let sentence = paragraphs.iter().find(|p| p.contains(&fmt(&b01["value"]))).expect("the B01 sentence");
+    assert!(sentence.contains("trong kỳ (2 tuần)"), "{sentence}");
+    assert!(sentence.contains(&format!("tăng {}", fmt(&b01["change"]))), "{sentence}");
+    assert!(sentence.contains("(*)") && sentence.contains(&fmt(&b01["suspect"]["value"])), "{sentence}");
+    let change = b01["suspect"]["change"].as_f64().expect("change without");
+    assert!(
+        change < 0.0 && sentence.contains(&format!("giảm {}", tonghop::text::format_vi_number(-change, 0))),
+        "{sentence}"
+    );
+    assert!(sentence.contains("chiều thay đổi ngược lại"), "{sentence}");
+    let cov = &b01["coverage"];
+    assert!(
+        sentence.contains(&format!("{}/{} báo cáo tuần", cov["unit_weeks_reported"], cov["unit_weeks_expected"])),
+        "{sentence}"
+    );
+    // A ratio whose direction depends on the suspect value says so where it states it.
+    let r01 = s["ratios"].as_array().expect("ratios").iter().find(|r| r["code"] == "R01").expect("R01");
+    assert_eq!(r01["suspect"]["direction_differs"], true);
+    let online = paragraphs.iter().find(|p| p.contains("hồ sơ trực tuyến") && p.contains("chiếm")).expect("R01 share");
+    assert!(online.contains("(*)") && online.contains("chiều thay đổi ngược lại"), "{online}");
+    // No other sentence carries the mark.
+    for p in paragraphs.iter().filter(|p| p.contains("(*)")) {
+        assert!(p.contains("Quảng Ninh"), "a mark without its reason: {p}");
+    }
+}

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::settings::{DateFrom, DocumentSettings, LangText, Order, Ranking};
 use crate::aggregate::{
-    FieldGroup, Figure, MergedText, RatioFigure, SectionSummary, StatusFigure, SubmissionRow, Summary, TaskItem,
-    Timeliness, WeekInfo,
+    Excluding, FieldGroup, Figure, MergedText, RatioFigure, SectionSummary, StatusFigure, SubmissionRow, Summary,
+    TaskItem, Timeliness, WeekInfo,
 };
 use crate::language::{Lang, Language};
 use crate::model::TaskStatus;
@@ -106,11 +106,31 @@ pub(crate) struct DocFigure {
     pub change_abs: Option<f64>,
     /// |change| / previous (0.077 = 7,7 %).
     pub change_ratio_abs: Option<f64>,
+    /// Weekly reports with a value out of those owed (flows), or units (levels).
     pub reported: usize,
     pub expected: usize,
+    /// Whether `reported`/`expected` count weekly reports (a flow) rather than units.
+    pub weekly: bool,
     pub complete: bool,
     /// The ratio whose numerator this is, when its denominator is the parent ("of which" share).
     pub share: Option<DocRatio>,
+    /// The figure without the values to check, when it counts one.
+    pub suspect: Option<DocSuspect>,
+}
+
+/// A figure or ratio computed without the values the data-quality check flagged.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DocSuspect {
+    /// Whose values, in which weeks: "Quảng Ninh (2025-W40)".
+    pub units: String,
+    pub value: Option<f64>,
+    pub direction: Option<&'static str>,
+    pub change_abs: Option<f64>,
+    pub change_ratio_abs: Option<f64>,
+    /// |change| in percentage points, for a ratio.
+    pub change_points: Option<f64>,
+    /// The change goes another way than with the values to check.
+    pub direction_differs: bool,
 }
 
 /// A computed ratio, ready for a sentence.
@@ -123,6 +143,7 @@ pub(crate) struct DocRatio {
     pub direction: Option<&'static str>,
     /// |change| in percentage points (1.2 = 1,2 points).
     pub change_points: Option<f64>,
+    pub suspect: Option<DocSuspect>,
 }
 
 #[derive(Debug, Serialize)]
@@ -252,6 +273,8 @@ pub(crate) struct SubmissionGroup {
 #[derive(Debug, Serialize)]
 pub(crate) struct DocSubmissions {
     pub expected: usize,
+    /// Weekly reports received (on time or late), out of `expected`.
+    pub received: usize,
     pub on_time: usize,
     pub late: usize,
     pub rejected: usize,
@@ -302,7 +325,7 @@ fn direction(change: Option<f64>) -> Option<&'static str> {
     })
 }
 
-fn doc_ratio(r: &RatioFigure, lang: &Language) -> DocRatio {
+fn doc_ratio(config: &Config, r: &RatioFigure, lang: &Language) -> DocRatio {
     DocRatio {
         code: r.code.clone(),
         label: capitalize(lang.label(&r.vi, &r.en, &r.other)),
@@ -310,7 +333,23 @@ fn doc_ratio(r: &RatioFigure, lang: &Language) -> DocRatio {
         previous: r.previous,
         direction: direction(r.change.map(|c| (c * 1000.0).round() / 1000.0)),
         change_points: r.change.map(|c| c.abs() * 100.0),
+        suspect: r.suspect.as_ref().map(|x| DocSuspect {
+            units: suspect_units(config, x, lang),
+            value: x.value,
+            direction: direction(x.change.map(|c| (c * 1000.0).round() / 1000.0)),
+            change_abs: None,
+            change_ratio_abs: None,
+            change_points: x.change.map(|c| c.abs() * 100.0),
+            direction_differs: x.direction_differs,
+        }),
     }
+}
+
+/// The units whose values are to be checked, with their weeks: "Quảng Ninh (2025-W40)".
+fn suspect_units(config: &Config, x: &Excluding, lang: &Language) -> String {
+    let names: Vec<String> =
+        x.units.iter().map(|u| format!("{} ({})", unit_name(config, &u.unit, lang), u.weeks.join(", "))).collect();
+    names.join(", ")
 }
 
 /// A criterion's label naming the period of the cycle (see [`Language::period_label`]).
@@ -324,6 +363,7 @@ fn doc_figure(config: &Config, summary: &Summary, f: &Figure, lang: &Language, s
         Some(ValueType::Decimal) => 1,
         _ => 0,
     };
+    let weekly = f.kind == crate::schema::Aggregation::Flow;
     DocFigure {
         code: f.code.clone(),
         label: cycle_label(lang.label(&f.vi, &f.en, &f.other), f.kind, summary, lang),
@@ -335,10 +375,24 @@ fn doc_figure(config: &Config, summary: &Summary, f: &Figure, lang: &Language, s
         direction: direction(f.change),
         change_abs: f.change.map(f64::abs),
         change_ratio_abs: f.change_ratio.map(f64::abs),
-        reported: f.coverage.reported,
-        expected: f.coverage.expected,
-        complete: f.coverage.reported >= f.coverage.expected,
+        reported: if weekly { f.coverage.unit_weeks_reported } else { f.coverage.reported },
+        expected: if weekly { f.coverage.unit_weeks_expected } else { f.coverage.expected },
+        weekly,
+        complete: if weekly {
+            f.coverage.unit_weeks_reported >= f.coverage.unit_weeks_expected
+        } else {
+            f.coverage.reported >= f.coverage.expected
+        },
         share,
+        suspect: f.suspect.as_ref().map(|x| DocSuspect {
+            units: suspect_units(config, x, lang),
+            value: x.value,
+            direction: direction(x.change),
+            change_abs: x.change.map(f64::abs),
+            change_ratio_abs: x.change_ratio.map(f64::abs),
+            change_points: None,
+            direction_differs: x.direction_differs,
+        }),
     }
 }
 
@@ -568,6 +622,7 @@ fn submissions(config: &Config, summary: &Summary, lang: &Language) -> DocSubmis
     let s = &summary.submissions;
     DocSubmissions {
         expected: s.expected,
+        received: s.received,
         on_time: s.on_time,
         late: s.late,
         rejected: s.rejected,
@@ -618,7 +673,7 @@ fn doc_section(config: &Config, summary: &Summary, s: &SectionSummary, lang: &La
         .figures
         .iter()
         .map(|f| {
-            let share = summary.ratios.iter().find(|r| is_share(r, f)).map(|r| doc_ratio(r, lang));
+            let share = summary.ratios.iter().find(|r| is_share(r, f)).map(|r| doc_ratio(config, r, lang));
             doc_figure(config, summary, f, lang, share)
         })
         .collect();
@@ -629,7 +684,7 @@ fn doc_section(config: &Config, summary: &Summary, s: &SectionSummary, lang: &La
         .iter()
         .filter(|r| s.figures.iter().any(|f| f.code == r.numerator_code))
         .filter(|r| !numerator(r).is_some_and(|f| is_share(r, f)))
-        .map(|r| doc_ratio(r, lang))
+        .map(|r| doc_ratio(config, r, lang))
         .collect();
     DocSection { code: s.code.clone(), title: lang.label(&s.vi, &s.en, &s.other).to_string(), figures, ratios }
 }
@@ -737,7 +792,7 @@ pub(crate) fn build(
         units_expected: summary.by_unit.expected,
         units_reported: summary.by_unit.reported,
         fig: sections.iter().flat_map(|s| &s.figures).map(|f| (f.code.clone(), f.clone())).collect(),
-        ratio: summary.ratios.iter().map(|r| (r.code.clone(), doc_ratio(r, lang))).collect(),
+        ratio: summary.ratios.iter().map(|r| (r.code.clone(), doc_ratio(config, r, lang))).collect(),
         sections,
         status_title: status_title(config, summary, lang),
         statuses: summary.statuses.iter().map(|s| doc_status(config, s, lang)).collect(),
