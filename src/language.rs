@@ -241,8 +241,9 @@ pub struct Sheets {
 #[serde(deny_unknown_fields)]
 pub struct Columns {
     /// Code, criterion, unit, kind, this cycle, previous cycle (these two also name the ratio
-    /// chart's series), change, change (%), units reported, expected, missing.
-    pub overview: [String; 11],
+    /// chart's series), change, change (%), units reported, expected, missing; for a figure
+    /// counting a value to check: the figure without it, its change, and whose values.
+    pub overview: [String; 14],
     /// Code, unit, type (the criterion codes follow).
     pub matrix: [String; 3],
     /// Unit, code, task, assigned by, deadline, last day, status, completed on, overdue, days overdue, source.
@@ -317,6 +318,8 @@ struct Settings {
     months: Vec<String>,
     months_short: Vec<String>,
     words: Words,
+    /// The fallback language's "this week" and "in the period", for labels shown in it.
+    fallback_period: Option<(String, String)>,
     console: Option<ConsoleWords>,
     charts: ChartWords,
     document: DocumentWords,
@@ -407,7 +410,17 @@ impl Language {
             return Err(unknown());
         }
         if let Some(path) = dirs.iter().map(|d| d.join(code).join(SETTINGS_FILE)).find(|p| p.is_file()) {
-            return Language::from_file(&path, code);
+            let mut lang = Language::from_file(&path, code)?;
+            // Labels without a text in this language are shown in the fallback's:
+            // their "this week" is the fallback's words.
+            if lang.fallback().code() != code
+                && let Ok(fallback) = Language::load(dirs, lang.fallback().code())
+                && let Some(settings) = Arc::get_mut(&mut lang.0)
+            {
+                let words = fallback.document();
+                settings.fallback_period = Some((words.this_week.clone(), words.in_the_period.clone()));
+            }
+            return Ok(lang);
         }
         match dirs.iter().map(|d| d.join(code)).find(|d| d.is_dir()) {
             Some(folder) => Err(LanguageError::Invalid(ConfigError {
@@ -566,6 +579,7 @@ impl Language {
             months_short,
             words: raw.words,
             console: raw.console,
+            fallback_period: None,
             charts: raw.charts,
             document: DocumentWords {
                 provinces: raw.document.provinces,
@@ -629,10 +643,11 @@ impl Language {
         let words = &self.0.document;
         match kind {
             Aggregation::Flow if weeks > 1 => {
-                let label = if words.this_week.is_empty() {
-                    label.to_string()
-                } else {
-                    label.replace(&words.this_week, &words.in_the_period)
+                let fallback = self.0.fallback_period.as_ref().map(|(w, p)| (w.as_str(), p.as_str()));
+                let pairs = [(words.this_week.as_str(), words.in_the_period.as_str())].into_iter().chain(fallback);
+                let label = match pairs.into_iter().find(|(week, _)| !week.is_empty() && label.contains(week)) {
+                    Some((week, period)) => label.replace(week, period),
+                    None => label.to_string(),
                 };
                 label + &words.period_weeks.replace("{n}", &weeks.to_string())
             }

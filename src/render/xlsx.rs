@@ -118,6 +118,16 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Weeks of the cycle, for labels naming the period.
+    fn weeks(&self) -> usize {
+        self.summary.cycle.weeks.len()
+    }
+
+    /// The last day of the cycle's data, for labels of levels.
+    fn as_of(&self) -> String {
+        self.summary.cycle.weeks.last().map(|w| self.lang.format_date(w.to)).unwrap_or_default()
+    }
+
     /// A unit's short name in the language; the code itself for a unit the
     /// registry no longer knows, so that no row is left without a name.
     fn unit_name(&self, code: &str) -> String {
@@ -164,7 +174,7 @@ fn overview_sheet(wb: &mut Workbook, cx: &Ctx) -> Result<(), XlsxError> {
         format!("{} {}", w.cutoff, crate::render::format::date(cx.summary.cycle.cutoff, cx.lang)),
     )?;
     let cols = titles(&w.columns.overview);
-    headers(sheet, 3, &cols, &[7.0, 60.0, 12.0, 10.0, 14.0, 14.0, 12.0, 11.0, 11.0, 11.0, 40.0], s)?;
+    headers(sheet, 3, &cols, &[7.0, 60.0, 12.0, 10.0, 14.0, 14.0, 12.0, 11.0, 11.0, 11.0, 40.0, 16.0, 14.0, 30.0], s)?;
     // After the criteria, a blank row, a heading, then the ratios…
     let ratio_heading = write_sections(sheet, cx, 4)? + 1;
     sheet.write_string_with_format(ratio_heading, 1, &w.ratios, &s.bold)?;
@@ -205,7 +215,9 @@ fn write_sections(sheet: &mut Worksheet, cx: &Ctx, mut row: u32) -> Result<u32, 
         for f in &section.figures {
             let format = number_format(s, f.value);
             sheet.write_string(row, 0, &f.code)?;
-            sheet.write_string_with_format(row, 1, lang.label(&f.vi, &f.en, &f.other), &s.text)?;
+            let label = lang.period_label(lang.label(&f.vi, &f.en, &f.other), f.kind, cx.weeks(), &cx.as_of());
+            let mark = if f.suspect.is_some() { " (*)" } else { "" };
+            sheet.write_string_with_format(row, 1, format!("{label}{mark}"), &s.text)?;
             sheet.write_string(row, 2, lang.label_keyed("unit_", &f.unit_vi, &f.unit_en, &f.other))?;
             sheet.write_string(
                 row,
@@ -224,10 +236,22 @@ fn write_sections(sheet: &mut Worksheet, cx: &Ctx, mut row: u32) -> Result<u32, 
             sheet.write_number(row, 9, f.coverage.expected as f64)?;
             let missing: Vec<String> = f.coverage.missing_units.iter().map(|c| cx.unit_name(c)).collect();
             sheet.write_string_with_format(row, 10, missing.join(", "), &s.text)?;
+            if let Some(x) = &f.suspect {
+                put_number(sheet, row, 11, x.value, format)?;
+                put_number(sheet, row, 12, x.change, format)?;
+                sheet.write_string_with_format(row, 13, suspect_units(cx, x), &s.text)?;
+            }
             row += 1;
         }
     }
     Ok(row)
+}
+
+/// The units whose values are to be checked, with their weeks.
+fn suspect_units(cx: &Ctx, x: &crate::aggregate::Excluding) -> String {
+    let units: Vec<String> =
+        x.units.iter().map(|u| format!("{} ({})", cx.unit_name(&u.unit), u.weeks.join(", "))).collect();
+    units.join(", ")
 }
 
 /// The overview's ratios from `row`, in the criteria's columns (value, previous,
@@ -236,12 +260,18 @@ fn write_ratios(sheet: &mut Worksheet, cx: &Ctx, mut row: u32) -> Result<u32, Xl
     let s = &cx.s;
     for r in &cx.summary.ratios {
         sheet.write_string(row, 0, &r.code)?;
-        sheet.write_string_with_format(row, 1, cx.lang.label(&r.vi, &r.en, &r.other), &s.text)?;
+        let mark = if r.suspect.is_some() { " (*)" } else { "" };
+        sheet.write_string_with_format(row, 1, format!("{}{mark}", cx.lang.label(&r.vi, &r.en, &r.other)), &s.text)?;
         sheet.write_string(row, 2, format!("{}/{}", r.numerator_code, r.denominator_code))?;
         put_number(sheet, row, 4, r.value, &s.percent)?;
         put_number(sheet, row, 5, r.previous, &s.percent)?;
         put_number(sheet, row, 6, r.change, &s.percent)?;
         sheet.write_number(row, 8, r.units as f64)?;
+        if let Some(x) = &r.suspect {
+            put_number(sheet, row, 11, x.value, &s.percent)?;
+            put_number(sheet, row, 12, x.change, &s.percent)?;
+            sheet.write_string_with_format(row, 13, suspect_units(cx, x), &s.text)?;
+        }
         row += 1;
     }
     Ok(row)

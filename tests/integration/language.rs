@@ -103,7 +103,7 @@ quality = "Qualité des données"
 narrative = "Difficultés, propositions"
 
 [workbook.columns]
-overview = ["Code", "Critère", "Unité", "Type", "Cette période", "Période précédente", "Variation", "Variation (%)", "Organismes ayant transmis", "Organismes attendus", "Organismes manquants"]
+overview = ["Code", "Critère", "Unité", "Type", "Cette période", "Période précédente", "Variation", "Variation (%)", "Organismes ayant transmis", "Organismes attendus", "Organismes manquants", "Sans les valeurs à vérifier (*)", "Variation sans elles", "Valeurs à vérifier de"]
 matrix = ["Code", "Organisme", "Type"]
 tasks = ["Organisme", "Code", "Tâche", "Prescrite par", "Échéance", "Dernier jour", "État", "Achevée le", "En retard", "Jours de retard", "Source"]
 submissions = ["Code", "Organisme", "Semaine", "État", "Reçu le", "Minutes de retard", "Fichier retenu", "Fichiers remplacés", "Fichiers refusés"]
@@ -295,9 +295,11 @@ fn a_language_added_without_code_is_built_end_to_end() {
     let row = |code: &str| {
         overview.rows().find(|r| r.first() == Some(&Data::String(code.into()))).map(|r| r.to_vec()).expect("row")
     };
-    assert_eq!(row("B01")[1], Data::String(B01_FR.into()));
+    // The label names the period, and B01 holds the sample's value to check (*).
+    let b01_label = format!("{} (*)", B01_FR.replace(" cette semaine", " sur la période (2 semaines)"));
+    assert_eq!(row("B01")[1], Data::String(b01_label));
     assert_eq!(row("B01")[3], Data::String("flux".into()));
-    assert_eq!(row("B04")[1], Data::String("Dossiers resolved this week".into()));
+    assert_eq!(row("B04")[1], Data::String("Dossiers resolved in the period (2 semaines)".into()));
     assert!(overview.rows().any(|r| r.iter().any(|c| c == &Data::String("Critère".into()))), "French headers");
     let issues = wb.worksheet_range("Anomalies").expect("issues");
     assert!(issues.rows().skip(1).any(|r| r.get(4) == Some(&Data::String("erreur".into()))), "French severity");
