@@ -193,6 +193,8 @@ pub struct ChartWords {
     pub done: String,
     /// Legend of the checklist grid: an item not done.
     pub not_done: String,
+    /// Under a trend with fewer cycles of data than it can show, `{n}` the number.
+    pub fewer_cycles: String,
 }
 
 /// Phrases the meeting document's data are written with (the template holds the rest).

@@ -165,7 +165,7 @@ fn trend(config: &Config, summary: &Summary, i: usize, code: &str, lang: &Langua
     let fmt = |v: f64| if is_ratio { format::percent(v, lang) } else { format::number(v, 0, lang) };
     Trend {
         code: code.to_string(),
-        svg: svg::trend_chart(code, &points, &fmt),
+        svg: svg::trend_chart(code, &points, &fmt, &lang.charts().fewer_cycles),
         label: headline_label(summary, code, lang),
     }
 }

@@ -88,20 +88,34 @@ pub fn bar_chart(
     svg
 }
 
+/// Cycles a trend should show; fewer are drawn with a note saying how many.
+pub const TREND_POINTS: usize = 6;
+
 /// A small line chart of one figure over cycles; points without data are gaps.
-pub fn trend_chart(title: &str, points: &[(String, Option<f64>)], format: &dyn Fn(f64) -> String) -> String {
-    let (w, h, left, right, top, bottom) = (300.0, 150.0, 12.0, 12.0, 26.0, 30.0);
+///
+/// The scale is visible and honest: the value axis starts at zero for
+/// figures that cannot be negative, with its baseline, a middle line and the
+/// top labelled, so that a flat change is drawn flat. The first and last
+/// values are written beside their points, inside the chart, on a white halo
+/// so that the line never hides them. With fewer than [`TREND_POINTS`]
+/// cycles of data, `fewer` (its `{n}` the number) is written under the title.
+///
+/// ```
+/// let points = vec![("18/09".to_string(), Some(0.91)), ("02/10".to_string(), Some(0.911))];
+/// let svg = tonghop::render::svg::trend_chart("R03", &points, &|v| format!("{:.1}%", v * 100.0), "{n} kỳ có số liệu");
+/// assert!(svg.contains(">0.0%<") && svg.contains("2 kỳ có số liệu"));
+/// ```
+pub fn trend_chart(
+    title: &str,
+    points: &[(String, Option<f64>)],
+    format: &dyn Fn(f64) -> String,
+    fewer: &str,
+) -> String {
+    let (w, h, left, right, top, bottom, pad) = (360.0, 170.0, 62.0, 14.0, 34.0, 30.0, 22.0);
     let values: Vec<f64> = points.iter().filter_map(|(_, v)| *v).collect();
-    let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
-    let (lo, hi) = if values.is_empty() {
-        (0.0, 1.0)
-    } else if hi - lo < 1e-9 {
-        (lo - 1.0, hi + 1.0)
-    } else {
-        (lo, hi)
-    };
+    let (lo, hi) = value_range(&values);
     let n = points.len().max(2) as f64 - 1.0;
-    let x = |i: usize| left + (w - left - right) * i as f64 / n;
+    let x = |i: usize| left + pad + (w - left - right - 2.0 * pad) * i as f64 / n;
     let y = |v: f64| top + (h - top - bottom) * (1.0 - (v - lo) / (hi - lo));
     let mut svg = String::new();
     let _ = write!(
@@ -109,6 +123,22 @@ pub fn trend_chart(title: &str, points: &[(String, Option<f64>)], format: &dyn F
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{t}" class="chart trend"><title>{t}</title><text x="0" y="14" class="chart-title">{t}</text>"#,
         t = escape(title)
     );
+    if values.len() < TREND_POINTS {
+        let note = fewer.replace("{n}", &values.len().to_string());
+        let _ = write!(svg, r#"<text x="0" y="28" class="axis">{}</text>"#, escape(&note));
+    }
+    for (k, v) in [lo, (lo + hi) / 2.0, hi].into_iter().enumerate() {
+        let stroke = if k == 0 { "#555" } else { "#d9d9d9" };
+        let _ = write!(
+            svg,
+            r#"<line x1="{left}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="{stroke}" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end" class="axis">{}</text>"#,
+            w - right,
+            left - 4.0,
+            y(v) + 4.0,
+            escape(&format(v)),
+            y = y(v)
+        );
+    }
     let mut path = String::new();
     for (i, (_, v)) in points.iter().enumerate() {
         if let Some(v) = v {
@@ -121,25 +151,27 @@ pub fn trend_chart(title: &str, points: &[(String, Option<f64>)], format: &dyn F
         }
     }
     let _ = write!(svg, r#"<path d="{}" fill="none" stroke="{BAR}" stroke-width="2"/>"#, path.trim());
+    let first = points.iter().position(|(_, v)| v.is_some());
+    let last = points.iter().rposition(|(_, v)| v.is_some());
     for (i, (label, v)) in points.iter().enumerate() {
         if let Some(v) = v {
-            let last = i + 1 == points.len();
             let _ = write!(
                 svg,
                 r#"<circle cx="{:.1}" cy="{:.1}" r="{}" fill="{BAR}"><title>{}: {}</title></circle>"#,
                 x(i),
                 y(*v),
-                if last { 4 } else { 3 },
+                if Some(i) == last { 4 } else { 3 },
                 escape(label),
                 escape(&format(*v))
             );
-            if last || i == 0 {
-                let anchor = if last { "end" } else { "start" };
+            if Some(i) == first || Some(i) == last {
+                // The first value reads rightwards from its point, the last leftwards: both stay inside.
+                let (anchor, dx) = if Some(i) == last && last != first { ("end", 4.0) } else { ("start", -4.0) };
                 let _ = write!(
                     svg,
-                    r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" class="value">{}</text>"#,
-                    x(i),
-                    (y(*v) - 7.0).max(24.0),
+                    r##"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" class="value" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}</text>"##,
+                    x(i) + dx,
+                    (y(*v) - 8.0).max(top + 10.0),
                     escape(&format(*v))
                 );
             }
@@ -154,6 +186,17 @@ pub fn trend_chart(title: &str, points: &[(String, Option<f64>)], format: &dyn F
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The value axis: from zero (or the lowest value, when one is negative) to a
+/// little above the highest, so that a change is drawn in proportion to the value.
+fn value_range(values: &[f64]) -> (f64, f64) {
+    let lo = values.iter().copied().fold(0.0_f64, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !hi.is_finite() || hi <= lo {
+        return (lo, lo + 1.0);
+    }
+    (lo, hi + (hi - lo) * 0.12)
 }
 
 /// One cell of the status grid.
@@ -239,9 +282,31 @@ mod tests {
 
     #[test]
     fn trend_with_gaps_and_flat_series() {
-        let svg = trend_chart("R01", &[("a".into(), Some(0.5)), ("b".into(), None), ("c".into(), Some(0.5))], &|v| {
-            format!("{v}")
-        });
+        let points = [("a".into(), Some(0.5)), ("b".into(), None), ("c".into(), Some(0.5))];
+        let svg = trend_chart("R01", &points, &|v| format!("{v}"), "{n} cycles");
         assert_eq!(svg.matches('M').count(), 2, "a gap starts a new line segment: {svg}");
+    }
+
+    /// The y of each point of a chart's path, in order.
+    fn path_ys(svg: &str) -> Vec<f64> {
+        let path = svg.split("<path d=\"").nth(1).and_then(|p| p.split('"').next()).unwrap_or("");
+        path.split_whitespace().filter_map(|step| step[1..].split(',').nth(1)?.parse().ok()).collect()
+    }
+
+    #[test]
+    fn a_small_change_is_drawn_small_and_the_scale_is_labelled() {
+        // 91.0 % → 91.1 %: a tenth of a point must not climb the chart's height.
+        let points = [("18/09".into(), Some(0.910)), ("02/10".into(), Some(0.911))];
+        let svg = trend_chart("R03", &points, &|v| format!("{:.1}%", v * 100.0), "{n} cycles");
+        let ys = path_ys(&svg);
+        assert_eq!(ys.len(), 2);
+        assert!((ys[0] - ys[1]).abs() < 1.0, "drawn flat: {ys:?}");
+        assert!(svg.contains(">0.0%<"), "the baseline is labelled: {svg}");
+        assert!(svg.contains("2 cycles"), "fewer cycles than a trend shows are said: {svg}");
+        // A doubling is drawn as one.
+        let doubling = [("a".into(), Some(10.0)), ("b".into(), Some(20.0))];
+        let ys = path_ys(&trend_chart("B01", &doubling, &|v| format!("{v}"), "{n}"));
+        let base = 170.0 - 30.0;
+        assert!(((base - ys[1]) / (base - ys[0]) - 2.0).abs() < 0.01, "{ys:?}");
     }
 }

@@ -67,6 +67,7 @@ not_reported = "non transmis"
 checklist = "Liste de contrôle par province"
 done = "fait"
 not_done = "pas fait"
+fewer_cycles = "{n} périodes seulement"
 
 [document]
 provinces = "provinces"
