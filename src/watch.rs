@@ -241,11 +241,14 @@ impl Watch<'_, '_> {
                     log(&format!("waiting for {display} to be complete"));
                 }
             }
-            Arrived::Recorded(report) => {
+            Arrived::Recorded { report, receipt } => {
                 entry.first_seen = received;
                 entry.handled = Some(Instant::now());
                 self.stats.received += 1;
                 log(&verdict_line(&report));
+                if let Err(e) = receipt {
+                    log(&format!("{display}: receipt not written: {e}"));
+                }
                 return Ok(true);
             }
         }

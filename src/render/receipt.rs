@@ -17,7 +17,7 @@ use crate::schema::{Config, LabelOf};
 /// A file at the top of the inputs folder or in a folder named after its week
 /// keeps its name; a file deeper down is named by its whole path (`/` written
 /// `~`), so that two files of the same name in different folders never share
-/// a receipt.
+/// a receipt. The name is made safe and cut to [`MAX_NAME_BYTES`].
 ///
 /// ```
 /// use tonghop::render::receipt::receipt_stem;
@@ -34,37 +34,65 @@ pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> 
         Some((folder, name)) if week == Some(folder) => name.to_string(),
         Some(_) => file_path.replace(['/', '\\'], "~"),
     };
-    PathBuf::from("receipts")
+    PathBuf::from(RECEIPTS)
         .join(week.map(safe_name).unwrap_or_else(|| "_khong-ro-tuan".into()))
         .join(unit.map(safe_name).unwrap_or_else(|| "_khong-ro-don-vi".into()))
         .join(safe_name(&name))
 }
 
+/// The receipt stem of a checked file (see [`receipt_stem`]).
+pub fn receipt_stem_of(report: &FileReport) -> PathBuf {
+    let week = report.week.map(|w| w.label());
+    receipt_stem(week.as_deref(), report.unit.as_deref(), &report.file.path)
+}
+
+/// The folder of the receipts in the outputs folder.
+pub const RECEIPTS: &str = "receipts";
+
+/// The extensions a receipt stem is written with.
+pub const RECEIPT_EXTENSIONS: [&str; 2] = [".html", ".json"];
+
+/// The longest name [`safe_name`] gives, in bytes. With the extension of a
+/// receipt, or as a temporary while it is written, a name stays well under
+/// the 255 bytes most file systems allow for one name.
+pub const MAX_NAME_BYTES: usize = 200;
+
 /// A file name derived from reporter data that is safe on every system: no
 /// separators, no `..`, no control or reserved characters, no reserved device
-/// names, not hidden, at most 150 characters.
+/// names, not hidden, no trailing dot or space (which Windows drops), at most
+/// [`MAX_NAME_BYTES`] bytes (cut between two characters).
+///
+/// ```
+/// use tonghop::render::receipt::{MAX_NAME_BYTES, safe_name};
+/// assert_eq!(safe_name("a/b:c"), "a_b_c");
+/// assert_eq!(safe_name("..x"), "_x");
+/// assert_eq!(safe_name("nul.txt"), "_nul.txt");
+/// let long = safe_name(&"Hà Nội ".repeat(40));
+/// assert!(long.len() <= MAX_NAME_BYTES && long.starts_with("Hà Nội Hà Nội") && !long.ends_with(' '));
+/// ```
 pub fn safe_name(text: &str) -> String {
-    let mut out: String =
-        text.chars()
-            .map(|c| {
-                if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
+    let mut out: String = text.chars().map(|c| if is_unsafe_in_name(c) { '_' } else { c }).collect();
     while out.contains("..") {
         out = out.replace("..", "_");
     }
-    let out = out.trim().trim_start_matches('.').to_string();
-    let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
-    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+    let trimmed = out.trim().trim_start_matches('.');
+    // One byte is kept for the `_` that a reserved or empty name gets.
+    let cut = crate::fs::truncate_to_bytes(trimmed, MAX_NAME_BYTES - 1).trim_end_matches(['.', ' ']);
+    if cut.is_empty() || is_reserved_device(cut) { format!("_{cut}") } else { cut.to_string() }
+}
+
+/// Characters no file name of ours holds: controls, separators, and those Windows refuses.
+fn is_unsafe_in_name(c: char) -> bool {
+    c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+}
+
+/// Whether Windows reserves the name for a device (`CON`, `nul.txt`, `COM1`).
+fn is_reserved_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || ((stem.starts_with("COM") || stem.starts_with("LPT"))
             && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit());
-    let out = if out.is_empty() || reserved { format!("_{out}") } else { out };
-    out.chars().take(150).collect()
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// A value as the reporter typed it, for "the figures as read".
@@ -191,22 +219,29 @@ pub fn write_receipt(
     template: &Compiled,
     lang: &Language,
 ) -> Result<(), ReceiptError> {
-    let week = report.week.map(|w| w.label());
-    let stem = out.join(receipt_stem(week.as_deref(), report.unit.as_deref(), &report.file.path));
+    let stem = out.join(receipt_stem_of(report));
     let data = receipt(config, report, lang);
     let html = receipt_html(config, template, &data)?;
-    let with_ext = |ext: &str| {
-        let mut name = stem.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        name.push(ext);
-        stem.with_file_name(name)
-    };
-    for (path, bytes) in [(with_ext(".html"), html.into_bytes()), (with_ext(".json"), receipt_json(&data))] {
+    let [html_ext, json_ext] = RECEIPT_EXTENSIONS;
+    let mut first_error = Ok(());
+    // One page that cannot be written does not keep the other from being written.
+    for (ext, bytes) in [(html_ext, html.into_bytes()), (json_ext, receipt_json(&data))] {
+        let path = with_extension(&stem, ext);
         if std::fs::read(&path).is_ok_and(|old| old == bytes) {
             continue;
         }
-        crate::fs::write_atomic(&path, &bytes).map_err(|source| ReceiptError::Write { path, source })?;
+        if let Err(source) = crate::fs::write_atomic(&path, &bytes) {
+            first_error = first_error.and(Err(ReceiptError::Write { path, source }));
+        }
     }
-    Ok(())
+    first_error
+}
+
+/// `stem` with `ext` added (not replacing what follows its last dot, which is part of the name).
+pub fn with_extension(stem: &std::path::Path, ext: &str) -> PathBuf {
+    let mut name = stem.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(ext);
+    stem.with_file_name(name)
 }
 
 /// Why a receipt could not be written.

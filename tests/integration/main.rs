@@ -10,6 +10,7 @@ mod check_cli;
 mod corpus;
 mod docs;
 mod docx;
+mod file_names;
 mod fuzz_regressions;
 mod injection;
 mod kill;
