@@ -105,6 +105,62 @@ pub fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
+/// A file or folder name as text, without losing anything: every character
+/// as it is (Vietnamese stays readable), a byte that is not UTF-8 written
+/// `\xff` (a lone UTF-16 half on Windows `\u{d800}`), and a backslash
+/// written `\\` so that no name can pass for an escaped one. Two names give
+/// two texts, so two files never share a name in the ledger or the reports.
+///
+/// ```
+/// # #[cfg(unix)] {
+/// use std::ffi::OsStr;
+/// use std::os::unix::ffi::OsStrExt;
+/// use tonghop::fs::lossless_name;
+/// assert_eq!(lossless_name(OsStr::new("Hà Nội.xlsx")), "Hà Nội.xlsx");
+/// assert_eq!(lossless_name(OsStr::from_bytes(b"\xff.xlsx")), "\\xff.xlsx");
+/// assert_eq!(lossless_name(OsStr::from_bytes(b"\\xff.xlsx")), "\\\\xff.xlsx");
+/// # }
+/// ```
+pub fn lossless_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            push_escaping_backslashes(&mut out, chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::ffi::OsStrExt;
+        let mut out = String::new();
+        for unit in char::decode_utf16(name.encode_wide()) {
+            match unit {
+                Ok(c) => push_escaping_backslashes(&mut out, c.encode_utf8(&mut [0; 4])),
+                Err(lone) => out.push_str(&format!("\\u{{{:x}}}", lone.unpaired_surrogate())),
+            }
+        }
+        out
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        name.to_string_lossy().replace('\\', "\\\\")
+    }
+}
+
+fn push_escaping_backslashes(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
 /// The SHA-256 of `bytes`, in lower-case hexadecimal.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))

@@ -1,7 +1,8 @@
 //! Aggregating a cycle from its reports, rendering every output and writing
 //! `outputs/<cycle>/` and the receipts of the cycle's files, under the output lock.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -56,12 +57,18 @@ impl Pipeline<'_> {
     /// receipts written in parallel, unchanged ones skipped.
     ///
     /// A receipt that cannot be written is that file's problem: said on stderr,
-    /// while the others are written and the build goes on.
+    /// while the others are written and the build goes on. Versions of one path
+    /// (a build from the archive) share the path's receipt: the last received
+    /// writes it, never two at once.
     fn write_receipts(&self, reports: &[FileReport], cycle: &CycleSpec, out: &Path, template: &Compiled) {
         let in_cycle = |r: &&FileReport| {
             r.status != FileStatus::Ignored && r.week.is_none_or(|w| cycle.weeks.iter().any(|c| c.due == w.due))
         };
-        let receipts: Vec<&FileReport> = reports.iter().filter(in_cycle).collect();
+        let mut latest: BTreeMap<PathBuf, &FileReport> = BTreeMap::new();
+        for report in reports.iter().filter(in_cycle) {
+            latest.insert(receipt::receipt_stem_of(report), report);
+        }
+        let receipts: Vec<&FileReport> = latest.into_values().collect();
         let failures: Vec<(&FileReport, receipt::ReceiptError)> = receipts
             .par_iter()
             .filter_map(|report| {

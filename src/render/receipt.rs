@@ -12,21 +12,30 @@ use crate::model::{FileReport, ReportWeek, Value};
 use crate::schema::{Config, LabelOf};
 
 /// Where a file's receipt goes, relative to the outputs folder, without extension:
-/// `receipts/<week>/<unit>/<file name>`.
+/// `receipts/<week>/<unit>/<file name>.<path hash>`.
 ///
 /// A file at the top of the inputs folder or in a folder named after its week
 /// keeps its name; a file deeper down is named by its whole path (`/` written
-/// `~`), so that two files of the same name in different folders never share
-/// a receipt. The name is made safe and cut to [`MAX_NAME_BYTES`].
+/// `~`). The name is made safe and cut to [`MAX_NAME_BYTES`]; the hash of the
+/// file's whole path as reports name it ([`path_hash`]) follows, so that two
+/// files never share a receipt: not when their names share a long beginning,
+/// not when they differ only in bytes that are not text, and not on a disk
+/// that ignores case (the hash differs in digits, not in case).
 ///
 /// ```
-/// use tonghop::render::receipt::receipt_stem;
+/// use tonghop::render::receipt::{path_hash, receipt_stem};
 /// let stem = |w, u, p| receipt_stem(w, u, p).to_string_lossy().into_owned();
-/// assert_eq!(stem(Some("2025-W37"), Some("38"), "2025-W37/38 Thanh Hóa.xlsx"), "receipts/2025-W37/38/38 Thanh Hóa.xlsx");
-/// assert_eq!(stem(Some("2025-W37"), Some("38"), "38 Thanh Hóa.xlsx"), "receipts/2025-W37/38/38 Thanh Hóa.xlsx");
-/// assert_eq!(stem(Some("2025-W37"), Some("38"), "so-noi-vu/tuan-37/bc.xlsx"), "receipts/2025-W37/38/so-noi-vu~tuan-37~bc.xlsx");
-/// assert_eq!(stem(None, None, "../../CON"), "receipts/_khong-ro-tuan/_khong-ro-don-vi/_~_~CON");
-/// assert_eq!(stem(None, None, "CON"), "receipts/_khong-ro-tuan/_khong-ro-don-vi/_CON");
+/// let hash = path_hash("2025-W37/38 Thanh Hóa.xlsx");
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "2025-W37/38 Thanh Hóa.xlsx"), format!("receipts/2025-W37/38/38 Thanh Hóa.xlsx.{hash}"));
+/// let hash = path_hash("38 Thanh Hóa.xlsx");
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "38 Thanh Hóa.xlsx"), format!("receipts/2025-W37/38/38 Thanh Hóa.xlsx.{hash}"));
+/// let hash = path_hash("so-noi-vu/tuan-37/bc.xlsx");
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "so-noi-vu/tuan-37/bc.xlsx"), format!("receipts/2025-W37/38/so-noi-vu~tuan-37~bc.xlsx.{hash}"));
+/// let hash = path_hash("../../CON");
+/// assert_eq!(stem(None, None, "../../CON"), format!("receipts/_khong-ro-tuan/_khong-ro-don-vi/_~_~CON.{hash}"));
+/// let hash = path_hash("CON");
+/// assert_eq!(stem(None, None, "CON"), format!("receipts/_khong-ro-tuan/_khong-ro-don-vi/_CON.{hash}"));
+/// assert_ne!(stem(None, None, "A.xlsx").to_lowercase(), stem(None, None, "a.xlsx").to_lowercase());
 /// ```
 pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> PathBuf {
     let name = match file_path.rsplit_once(['/', '\\']) {
@@ -37,7 +46,7 @@ pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> 
     PathBuf::from(RECEIPTS)
         .join(week.map(safe_name).unwrap_or_else(|| "_khong-ro-tuan".into()))
         .join(unit.map(safe_name).unwrap_or_else(|| "_khong-ro-don-vi".into()))
-        .join(safe_name(&name))
+        .join(format!("{}.{}", safe_name(&name), path_hash(file_path)))
 }
 
 /// The receipt stem of a checked file (see [`receipt_stem`]).
@@ -52,10 +61,23 @@ pub const RECEIPTS: &str = "receipts";
 /// The extensions a receipt stem is written with.
 pub const RECEIPT_EXTENSIONS: [&str; 2] = [".html", ".json"];
 
-/// The longest name [`safe_name`] gives, in bytes. With the extension of a
-/// receipt, or as a temporary while it is written, a name stays well under
-/// the 255 bytes most file systems allow for one name.
+/// The longest name [`safe_name`] gives, in bytes. With the hash and the
+/// extension of a receipt, or as a temporary while it is written, a name stays
+/// well under the 255 bytes most file systems allow for one name.
 pub const MAX_NAME_BYTES: usize = 200;
+
+/// Hexadecimal digits of [`path_hash`]: 48 bits, so that two paths of one
+/// week and unit sharing their readable name never meet in practice.
+const PATH_HASH_DIGITS: usize = 12;
+
+/// A short hash of a file's path as reports name it. That name keeps every
+/// byte of the file's path (bytes that are not text are written `\xff`), so
+/// two files give two hashes.
+pub fn path_hash(file_path: &str) -> String {
+    let mut hash = crate::fs::sha256_hex(file_path.as_bytes());
+    hash.truncate(PATH_HASH_DIGITS);
+    hash
+}
 
 /// A file name derived from reporter data that is safe on every system: no
 /// separators, no `..`, no control or reserved characters, no reserved device

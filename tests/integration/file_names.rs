@@ -1,19 +1,21 @@
 //! File names as reporters give them: long (Vietnamese and CJK, up to the
-//! 255 bytes of a name). Every name the program derives from one fits, and a
-//! receipt that cannot be written stops nothing else.
+//! 255 bytes of a name), not UTF-8, differing only in case or after a long
+//! common beginning, with `#`, `%`, newlines. Every file gets its own receipt,
+//! at a path the system accepts.
 //!
 //! 1. A property over arbitrary name bytes and lengths (Unix): the names the
 //!    program derives from a file (its receipt's, with extensions and
-//!    temporaries) each fit in 255 bytes and can be written.
-//! 2. End to end: a report named with 250 bytes of Vietnamese and CJK goes
-//!    through `build` (exit 0, its receipt written); a receipt that cannot be
-//!    written is said, and the rest is written.
+//!    temporaries) each fit in 255 bytes and can be written; two files give
+//!    two receipt stems, distinct even ignoring case.
+//! 2. End to end: a folder of such files goes through `build` (exit 0, a
+//!    receipt per file, every `id` of `index.html` its own); a receipt that
+//!    cannot be written is said, and the rest is written.
 
 #![cfg(unix)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -81,14 +83,15 @@ fn assert_writable(out: &Path, stem: &Path, ext: &str) -> Result<(), TestCaseErr
 }
 
 #[test]
-fn every_name_derived_from_a_file_fits() {
+fn every_name_derived_from_a_file_fits_and_is_its_own() {
     let strategy = (file_name(), file_name());
     runner()
         .run(&strategy, |(a, b)| {
             let tmp = tempfile::tempdir().expect("tmp");
             let inputs = tmp.path().join("in");
             std::fs::create_dir(&inputs).expect("mkdir");
-            // The two names, and the first one in upper case.
+            // The two names, and the first one in upper case (another file on a
+            // case-sensitive disk, the same one on SMB or Windows).
             let upper = a.to_ascii_uppercase();
             let names: BTreeSet<Vec<u8>> = [a, b, upper].into_iter().collect();
             for name in &names {
@@ -96,6 +99,11 @@ fn every_name_derived_from_a_file_fits() {
             }
             for (week, unit) in [(Some("2025-W39"), Some("01")), (None, None)] {
                 let stems = stems_of(&inputs, week, unit);
+                prop_assert_eq!(stems.len(), names.len(), "one name in reports per file: {:?}", stems.keys());
+                let distinct: BTreeSet<&PathBuf> = stems.values().collect();
+                prop_assert_eq!(distinct.len(), names.len(), "one receipt per file: {:?}", stems);
+                let folded: BTreeSet<String> = stems.values().map(|s| s.to_string_lossy().to_lowercase()).collect();
+                prop_assert_eq!(folded.len(), names.len(), "one receipt per file, ignoring case: {:?}", stems);
                 let out = tmp.path().join("out");
                 for stem in stems.values() {
                     assert_writable(&out, stem, ".html")?;
@@ -115,6 +123,48 @@ fn long_name() -> String {
     }
     long.push_str(".xlsx");
     long
+}
+
+/// The hostile names of the end-to-end test, each with the unit whose report it holds.
+fn hostile_names() -> Vec<(OsString, &'static str)> {
+    let shared: String = "Báo cáo tuần Sở Nội vụ ".chars().chain("bao-cao-".chars().cycle()).take(160).collect();
+    let twin = |tail: char| format!("{shared}{}.xlsx", tail.to_string().repeat(35));
+    vec![
+        (long_name().into(), "01"),
+        (OsString::from_vec(b"\xff.xlsx".to_vec()), "04"),
+        (OsString::from_vec(b"\xfe.xlsx".to_vec()), "04"),
+        (twin('A').into(), "08"),
+        (twin('B').into(), "11"),
+        ("BC#40 Hà Nội.xlsx".into(), "12"),
+        ("100%25.xlsx".into(), "14"),
+        ("bc\n✔ gia-mao — Chấp nhận.xlsx".into(), "15"),
+        ("Hoa-Thuong.xlsx".into(), "19"),
+        ("hoa-thuong.xlsx".into(), "20"),
+    ]
+}
+
+/// A folder of rejected reports (so that `index.html` links to each one's
+/// receipt) under the hostile names.
+fn hostile_inputs(dir: &Path) -> usize {
+    let names = hostile_names();
+    for (name, unit) in &names {
+        let mut book = Book::valid(unit, "2025-W39");
+        book.set_value("B01", "không phải số");
+        let path = book.write(dir, "tmp.xlsx");
+        std::fs::rename(&path, dir.join(name)).expect("rename to the hostile name");
+    }
+    names.len()
+}
+
+/// The values of `attribute="…"` in an HTML page.
+fn attributes<'h>(html: &'h str, attribute: &str) -> Vec<&'h str> {
+    let marker = format!(" {attribute}=\"");
+    html.match_indices(&marker)
+        .map(|(at, _)| {
+            let rest = &html[at + marker.len()..];
+            &rest[..rest.find('"').expect("a closing quote")]
+        })
+        .collect()
 }
 
 /// The receipts written under `out/receipts`, by the file path each one is for.
@@ -152,6 +202,55 @@ fn a_report_named_with_250_bytes_builds_with_its_receipt() {
         for name in receipt.strip_prefix(&out).expect("under out").iter() {
             assert!(name.len() <= NAME_MAX, "{} bytes: {name:?}", name.len());
         }
+    }
+}
+
+/// `build` of the hostile folder into `root/out`: the number of files, and the outputs folder.
+fn build_hostile(root: &Path) -> (usize, PathBuf) {
+    let inputs = root.join("in");
+    std::fs::create_dir(&inputs).expect("mkdir");
+    let count = hostile_inputs(&inputs);
+    let out = root.join("out");
+    let state = root.join("state");
+    let mut args: Vec<&OsStr> = ["build", "--json", "--meeting", "2025-10-02", "--inputs"].map(OsStr::new).to_vec();
+    args.extend([inputs.as_os_str(), OsStr::new("--out"), out.as_os_str(), OsStr::new("--state"), state.as_os_str()]);
+    let run = common::run(&args);
+    assert_eq!(run.code, 0, "build succeeds\nstdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    (count, out)
+}
+
+#[test]
+fn hostile_names_build_with_a_receipt_each_and_ids_of_their_own() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (count, out) = build_hostile(tmp.path());
+    let inputs = tmp.path().join("in");
+
+    // Every file its own receipt, named after its own path.
+    let checked = common::check_json(&[inputs.as_path()]);
+    let paths: BTreeSet<String> = checked.iter().map(|r| r.path().to_string()).collect();
+    assert_eq!(paths.len(), count, "every file has a name of its own in reports: {paths:#?}");
+    let receipts = receipts_by_file(&out);
+    assert_eq!(receipts.keys().cloned().collect::<BTreeSet<_>>(), paths, "a receipt per file");
+    for receipt in receipts.values() {
+        let html = receipt.with_extension("html");
+        assert!(html.exists(), "{} beside its JSON", html.display());
+        for name in receipt.strip_prefix(&out).expect("under out").iter() {
+            assert!(name.len() <= NAME_MAX, "{} bytes: {name:?}", name.len());
+        }
+    }
+    let folded: BTreeSet<String> = receipts.values().map(|p| p.to_string_lossy().to_lowercase()).collect();
+    assert_eq!(folded.len(), count, "receipts stay apart on a disk that ignores case");
+
+    // The report: ids of their own, and every link within the page goes to one.
+    let index = std::fs::read_to_string(out.join("2025-10-02/index.html")).expect("index.html");
+    let ids = attributes(&index, "id");
+    let mut seen = BTreeSet::new();
+    for id in &ids {
+        assert!(seen.insert(*id), "id {id:?} appears twice in index.html");
+    }
+    for fragment in attributes(&index, "href").into_iter().filter_map(|h| h.strip_prefix('#')) {
+        assert!(seen.contains(fragment), "#{fragment} links to no id");
     }
 }
 
