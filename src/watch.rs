@@ -25,6 +25,7 @@ use crate::ingest::FoundKind;
 use crate::ledger::Ledger;
 use crate::model::FileReport;
 use crate::pipeline::{Arrival, Arrived, Pipeline, Sources};
+use crate::render::console::one_line;
 
 /// Options of `tonghop watch`.
 #[derive(Debug, Clone)]
@@ -75,8 +76,10 @@ impl Pending {
 /// before its content is hashed again (a copy may keep both).
 const RECHECK_AFTER: Duration = Duration::from_secs(300);
 
+/// One line of the log, timed. Whatever it names (a file, an error about a
+/// file) stays on that line: a file name cannot forge another.
 fn log(line: &str) {
-    eprintln!("{} {line}", Utc::now().format("%H:%M:%S"));
+    eprintln!("{} {}", Utc::now().format("%H:%M:%S"), one_line(line));
 }
 
 /// Keeps the file-system watcher alive for the whole run; dropping it stops the events.

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::fs::{OutputLock, remove_stale_temporaries};
 use crate::model::Timings;
 use crate::model::{FileReport, FileStatus};
+use crate::render::console::one_line;
 use crate::render::{self, Compiled, receipt};
 
 /// How long a run waits for another one writing the same outputs folder.
@@ -78,7 +79,7 @@ impl Pipeline<'_> {
         for (report, error) in failures {
             let line =
                 format!("tonghop: {}: phiếu tiếp nhận không ghi được (receipt not written): {error}", report.file.path);
-            eprintln!("{line}");
+            eprintln!("{}", one_line(&line));
         }
     }
 

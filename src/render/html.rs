@@ -258,8 +258,7 @@ fn rejected_files(summary: &Summary) -> Vec<RejectedFile<'_>> {
             };
             // Receipts sit in outputs/receipts/, one level above the cycle's folder.
             let stem = super::receipt::receipt_stem(f.week.as_deref(), f.unit.as_deref(), &f.path);
-            let receipt = super::receipt::with_extension(&stem, ".html");
-            let receipt = format!("../{}", receipt.to_string_lossy().replace('\\', "/"));
+            let receipt = format!("../{}", link_path(&super::receipt::with_extension(&stem, ".html")));
             RejectedFile { path: &f.path, unit: f.unit.as_deref(), week: f.week.as_deref(), receipt, anchor }
         })
         .collect()
@@ -305,9 +304,41 @@ fn code_anchors(summary: &Summary) -> BTreeMap<&str, String> {
     anchors
 }
 
+/// A relative path as a link: `/` between its names, each name percent-encoded
+/// (RFC 3986: everything but letters, digits and `-._~`), so that a file named
+/// `BC#40 Hà Nội.xlsx` or `100%25.xlsx` is linked to, not to a fragment or
+/// another name.
+fn link_path(path: &std::path::Path) -> String {
+    path.iter().map(|name| percent_encode(&name.to_string_lossy())).collect::<Vec<_>>().join("/")
+}
+
+fn percent_encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+
+    #[test]
+    fn links_are_percent_encoded_by_name() {
+        assert_eq!(
+            link_path(Path::new("receipts/2025-W37/01/BC#40 Hà.xlsx")),
+            "receipts/2025-W37/01/BC%2340%20H%C3%A0.xlsx"
+        );
+        assert_eq!(link_path(Path::new("100%25.xlsx")), "100%2525.xlsx");
+        assert_eq!(link_path(Path::new("a?b&c=d.xlsx")), "a%3Fb%26c%3Dd.xlsx");
+    }
 
     #[test]
     fn files_that_slug_alike_keep_their_own_anchor() {

@@ -1,14 +1,16 @@
 //! File names as reporters give them: long (Vietnamese and CJK, up to the
 //! 255 bytes of a name), not UTF-8, differing only in case or after a long
 //! common beginning, with `#`, `%`, newlines. Every file gets its own receipt,
-//! at a path the system accepts.
+//! at a path the system accepts; the report links to it; the console and the
+//! log keep one line per file.
 //!
 //! 1. A property over arbitrary name bytes and lengths (Unix): the names the
 //!    program derives from a file (its receipt's, with extensions and
 //!    temporaries) each fit in 255 bytes and can be written; two files give
 //!    two receipt stems, distinct even ignoring case.
 //! 2. End to end: a folder of such files goes through `build` (exit 0, a
-//!    receipt per file, every `id` of `index.html` its own); a receipt that
+//!    receipt per file, every link of `index.html` to a receipt resolves, every
+//!    `id` its own) and `check` (no line forged by a name); a receipt that
 //!    cannot be written is said, and the rest is written.
 
 #![cfg(unix)]
@@ -156,6 +158,24 @@ fn hostile_inputs(dir: &Path) -> usize {
     names.len()
 }
 
+/// `%XX` decoded, the way a browser resolves a link.
+fn percent_decode(link: &str) -> Vec<u8> {
+    let bytes = link.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ascii");
+            out.push(u8::from_str_radix(hex, 16).expect("two hex digits after %"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The values of `attribute="…"` in an HTML page.
 fn attributes<'h>(html: &'h str, attribute: &str) -> Vec<&'h str> {
     let marker = format!(" {attribute}=\"");
@@ -252,6 +272,42 @@ fn hostile_names_build_with_a_receipt_each_and_ids_of_their_own() {
     for fragment in attributes(&index, "href").into_iter().filter_map(|h| h.strip_prefix('#')) {
         assert!(seen.contains(fragment), "#{fragment} links to no id");
     }
+}
+
+#[test]
+fn every_receipt_link_of_the_report_resolves() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (count, out) = build_hostile(tmp.path());
+    let cycle = out.join("2025-10-02");
+    let index = std::fs::read_to_string(cycle.join("index.html")).expect("index.html");
+    let links: Vec<&str> = attributes(&index, "href").into_iter().filter(|h| h.contains("receipts/")).collect();
+    assert_eq!(links.len(), count, "a receipt link per rejected file: {links:#?}");
+    let mut linked = BTreeSet::new();
+    for link in links {
+        assert!(!link.contains(['#', '?', ' ']), "{link}: a character that ends or splits a path");
+        let target = cycle.join(OsStr::from_bytes(&percent_decode(link)));
+        assert!(target.exists(), "{link} resolves to {}, which does not exist", target.display());
+        linked.insert(target.canonicalize().expect("canonical"));
+    }
+    assert_eq!(linked.len(), count, "each link to another receipt");
+}
+
+#[test]
+fn a_name_never_forges_a_line_of_check() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let count = hostile_inputs(tmp.path());
+    let run = common::run([OsStr::new("check"), tmp.path().as_os_str()]);
+    assert_eq!(run.code, 1, "all rejected\n{}{}", run.stdout, run.stderr);
+    let verdicts = run.stdout.lines().filter(|l| l.starts_with("✘ ")).count();
+    assert_eq!(verdicts, count, "one verdict line per file:\n{}", run.stdout);
+    for line in run.stdout.lines() {
+        assert!(!line.starts_with("✔ gia-mao"), "a line forged by a file name:\n{}", run.stdout);
+        let known = ["✔ ", "! ", "✘ ", "- ", "    ["].iter().any(|start| line.starts_with(start));
+        assert!(known || line == run.stdout.lines().last().unwrap_or_default(), "an unexpected line: {line:?}");
+    }
+    assert!(run.stdout.contains("bc\\n✔ gia-mao — Chấp nhận.xlsx"), "the name shown, escaped:\n{}", run.stdout);
+    assert!(run.stdout.contains("BC#40 Hà Nội.xlsx"), "Vietnamese stays readable:\n{}", run.stdout);
+    assert!(run.stdout.contains("\\xff.xlsx") && run.stdout.contains("\\xfe.xlsx"), "bytes shown:\n{}", run.stdout);
 }
 
 /// A receipt that cannot be written (here a folder stands where it goes) is

@@ -242,11 +242,12 @@ fn watch_rejects_a_file_over_the_size_limit_without_keeping_it() {
     assert_eq!(data["issues"][0]["issue"]["code"], "F006");
 }
 
-/// A name of 250 bytes, and a file whose receipt cannot be written (a folder
-/// stands where it goes): `watch` gives the first its receipt, says which
-/// receipt is missing and why, and keeps going.
+/// Names reporters give: one of 250 bytes, one with a newline, and a file
+/// whose receipt cannot be written (a folder stands where it goes). `watch`
+/// gives each of the others its receipt, says which receipt is missing and
+/// why, keeps going, and every line of its log stays one line.
 #[test]
-fn watch_keeps_going_through_long_names_and_unwritable_receipts() {
+fn watch_keeps_going_through_long_and_hostile_names() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = tmp.path();
     let sample = sample(root);
@@ -258,16 +259,27 @@ fn watch_keeps_going_through_long_names_and_unwritable_receipts() {
         long.push('报');
     }
     long.push_str(".xlsx");
+    let forged = "08\n12:00:00 gia-mao.xlsx → accepted.xlsx";
     let watcher = Watcher::start(root, &[]);
-    for (from, to) in [("01-ha-noi.xlsx", long.as_str()), ("04-cao-bang.xlsx", "04-cao-bang.xlsx")] {
+    for (from, to) in
+        [("01-ha-noi.xlsx", long.as_str()), ("04-cao-bang.xlsx", "04-cao-bang.xlsx"), ("08-tuyen-quang.xlsx", forged)]
+    {
         std::fs::copy(sample.join("2025-W37").join(from), root.join("in").join(to)).expect("copy");
     }
-    eventually(Duration::from_secs(20), "the receipt of the long name", || {
-        receipt(root, "2025-W37", "01", &long).is_some()
+    eventually(Duration::from_secs(20), "receipts of the long and the forging names", || {
+        receipt(root, "2025-W37", "01", &long).is_some() && receipt(root, "2025-W37", "08", forged).is_some()
     });
-    eventually(Duration::from_secs(10), "the blocked file recorded", || ledger_rows(root).len() == 2);
+    eventually(Duration::from_secs(10), "the blocked file recorded", || ledger_rows(root).len() == 3);
     let (clean, log) = watcher.interrupt();
     assert!(clean, "watch goes on after a receipt it cannot write: {log}");
     assert!(receipt(root, "2025-W37", "04", "04-cao-bang.xlsx").is_some(), "its JSON receipt is still written");
     assert!(log.contains("04-cao-bang.xlsx: receipt not written"), "{log}");
+    for line in log.lines() {
+        let timed =
+            line.len() > 9 && line.as_bytes()[2] == b':' && line.as_bytes()[5] == b':' && line.as_bytes()[8] == b' ';
+        // A rebuild of the draft says a receipt it cannot write as a build does.
+        let from_a_rebuild = line.starts_with("tonghop: ");
+        assert!(timed || from_a_rebuild, "a line of the log that is not one of its lines: {line:?}\n{log}");
+    }
+    assert!(log.contains("08\\n12:00:00 gia-mao.xlsx → accepted.xlsx → accepted"), "the name shown escaped: {log}");
 }
