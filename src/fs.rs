@@ -4,6 +4,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -13,14 +14,53 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
-    {
+    let tmp = path.with_file_name(temporary_name(path));
+    let written = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        // A write that failed leaves nothing behind for the next run to trip on.
+        let _ = std::fs::remove_file(&tmp);
     }
-    std::fs::rename(&tmp, path)
+    written
+}
+
+/// The longest a temporary file's name gets, in bytes: well under the 255 bytes
+/// of a path component, whatever the length of the name it stands for.
+pub const MAX_TEMPORARY_NAME_BYTES: usize = 1 + TEMPORARY_HINT_BYTES + ".tmp-".len() + 20 + 1 + 20;
+
+/// How much of the final name a temporary keeps, so that a leftover says what it was.
+const TEMPORARY_HINT_BYTES: usize = 48;
+
+/// `.<start of the name>.tmp-<process>-<sequence>`: hidden, unique among the
+/// writers of this process (receipts are written in parallel) and of other
+/// processes, and bounded in length, so that a file whose own name is near the
+/// system's limit still has a temporary.
+fn temporary_name(path: &Path) -> String {
+    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let hint = truncate_to_bytes(&name, TEMPORARY_HINT_BYTES);
+    let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    format!(".{hint}.tmp-{}-{sequence}", std::process::id())
+}
+
+/// The longest start of `text` that fits in `max` bytes, cut between two characters.
+///
+/// ```
+/// use tonghop::fs::truncate_to_bytes;
+/// assert_eq!(truncate_to_bytes("Hà Nội", 3), "Hà");
+/// assert_eq!(truncate_to_bytes("Hà Nội", 2), "H");
+/// assert_eq!(truncate_to_bytes("Hà Nội", 100), "Hà Nội");
+/// ```
+pub fn truncate_to_bytes(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Name of the lock file in the outputs folder.
@@ -53,7 +93,7 @@ impl OutputLock {
     }
 }
 
-/// Removes `.name.tmp-PID` files a killed run left behind. Call it only under
+/// Removes `.name.tmp-PID-N` files a killed run left behind. Call it only under
 /// the output lock, so that no live writer owns them.
 pub fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -62,6 +102,62 @@ pub fn remove_stale_temporaries(dir: &Path) {
         if name.starts_with('.') && name.contains(".tmp-") && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
+    }
+}
+
+/// A file or folder name as text, without losing anything: every character
+/// as it is (Vietnamese stays readable), a byte that is not UTF-8 written
+/// `\xff` (a lone UTF-16 half on Windows `\u{d800}`), and a backslash
+/// written `\\` so that no name can pass for an escaped one. Two names give
+/// two texts, so two files never share a name in the ledger or the reports.
+///
+/// ```
+/// # #[cfg(unix)] {
+/// use std::ffi::OsStr;
+/// use std::os::unix::ffi::OsStrExt;
+/// use tonghop::fs::lossless_name;
+/// assert_eq!(lossless_name(OsStr::new("Hà Nội.xlsx")), "Hà Nội.xlsx");
+/// assert_eq!(lossless_name(OsStr::from_bytes(b"\xff.xlsx")), "\\xff.xlsx");
+/// assert_eq!(lossless_name(OsStr::from_bytes(b"\\xff.xlsx")), "\\\\xff.xlsx");
+/// # }
+/// ```
+pub fn lossless_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            push_escaping_backslashes(&mut out, chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::ffi::OsStrExt;
+        let mut out = String::new();
+        for unit in char::decode_utf16(name.encode_wide()) {
+            match unit {
+                Ok(c) => push_escaping_backslashes(&mut out, c.encode_utf8(&mut [0; 4])),
+                Err(lone) => out.push_str(&format!("\\u{{{:x}}}", lone.unpaired_surrogate())),
+            }
+        }
+        out
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        name.to_string_lossy().replace('\\', "\\\\")
+    }
+}
+
+fn push_escaping_backslashes(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
     }
 }
 

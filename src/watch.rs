@@ -25,6 +25,7 @@ use crate::ingest::FoundKind;
 use crate::ledger::Ledger;
 use crate::model::FileReport;
 use crate::pipeline::{Arrival, Arrived, Pipeline, Sources};
+use crate::render::console::one_line;
 
 /// Options of `tonghop watch`.
 #[derive(Debug, Clone)]
@@ -75,8 +76,10 @@ impl Pending {
 /// before its content is hashed again (a copy may keep both).
 const RECHECK_AFTER: Duration = Duration::from_secs(300);
 
+/// One line of the log, timed. Whatever it names (a file, an error about a
+/// file) stays on that line: a file name cannot forge another.
 fn log(line: &str) {
-    eprintln!("{} {line}", Utc::now().format("%H:%M:%S"));
+    eprintln!("{} {}", Utc::now().format("%H:%M:%S"), one_line(line));
 }
 
 /// Keeps the file-system watcher alive for the whole run; dropping it stops the events.
@@ -241,11 +244,14 @@ impl Watch<'_, '_> {
                     log(&format!("waiting for {display} to be complete"));
                 }
             }
-            Arrived::Recorded(report) => {
+            Arrived::Recorded { report, receipt } => {
                 entry.first_seen = received;
                 entry.handled = Some(Instant::now());
                 self.stats.received += 1;
                 log(&verdict_line(&report));
+                if let Err(e) = receipt {
+                    log(&format!("{display}: receipt not written: {e}"));
+                }
                 return Ok(true);
             }
         }

@@ -162,10 +162,14 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
     found
 }
 
+/// The path as reports name it: relative to `root`, names joined by `/` on
+/// every system, each name kept whole (see [`crate::fs::lossless_name`]), so
+/// that `\xff.xlsx` and `\xfe.xlsx` stay two files.
 fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_else(|_| path.display().to_string())
+    match path.strip_prefix(root) {
+        Ok(rel) => rel.iter().map(crate::fs::lossless_name).collect::<Vec<_>>().join("/"),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 #[cfg(test)]

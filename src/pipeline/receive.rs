@@ -16,7 +16,7 @@ use crate::ingest::{self, Ingested};
 use crate::issue::{Code, Location};
 use crate::ledger::Ledger;
 use crate::model::{FileMeta, FileReport};
-use crate::render::receipt;
+use crate::render::receipt::{self, ReceiptError};
 
 /// A complete file in the inputs folder.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +41,10 @@ pub enum Arrived {
     NotReadable,
     /// It does not open yet and may still be being copied.
     Incomplete,
-    /// A new version, recorded, archived (unless over the size limit) and with its receipt.
-    Recorded(Box<FileReport>),
+    /// A new version, recorded and archived (unless over the size limit), and
+    /// its receipt written or why not: a receipt that cannot be written is
+    /// this file's problem, said in the log, never the end of `watch`.
+    Recorded { report: Box<FileReport>, receipt: std::result::Result<(), ReceiptError> },
 }
 
 impl Pipeline<'_> {
@@ -83,9 +85,12 @@ impl Pipeline<'_> {
         bytes: Option<&[u8]>,
         received: DateTime<Tz>,
     ) -> Result<Arrived> {
+        // A template that does not compile is the configuration's fault: said
+        // before anything is recorded, so the file is taken again once it is fixed.
+        let template = self.receipt_template()?;
         ledger.record(&report, bytes, received)?;
-        receipt::write_receipt(self.config, out, &report, &self.receipt_template()?, &self.lang)?;
-        Ok(Arrived::Recorded(Box::new(report)))
+        let receipt = receipt::write_receipt(self.config, out, &report, &template, &self.lang);
+        Ok(Arrived::Recorded { report: Box::new(report), receipt })
     }
 
     /// Validates bytes already read, through the same guarded read as a file of a folder.

@@ -1,7 +1,8 @@
 //! Aggregating a cycle from its reports, rendering every output and writing
 //! `outputs/<cycle>/` and the receipts of the cycle's files, under the output lock.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -12,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::fs::{OutputLock, remove_stale_temporaries};
 use crate::model::Timings;
 use crate::model::{FileReport, FileStatus};
+use crate::render::console::one_line;
 use crate::render::{self, Compiled, receipt};
 
 /// How long a run waits for another one writing the same outputs folder.
@@ -38,13 +40,15 @@ impl Pipeline<'_> {
         let aggregate = stage.elapsed().as_secs_f64();
         let stage = Instant::now();
         let outputs = render::render_all(self.config, &summary, &self.templates, &self.lang)?;
+        // Parsed before anything is written, so a broken template changes nothing.
+        let template = self.receipt_template()?;
         let render = stage.elapsed().as_secs_f64();
         let stage = Instant::now();
         let _lock = lock(out)?;
         let dir = out.join(&cycle.id);
         remove_stale_temporaries(&dir);
         render::write_outputs(&dir, &outputs).map_err(|(path, source)| Error::Write { path, source })?;
-        self.write_receipts(reports, &cycle, out)?;
+        self.write_receipts(reports, &cycle, out, &template);
         let timings = Timings { aggregate, render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
         Ok(Written { cycle, summary, outputs: outputs.into_iter().map(|o| o.name).collect(), dir, timings })
     }
@@ -52,16 +56,31 @@ impl Pipeline<'_> {
     /// The cycle's files (and those whose week is unknown) get their receipts, so
     /// the report can link to the reasons; the template is parsed once, the
     /// receipts written in parallel, unchanged ones skipped.
-    fn write_receipts(&self, reports: &[FileReport], cycle: &CycleSpec, out: &Path) -> Result<()> {
-        let template = self.receipt_template()?;
+    ///
+    /// A receipt that cannot be written is that file's problem: said on stderr,
+    /// while the others are written and the build goes on. Versions of one path
+    /// (a build from the archive) share the path's receipt: the last received
+    /// writes it, never two at once.
+    fn write_receipts(&self, reports: &[FileReport], cycle: &CycleSpec, out: &Path, template: &Compiled) {
         let in_cycle = |r: &&FileReport| {
             r.status != FileStatus::Ignored && r.week.is_none_or(|w| cycle.weeks.iter().any(|c| c.due == w.due))
         };
-        let receipts: Vec<&FileReport> = reports.iter().filter(in_cycle).collect();
-        receipts
+        let mut latest: BTreeMap<PathBuf, &FileReport> = BTreeMap::new();
+        for report in reports.iter().filter(in_cycle) {
+            latest.insert(receipt::receipt_stem_of(report), report);
+        }
+        let receipts: Vec<&FileReport> = latest.into_values().collect();
+        let failures: Vec<(&FileReport, receipt::ReceiptError)> = receipts
             .par_iter()
-            .try_for_each(|report| receipt::write_receipt(self.config, out, report, &template, &self.lang))?;
-        Ok(())
+            .filter_map(|report| {
+                receipt::write_receipt(self.config, out, report, template, &self.lang).err().map(|e| (*report, e))
+            })
+            .collect();
+        for (report, error) in failures {
+            let line =
+                format!("tonghop: {}: phiếu tiếp nhận không ghi được (receipt not written): {error}", report.file.path);
+            eprintln!("{}", one_line(&line));
+        }
     }
 
     /// The receipt template, parsed.

@@ -31,6 +31,54 @@ pub struct BuildReport {
     pub timings: Timings,
 }
 
+/// Text from a file (its name, a sheet's name, a value quoted in a message) made
+/// safe for one line of a console or a log: control characters, line and
+/// paragraph separators and the marks that reorder text are written as Rust
+/// writes them (`\n`, `\u{202e}`), so a file named with a newline cannot forge
+/// a line; everything else, Vietnamese included, is left as it is.
+///
+/// ```
+/// use tonghop::render::console::one_line;
+/// assert_eq!(one_line("Hà Nội.xlsx"), "Hà Nội.xlsx");
+/// assert_eq!(one_line("a\n✔ b.xlsx — Chấp nhận"), "a\\n✔ b.xlsx — Chấp nhận");
+/// assert_eq!(one_line("\u{1b}[31m\u{202e}x"), "\\u{1b}[31m\\u{202e}x");
+/// ```
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(breaks_a_line) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if breaks_a_line(c) {
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                _ => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Whether a character could end, rewrite or reorder a line on a terminal or
+/// in a log: controls (newline, carriage return, escape), the Unicode line and
+/// paragraph separators, and the bidirectional marks and overrides.
+fn breaks_a_line(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Appends `line` and a newline, with nothing in `line` able to start another.
+fn push_line(out: &mut String, line: &str) {
+    out.push_str(&one_line(line));
+    out.push('\n');
+}
+
 /// A file's verdict on one line, then one line per issue with its code, place and hint.
 pub fn file_verdict(config: &Config, report: &FileReport, lang: Lang) -> String {
     let mark = match report.status {
@@ -49,7 +97,8 @@ pub fn file_verdict(config: &Config, report: &FileReport, lang: Lang) -> String 
         understood.push(week.label());
     }
     let understood = if understood.is_empty() { String::new() } else { format!(" ({})", understood.join(", ")) };
-    let mut out = format!("{mark} {} — {status}{understood}\n", report.file.path);
+    let mut out = String::new();
+    push_line(&mut out, &format!("{mark} {} — {status}{understood}", report.file.path));
     for issue in &report.issues {
         let (severity, message, hint) = if vi {
             (issue.severity.label_vi(), &issue.message_vi, &issue.hint_vi)
@@ -57,7 +106,7 @@ pub fn file_verdict(config: &Config, report: &FileReport, lang: Lang) -> String 
             (issue.severity.label_en(), &issue.message_en, &issue.hint_en)
         };
         if issue.severity == Severity::Info && report.status == FileStatus::Ignored {
-            out.push_str(&format!("    [{}] {message}\n", issue.code));
+            push_line(&mut out, &format!("    [{}] {message}", issue.code));
             continue;
         }
         let place = match (&issue.location.sheet, &issue.location.cell) {
@@ -65,11 +114,11 @@ pub fn file_verdict(config: &Config, report: &FileReport, lang: Lang) -> String 
             (Some(sheet), None) => format!("{sheet}: "),
             _ => String::new(),
         };
-        out.push_str(&format!("    [{}] {severity} {place}{message}", issue.code));
+        let mut line = format!("    [{}] {severity} {place}{message}", issue.code);
         if !hint.is_empty() {
-            out.push_str(&format!(" → {hint}"));
+            line.push_str(&format!(" → {hint}"));
         }
-        out.push('\n');
+        push_line(&mut out, &line);
     }
     out
 }
@@ -121,7 +170,11 @@ pub fn build_summary(config: &Config, words: &ConsoleWords, lang: &Language, r: 
     lines.push(fill(&words.reports, &reports));
     lines.extend(not_on_time(config, words, lang, &r.not_on_time));
     lines.push(fill(&words.outputs, &[("dir", r.output_dir.clone()), ("files", r.outputs.join(", "))]));
-    lines.iter().map(|l| format!("{l}\n")).collect()
+    let mut out = String::new();
+    for line in &lines {
+        push_line(&mut out, line);
+    }
+    out
 }
 
 /// A line each for the late, rejected and missing units (those there are),
@@ -181,7 +234,7 @@ pub fn week_status(
             Timeliness::Rejected => words.rejected.clone(),
             _ => words.missing.clone(),
         };
-        out.push_str(&format!("  {:<8} {:<28} {what}\n", row.unit, name));
+        push_line(&mut out, &format!("  {:<8} {:<28} {what}", row.unit, name));
     }
     out
 }

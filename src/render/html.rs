@@ -3,6 +3,8 @@
 //! Charts are drawn here as SVG and handed to the template as safe strings;
 //! everything else the template escapes.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use super::format;
@@ -218,20 +220,130 @@ pub fn render(
     templates: &Templates,
     lang: &Language,
 ) -> Result<String, RenderError> {
+    let rejected = rejected_files(summary);
     let extra = serde_json::json!({
         "headlines": headlines(config, summary),
         "charts": charts(config, summary, lang),
-        "rejected_files": summary
-            .files
-            .iter()
-            .filter(|f| f.status == crate::model::FileStatus::Rejected)
-            .map(|f| {
-                // Receipts sit in outputs/receipts/, one level above the cycle's folder.
-                let stem = super::receipt::receipt_stem(f.week.as_deref(), f.unit.as_deref(), &f.path);
-                let link = format!("../{}.html", stem.to_string_lossy().replace('\\', "/"));
-                serde_json::json!({ "path": f.path, "unit": f.unit, "week": f.week, "receipt": link })
-            })
-            .collect::<Vec<_>>(),
+        "anchors": { "files": first_anchor_of_each_path(&rejected), "codes": code_anchors(summary) },
+        "rejected_files": rejected,
     });
     render_template_with(config, summary, templates, lang, REPORT_HTML, extra)
+}
+
+/// A rejected file as the report lists it, with the link to its receipt and
+/// the `id` of its heading.
+#[derive(Debug, Serialize)]
+struct RejectedFile<'s> {
+    path: &'s str,
+    unit: Option<&'s str>,
+    week: Option<&'s str>,
+    receipt: String,
+    anchor: String,
+}
+
+/// The rejected files, each with an `id` of its own: a path listed twice (two
+/// versions of a file, in a build from the archive) gets `-2` on the second.
+fn rejected_files(summary: &Summary) -> Vec<RejectedFile<'_>> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    summary
+        .files
+        .iter()
+        .filter(|f| f.status == crate::model::FileStatus::Rejected)
+        .map(|f| {
+            let times = seen.entry(&f.path).or_default();
+            *times += 1;
+            let anchor = match *times {
+                1 => file_anchor(&f.path),
+                n => format!("{}-{n}", file_anchor(&f.path)),
+            };
+            // Receipts sit in outputs/receipts/, one level above the cycle's folder.
+            let stem = super::receipt::receipt_stem(f.week.as_deref(), f.unit.as_deref(), &f.path);
+            let receipt = format!("../{}", link_path(&super::receipt::with_extension(&stem, ".html")));
+            RejectedFile { path: &f.path, unit: f.unit.as_deref(), week: f.week.as_deref(), receipt, anchor }
+        })
+        .collect()
+}
+
+fn first_anchor_of_each_path<'s>(rejected: &[RejectedFile<'s>]) -> BTreeMap<&'s str, String> {
+    let mut anchors = BTreeMap::new();
+    for f in rejected {
+        anchors.entry(f.path).or_insert_with(|| f.anchor.clone());
+    }
+    anchors
+}
+
+/// How much of a file's slug its `id` keeps: enough to read, the hash tells files apart.
+const ANCHOR_SLUG_CHARS: usize = 60;
+
+/// The `id` of a rejected file's heading: `tep-`, its slug (readable) and the
+/// hash of its path (unique: two paths that slug alike, `a b.xlsx` and
+/// `a-b.xlsx`, stay two). Ends in hexadecimal, so no fixed `id` of the page
+/// (`tep-bi-tu-choi`) can be one.
+fn file_anchor(path: &str) -> String {
+    let slug: String = format::slug(path).chars().take(ANCHOR_SLUG_CHARS).collect();
+    format!("tep-{}-{}", slug.trim_end_matches('-'), super::receipt::path_hash(path))
+}
+
+/// The `id` of each criterion's and ratio's row: `cf-` and the code's slug; a
+/// code whose slug another took first (`B01` and `b01`, `B.1` and `B-1`) gets
+/// `-2`, `-3`…, so every `id` of the page is its own.
+fn code_anchors(summary: &Summary) -> BTreeMap<&str, String> {
+    let codes = summary.sections.iter().flat_map(|s| &s.figures).map(|f| f.code.as_str());
+    let codes = codes.chain(summary.ratios.iter().map(|r| r.code.as_str()));
+    let mut taken = BTreeSet::new();
+    let mut anchors = BTreeMap::new();
+    for code in codes {
+        let base = format!("cf-{}", format::slug(code));
+        let anchor = (1..)
+            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+            .find(|candidate| !taken.contains(candidate))
+            .unwrap_or(base);
+        taken.insert(anchor.clone());
+        anchors.insert(code, anchor);
+    }
+    anchors
+}
+
+/// A relative path as a link: `/` between its names, each name percent-encoded
+/// (RFC 3986: everything but letters, digits and `-._~`), so that a file named
+/// `BC#40 Hà Nội.xlsx` or `100%25.xlsx` is linked to, not to a fragment or
+/// another name.
+fn link_path(path: &std::path::Path) -> String {
+    path.iter().map(|name| percent_encode(&name.to_string_lossy())).collect::<Vec<_>>().join("/")
+}
+
+fn percent_encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn links_are_percent_encoded_by_name() {
+        assert_eq!(
+            link_path(Path::new("receipts/2025-W37/01/BC#40 Hà.xlsx")),
+            "receipts/2025-W37/01/BC%2340%20H%C3%A0.xlsx"
+        );
+        assert_eq!(link_path(Path::new("100%25.xlsx")), "100%2525.xlsx");
+        assert_eq!(link_path(Path::new("a?b&c=d.xlsx")), "a%3Fb%26c%3Dd.xlsx");
+    }
+
+    #[test]
+    fn files_that_slug_alike_keep_their_own_anchor() {
+        assert!(file_anchor("a b.xlsx").starts_with("tep-a-b-xlsx-"));
+        assert_ne!(file_anchor("a b.xlsx"), file_anchor("a-b.xlsx"));
+        assert_ne!(file_anchor("\\xff.xlsx"), file_anchor("\\xfe.xlsx"));
+    }
 }

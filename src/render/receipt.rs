@@ -12,21 +12,30 @@ use crate::model::{FileReport, ReportWeek, Value};
 use crate::schema::{Config, LabelOf};
 
 /// Where a file's receipt goes, relative to the outputs folder, without extension:
-/// `receipts/<week>/<unit>/<file name>`.
+/// `receipts/<week>/<unit>/<file name>.<path hash>`.
 ///
 /// A file at the top of the inputs folder or in a folder named after its week
 /// keeps its name; a file deeper down is named by its whole path (`/` written
-/// `~`), so that two files of the same name in different folders never share
-/// a receipt.
+/// `~`). The name is made safe and cut to [`MAX_NAME_BYTES`]; the hash of the
+/// file's whole path as reports name it ([`path_hash`]) follows, so that two
+/// files never share a receipt: not when their names share a long beginning,
+/// not when they differ only in bytes that are not text, and not on a disk
+/// that ignores case (the hash differs in digits, not in case).
 ///
 /// ```
-/// use tonghop::render::receipt::receipt_stem;
+/// use tonghop::render::receipt::{path_hash, receipt_stem};
 /// let stem = |w, u, p| receipt_stem(w, u, p).to_string_lossy().into_owned();
-/// assert_eq!(stem(Some("2025-W37"), Some("38"), "2025-W37/38 Thanh Hóa.xlsx"), "receipts/2025-W37/38/38 Thanh Hóa.xlsx");
-/// assert_eq!(stem(Some("2025-W37"), Some("38"), "38 Thanh Hóa.xlsx"), "receipts/2025-W37/38/38 Thanh Hóa.xlsx");
-/// assert_eq!(stem(Some("2025-W37"), Some("38"), "so-noi-vu/tuan-37/bc.xlsx"), "receipts/2025-W37/38/so-noi-vu~tuan-37~bc.xlsx");
-/// assert_eq!(stem(None, None, "../../CON"), "receipts/_khong-ro-tuan/_khong-ro-don-vi/_~_~CON");
-/// assert_eq!(stem(None, None, "CON"), "receipts/_khong-ro-tuan/_khong-ro-don-vi/_CON");
+/// let hash = path_hash("2025-W37/38 Thanh Hóa.xlsx");
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "2025-W37/38 Thanh Hóa.xlsx"), format!("receipts/2025-W37/38/38 Thanh Hóa.xlsx.{hash}"));
+/// let hash = path_hash("38 Thanh Hóa.xlsx");
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "38 Thanh Hóa.xlsx"), format!("receipts/2025-W37/38/38 Thanh Hóa.xlsx.{hash}"));
+/// let hash = path_hash("so-noi-vu/tuan-37/bc.xlsx");
+/// assert_eq!(stem(Some("2025-W37"), Some("38"), "so-noi-vu/tuan-37/bc.xlsx"), format!("receipts/2025-W37/38/so-noi-vu~tuan-37~bc.xlsx.{hash}"));
+/// let hash = path_hash("../../CON");
+/// assert_eq!(stem(None, None, "../../CON"), format!("receipts/_khong-ro-tuan/_khong-ro-don-vi/_~_~CON.{hash}"));
+/// let hash = path_hash("CON");
+/// assert_eq!(stem(None, None, "CON"), format!("receipts/_khong-ro-tuan/_khong-ro-don-vi/_CON.{hash}"));
+/// assert_ne!(stem(None, None, "A.xlsx").to_lowercase(), stem(None, None, "a.xlsx").to_lowercase());
 /// ```
 pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> PathBuf {
     let name = match file_path.rsplit_once(['/', '\\']) {
@@ -34,37 +43,78 @@ pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> 
         Some((folder, name)) if week == Some(folder) => name.to_string(),
         Some(_) => file_path.replace(['/', '\\'], "~"),
     };
-    PathBuf::from("receipts")
+    PathBuf::from(RECEIPTS)
         .join(week.map(safe_name).unwrap_or_else(|| "_khong-ro-tuan".into()))
         .join(unit.map(safe_name).unwrap_or_else(|| "_khong-ro-don-vi".into()))
-        .join(safe_name(&name))
+        .join(format!("{}.{}", safe_name(&name), path_hash(file_path)))
+}
+
+/// The receipt stem of a checked file (see [`receipt_stem`]).
+pub fn receipt_stem_of(report: &FileReport) -> PathBuf {
+    let week = report.week.map(|w| w.label());
+    receipt_stem(week.as_deref(), report.unit.as_deref(), &report.file.path)
+}
+
+/// The folder of the receipts in the outputs folder.
+pub const RECEIPTS: &str = "receipts";
+
+/// The extensions a receipt stem is written with.
+pub const RECEIPT_EXTENSIONS: [&str; 2] = [".html", ".json"];
+
+/// The longest name [`safe_name`] gives, in bytes. With the hash and the
+/// extension of a receipt, or as a temporary while it is written, a name stays
+/// well under the 255 bytes most file systems allow for one name.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Hexadecimal digits of [`path_hash`]: 48 bits, so that two paths of one
+/// week and unit sharing their readable name never meet in practice.
+const PATH_HASH_DIGITS: usize = 12;
+
+/// A short hash of a file's path as reports name it. That name keeps every
+/// byte of the file's path (bytes that are not text are written `\xff`), so
+/// two files give two hashes.
+pub fn path_hash(file_path: &str) -> String {
+    let mut hash = crate::fs::sha256_hex(file_path.as_bytes());
+    hash.truncate(PATH_HASH_DIGITS);
+    hash
 }
 
 /// A file name derived from reporter data that is safe on every system: no
 /// separators, no `..`, no control or reserved characters, no reserved device
-/// names, not hidden, at most 150 characters.
+/// names, not hidden, no trailing dot or space (which Windows drops), at most
+/// [`MAX_NAME_BYTES`] bytes (cut between two characters).
+///
+/// ```
+/// use tonghop::render::receipt::{MAX_NAME_BYTES, safe_name};
+/// assert_eq!(safe_name("a/b:c"), "a_b_c");
+/// assert_eq!(safe_name("..x"), "_x");
+/// assert_eq!(safe_name("nul.txt"), "_nul.txt");
+/// let long = safe_name(&"Hà Nội ".repeat(40));
+/// assert!(long.len() <= MAX_NAME_BYTES && long.starts_with("Hà Nội Hà Nội") && !long.ends_with(' '));
+/// ```
 pub fn safe_name(text: &str) -> String {
-    let mut out: String =
-        text.chars()
-            .map(|c| {
-                if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
+    let mut out: String = text.chars().map(|c| if is_unsafe_in_name(c) { '_' } else { c }).collect();
     while out.contains("..") {
         out = out.replace("..", "_");
     }
-    let out = out.trim().trim_start_matches('.').to_string();
-    let stem = out.split('.').next().unwrap_or("").to_ascii_uppercase();
-    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+    let trimmed = out.trim().trim_start_matches('.');
+    // One byte is kept for the `_` that a reserved or empty name gets.
+    let cut = crate::fs::truncate_to_bytes(trimmed, MAX_NAME_BYTES - 1).trim_end_matches(['.', ' ']);
+    if cut.is_empty() || is_reserved_device(cut) { format!("_{cut}") } else { cut.to_string() }
+}
+
+/// Characters no file name of ours holds: controls, separators, and those Windows refuses.
+fn is_unsafe_in_name(c: char) -> bool {
+    c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+}
+
+/// Whether Windows reserves the name for a device (`CON`, `nul.txt`, `COM1`).
+fn is_reserved_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || ((stem.starts_with("COM") || stem.starts_with("LPT"))
             && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit());
-    let out = if out.is_empty() || reserved { format!("_{out}") } else { out };
-    out.chars().take(150).collect()
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// A value as the reporter typed it, for "the figures as read".
@@ -191,22 +241,29 @@ pub fn write_receipt(
     template: &Compiled,
     lang: &Language,
 ) -> Result<(), ReceiptError> {
-    let week = report.week.map(|w| w.label());
-    let stem = out.join(receipt_stem(week.as_deref(), report.unit.as_deref(), &report.file.path));
+    let stem = out.join(receipt_stem_of(report));
     let data = receipt(config, report, lang);
     let html = receipt_html(config, template, &data)?;
-    let with_ext = |ext: &str| {
-        let mut name = stem.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        name.push(ext);
-        stem.with_file_name(name)
-    };
-    for (path, bytes) in [(with_ext(".html"), html.into_bytes()), (with_ext(".json"), receipt_json(&data))] {
+    let [html_ext, json_ext] = RECEIPT_EXTENSIONS;
+    let mut first_error = Ok(());
+    // One page that cannot be written does not keep the other from being written.
+    for (ext, bytes) in [(html_ext, html.into_bytes()), (json_ext, receipt_json(&data))] {
+        let path = with_extension(&stem, ext);
         if std::fs::read(&path).is_ok_and(|old| old == bytes) {
             continue;
         }
-        crate::fs::write_atomic(&path, &bytes).map_err(|source| ReceiptError::Write { path, source })?;
+        if let Err(source) = crate::fs::write_atomic(&path, &bytes) {
+            first_error = first_error.and(Err(ReceiptError::Write { path, source }));
+        }
     }
-    Ok(())
+    first_error
+}
+
+/// `stem` with `ext` added (not replacing what follows its last dot, which is part of the name).
+pub fn with_extension(stem: &std::path::Path, ext: &str) -> PathBuf {
+    let mut name = stem.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(ext);
+    stem.with_file_name(name)
 }
 
 /// Why a receipt could not be written.

@@ -11,7 +11,7 @@
 //! cycle's folder), some while it reads. After each kill every file in the
 //! outputs folder (cycle outputs and receipts) must be byte-identical to the A
 //! or the B reference; temporary files may remain only as hidden dot-files
-//! (`.name.tmp-PID`), which are counted and reported. A last, uninterrupted
+//! (`.name.tmp-PID-N`, the name cut to 48 bytes), which are counted and reported. A last, uninterrupted
 //! build must give the B reference exactly (no lock is left behind).
 //!
 //! Bounded: kills stop KILL_SECONDS (40 by default) after the start, then one

@@ -12,6 +12,7 @@ mod corpus;
 mod docs;
 mod docx;
 mod extremes;
+mod file_names;
 mod full_disk;
 mod fuzz_regressions;
 mod injection;

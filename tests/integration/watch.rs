@@ -74,8 +74,14 @@ fn eventually(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
-fn receipt(root: &Path, week: &str, unit: &str, file: &str) -> Option<Value> {
-    let path = root.join("out/receipts").join(week).join(unit).join(format!("{file}.json"));
+/// Where the receipt of the file at `path` (relative to the inputs folder) is, with `ext`.
+fn receipt_path(root: &Path, week: Option<&str>, unit: Option<&str>, path: &str, ext: &str) -> PathBuf {
+    let stem = tonghop::render::receipt::receipt_stem(week, unit, path);
+    tonghop::render::receipt::with_extension(&root.join("out").join(stem), ext)
+}
+
+fn receipt(root: &Path, week: &str, unit: &str, path: &str) -> Option<Value> {
+    let path = receipt_path(root, Some(week), Some(unit), path, ".json");
     serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
@@ -124,13 +130,13 @@ fn run_scenario(extra: &[&str]) {
     std::fs::rename(root.join("in/bo/.tmp-upload"), root.join("in/bo/BNV-noi-vu.xlsx")).expect("rename");
     std::fs::copy(sample.join("2025-W40/44-quang-tri.xlsx"), root.join("in/44-quang-tri.xlsx")).expect("copy");
     eventually(Duration::from_secs(15), "receipts of the renamed and the rejected file", || {
-        receipt(root, "2025-W37", "BNV", "bo~BNV-noi-vu.xlsx").is_some()
+        receipt(root, "2025-W37", "BNV", "bo/BNV-noi-vu.xlsx").is_some()
             && receipt(root, "2025-W40", "44", "44-quang-tri.xlsx").is_some()
     });
     let rejected = receipt(root, "2025-W40", "44", "44-quang-tri.xlsx").expect("receipt");
     assert_eq!(rejected["report"]["status"], "rejected");
     assert_eq!(rejected["report"]["issues"][0]["code"], "X001");
-    assert!(root.join("out/receipts/2025-W40/44/44-quang-tri.xlsx.html").exists());
+    assert!(receipt_path(root, Some("2025-W40"), Some("44"), "44-quang-tri.xlsx", ".html").exists());
 
     // 3. Overwrite a file with another version: both versions archived.
     std::fs::copy(sample.join("2025-W38/01-ha-noi.xlsx"), root.join("in/01-ha-noi.xlsx")).expect("overwrite");
@@ -208,7 +214,7 @@ fn watch_rejects_a_file_over_the_size_limit_without_keeping_it() {
     let config_arg = config.to_string_lossy().into_owned();
     let watcher = Watcher::start(root, &["--config", &config_arg]);
     std::fs::copy(sample.join("2025-W37/01-ha-noi.xlsx"), root.join("in/01-ha-noi.xlsx")).expect("copy");
-    let receipt_path = root.join("out/receipts/_khong-ro-tuan/_khong-ro-don-vi/01-ha-noi.xlsx.json");
+    let receipt_path = receipt_path(root, None, None, "01-ha-noi.xlsx", ".json");
     eventually(Duration::from_secs(15), "receipt of the file over the limit", || receipt_path.exists());
     let receipt: Value = serde_json::from_slice(&std::fs::read(&receipt_path).expect("receipt")).expect("json");
     assert_eq!(receipt["report"]["status"], "rejected");
@@ -234,4 +240,46 @@ fn watch_rejects_a_file_over_the_size_limit_without_keeping_it() {
         serde_json::from_slice(&std::fs::read(root.join("rebuilt/2025-W37/data.json")).expect("data")).expect("json");
     assert_eq!(data["files"][0]["status"], "rejected");
     assert_eq!(data["issues"][0]["issue"]["code"], "F006");
+}
+
+/// Names reporters give: one of 250 bytes, one with a newline, and a file
+/// whose receipt cannot be written (a folder stands where it goes). `watch`
+/// gives each of the others its receipt, says which receipt is missing and
+/// why, keeps going, and every line of its log stays one line.
+#[test]
+fn watch_keeps_going_through_long_and_hostile_names() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let sample = sample(root);
+    std::fs::create_dir_all(root.join("in")).expect("mkdir");
+    let blocked = receipt_path(root, Some("2025-W37"), Some("04"), "04-cao-bang.xlsx", ".html");
+    std::fs::create_dir_all(&blocked).expect("a folder where a receipt goes");
+    let mut long = String::from("01 Báo cáo tuần Hà Nội ");
+    while long.len() + "报".len() + ".xlsx".len() <= 250 {
+        long.push('报');
+    }
+    long.push_str(".xlsx");
+    let forged = "08\n12:00:00 gia-mao.xlsx → accepted.xlsx";
+    let watcher = Watcher::start(root, &[]);
+    for (from, to) in
+        [("01-ha-noi.xlsx", long.as_str()), ("04-cao-bang.xlsx", "04-cao-bang.xlsx"), ("08-tuyen-quang.xlsx", forged)]
+    {
+        std::fs::copy(sample.join("2025-W37").join(from), root.join("in").join(to)).expect("copy");
+    }
+    eventually(Duration::from_secs(20), "receipts of the long and the forging names", || {
+        receipt(root, "2025-W37", "01", &long).is_some() && receipt(root, "2025-W37", "08", forged).is_some()
+    });
+    eventually(Duration::from_secs(10), "the blocked file recorded", || ledger_rows(root).len() == 3);
+    let (clean, log) = watcher.interrupt();
+    assert!(clean, "watch goes on after a receipt it cannot write: {log}");
+    assert!(receipt(root, "2025-W37", "04", "04-cao-bang.xlsx").is_some(), "its JSON receipt is still written");
+    assert!(log.contains("04-cao-bang.xlsx: receipt not written"), "{log}");
+    for line in log.lines() {
+        let timed =
+            line.len() > 9 && line.as_bytes()[2] == b':' && line.as_bytes()[5] == b':' && line.as_bytes()[8] == b' ';
+        // A rebuild of the draft says a receipt it cannot write as a build does.
+        let from_a_rebuild = line.starts_with("tonghop: ");
+        assert!(timed || from_a_rebuild, "a line of the log that is not one of its lines: {line:?}\n{log}");
+    }
+    assert!(log.contains("08\\n12:00:00 gia-mao.xlsx → accepted.xlsx → accepted"), "the name shown escaped: {log}");
 }
