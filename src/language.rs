@@ -195,6 +195,10 @@ pub struct ChartWords {
     pub not_done: String,
     /// Under a trend with fewer cycles of data than it can show, `{n}` the number.
     pub fewer_cycles: String,
+    /// Title of the chart of weekly reports received out of owed, week by week.
+    pub reporting_rate: String,
+    /// Under that chart when fewer weeks have passed than it can show, `{n}` the number.
+    pub fewer_weeks: String,
 }
 
 /// Phrases the meeting document's data are written with (the template holds the rest).

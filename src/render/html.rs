@@ -23,11 +23,18 @@ struct Headline {
     unit_vi: String,
     unit_en: String,
     is_ratio: bool,
+    /// The label naming the period the figure covers.
+    period_label: String,
     value: Option<f64>,
     previous: Option<f64>,
     change: Option<f64>,
+    /// Weekly reports with a value out of those owed (a flow), or units (a level, a ratio).
     reported: usize,
     expected: usize,
+    /// Whether `reported`/`expected` count weekly reports rather than units.
+    weekly: bool,
+    /// The figure without the values to check, when it counts one.
+    suspect: Option<crate::aggregate::Excluding>,
     /// Labels in further languages (`fr`, `unit_fr`).
     #[serde(flatten)]
     other: crate::schema::Translations,
@@ -47,15 +54,20 @@ struct Charts {
     units_code: String,
     trends: Vec<Trend>,
     status_grid: String,
+    /// Weekly reports received out of owed, week by week.
+    rates: String,
 }
 
-fn headlines(config: &Config, summary: &Summary) -> Vec<Headline> {
+fn headlines(config: &Config, summary: &Summary, lang: &Language) -> Vec<Headline> {
+    let weeks = summary.cycle.weeks.len();
+    let as_of = summary.cycle.weeks.last().map(|w| lang.format_date(w.to)).unwrap_or_default();
     config
         .schema
         .headline
         .iter()
         .filter_map(|code| {
             if let Some(f) = summary.sections.iter().flat_map(|s| &s.figures).find(|f| &f.code == code) {
+                let weekly = f.kind == crate::schema::Aggregation::Flow;
                 return Some(Headline {
                     code: f.code.clone(),
                     vi: f.vi.clone(),
@@ -63,11 +75,14 @@ fn headlines(config: &Config, summary: &Summary) -> Vec<Headline> {
                     unit_vi: f.unit_vi.clone(),
                     unit_en: f.unit_en.clone(),
                     is_ratio: false,
+                    period_label: lang.period_label(lang.label(&f.vi, &f.en, &f.other), f.kind, weeks, &as_of),
                     value: f.value,
                     previous: f.previous,
                     change: f.change,
-                    reported: f.coverage.reported,
-                    expected: f.coverage.expected,
+                    reported: if weekly { f.coverage.unit_weeks_reported } else { f.coverage.reported },
+                    expected: if weekly { f.coverage.unit_weeks_expected } else { f.coverage.expected },
+                    weekly,
+                    suspect: f.suspect.clone(),
                     other: f.other.clone(),
                 });
             }
@@ -79,11 +94,14 @@ fn headlines(config: &Config, summary: &Summary) -> Vec<Headline> {
                 unit_vi: String::new(),
                 unit_en: String::new(),
                 is_ratio: true,
+                period_label: lang.label(&r.vi, &r.en, &r.other).to_string(),
                 value: r.value,
                 previous: r.previous,
                 change: r.change,
                 reported: r.units,
                 expected: summary.by_unit.ratio_expected.get(&r.code).copied().unwrap_or(0),
+                weekly: false,
+                suspect: r.suspect.clone(),
                 other: r.other.clone(),
             })
         })
@@ -210,7 +228,26 @@ fn charts(config: &Config, summary: &Summary, lang: &Language) -> Charts {
             .map(|(i, code)| trend(config, summary, i, code, lang))
             .collect(),
         status_grid: status_grid(config, summary, lang),
+        rates: rates_chart(summary, lang),
     }
+}
+
+/// Completeness over the weeks up to the cycle's last: the share of weekly
+/// reports owed that were received, every unit type together.
+fn rates_chart(summary: &Summary, lang: &Language) -> String {
+    let points: Vec<(String, Option<f64>)> = summary
+        .submissions
+        .rates
+        .iter()
+        .map(|w| {
+            let owed: usize = w.groups.iter().map(|g| g.owed).sum();
+            let received: usize = w.groups.iter().map(|g| g.received).sum();
+            let week = w.week.rsplit_once('-').map(|(_, n)| n).unwrap_or(&w.week).to_string();
+            (week, (owed > 0).then(|| received as f64 / owed as f64))
+        })
+        .collect();
+    let words = lang.charts();
+    svg::trend_chart(&words.reporting_rate, &points, &|v| format::percent(v, lang), &words.fewer_weeks)
 }
 
 /// Renders `index.html`.
@@ -222,7 +259,7 @@ pub fn render(
 ) -> Result<String, RenderError> {
     let rejected = rejected_files(summary);
     let extra = serde_json::json!({
-        "headlines": headlines(config, summary),
+        "headlines": headlines(config, summary, lang),
         "charts": charts(config, summary, lang),
         "anchors": { "files": first_anchor_of_each_path(&rejected), "codes": code_anchors(summary) },
         "rejected_files": rejected,

@@ -68,6 +68,8 @@ checklist = "Liste de contrôle par province"
 done = "fait"
 not_done = "pas fait"
 fewer_cycles = "{n} périodes seulement"
+reporting_rate = "Rapports reçus / attendus"
+fewer_weeks = "{n} semaines seulement"
 
 [document]
 provinces = "provinces"
