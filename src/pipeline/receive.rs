@@ -2,6 +2,7 @@
 //! has settled: read once (so the hash and the verdict are of the same bytes),
 //! validated, recorded in the ledger, archived, and given its receipt.
 
+use std::io::Read;
 use std::path::Path;
 
 use chrono::DateTime;
@@ -11,7 +12,7 @@ use super::driver::Pipeline;
 use super::inputs::too_large_report;
 use super::read::{StageClock, validated};
 use crate::error::Result;
-use crate::fs::{sha256_hex, sha256_of_file};
+use crate::fs::sha256_hex;
 use crate::ingest::{self, Ingested};
 use crate::issue::{Code, Location};
 use crate::ledger::Ledger;
@@ -47,11 +48,24 @@ pub enum Arrived {
 
 impl Pipeline<'_> {
     /// Processes one arriving file: see [`Arrived`].
+    ///
+    /// The file is opened without following a link and measured from the
+    /// handle, so that what is hashed, judged and archived is the regular file
+    /// of the folder, never what a link put in its place after listing names.
     pub fn receive(&self, ledger: &mut Ledger, out: &Path, arrival: &Arrival<'_>) -> Result<Arrived> {
-        if arrival.size > self.config.limits.max_file_bytes {
-            return self.receive_too_large(ledger, out, arrival);
+        let Ok((file, metadata)) = ingest::open_regular(arrival.path) else { return Ok(Arrived::NotReadable) };
+        let limit = self.config.limits.max_file_bytes;
+        if metadata.len() > limit {
+            return self.receive_too_large(ledger, out, arrival, file, metadata.len());
         }
-        let Ok(bytes) = std::fs::read(arrival.path) else { return Ok(Arrived::NotReadable) };
+        let mut bytes = Vec::new();
+        if file.take(limit.saturating_add(1)).read_to_end(&mut bytes).is_err() {
+            return Ok(Arrived::NotReadable);
+        }
+        if bytes.len() as u64 > limit {
+            // It grew since it was measured: still being written; measured again on a later pass.
+            return Ok(Arrived::Incomplete);
+        }
         let sha = sha256_hex(&bytes);
         if ledger.knows(arrival.display, &sha)? {
             return Ok(Arrived::Known);
@@ -66,12 +80,19 @@ impl Pipeline<'_> {
 
     /// A file over the size limit is never loaded: hashed as a stream,
     /// rejected from its size, recorded, not archived.
-    fn receive_too_large(&self, ledger: &mut Ledger, out: &Path, arrival: &Arrival<'_>) -> Result<Arrived> {
-        let Ok(sha) = sha256_of_file(arrival.path) else { return Ok(Arrived::NotReadable) };
+    fn receive_too_large(
+        &self,
+        ledger: &mut Ledger,
+        out: &Path,
+        arrival: &Arrival<'_>,
+        file: std::fs::File,
+        size: u64,
+    ) -> Result<Arrived> {
+        let Ok(sha) = sha256_of_reader(file) else { return Ok(Arrived::NotReadable) };
         if ledger.knows(arrival.display, &sha)? {
             return Ok(Arrived::Known);
         }
-        let report = too_large_report(self.config, arrival.display, arrival.size, sha, Some(arrival.received));
+        let report = too_large_report(self.config, arrival.display, size, sha, Some(arrival.received));
         self.record(ledger, out, report, None, arrival.received)
     }
 
@@ -97,6 +118,21 @@ impl Pipeline<'_> {
         }
         let result = ingest::read_bytes_guarded(bytes, &Location::file(display), limits, None);
         validated(self.config, Ingested { meta, result }, &StageClock::default())
+    }
+}
+
+/// The SHA-256 of everything an open file holds, read in blocks so that a file
+/// of any size costs no memory.
+fn sha256_of_reader(mut file: impl Read) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            return Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect());
+        }
+        hasher.update(&block[..n]);
     }
 }
 

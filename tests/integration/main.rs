@@ -15,6 +15,7 @@ mod injection;
 mod kill;
 mod language;
 mod libreoffice;
+mod link_race;
 mod pinned;
 mod properties;
 mod watch;
