@@ -150,6 +150,7 @@ codes! {
     NotRegularFile = "I005", Info, "Không phải tệp thông thường", "Not a regular file";
     Superseded = "I006", Info, "Đã có báo cáo nộp sau thay thế", "Replaced by a later submission";
     ReceivedLogFile = "I007", Info, "Sổ ghi thời điểm nhận tệp", "Received-times log";
+    ReceivedLogLine = "I008", Warning, "Dòng không dùng được trong sổ ghi thời điểm nhận tệp", "Received-times log line not used";
 }
 
 impl Serialize for Code {

@@ -23,7 +23,7 @@ use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
 pub use discover::{Found, FoundKind, Unopened, discover, open_regular};
-pub use received::{RECEIVED_LOG, ReceivedLog};
+pub use received::{BadLine, LineProblem, LogFile, RECEIVED_LOG, ReceivedLog};
 pub use sniff::Sniffed;
 
 use crate::contract::READ_SHEETS;

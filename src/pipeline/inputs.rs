@@ -8,7 +8,7 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
-use crate::ingest::{self, FoundKind};
+use crate::ingest::{self, FoundKind, LineProblem, LogFile};
 use crate::issue::{self, Issue};
 use crate::ledger::{self, Ledger};
 use crate::model::{FileMeta, FileReport, FileStatus};
@@ -51,17 +51,23 @@ pub enum Listed {
 /// ```
 pub fn list_folder(config: &Config, root: &Path) -> Vec<Listed> {
     let tz = config.calendar.timezone;
-    let log = if root.is_dir() { ingest::ReceivedLog::load(root, tz) } else { None };
+    let log = if root.is_dir() { ingest::ReceivedLog::load(root, tz) } else { LogFile::Absent };
+    let times = match &log {
+        LogFile::Read(read) => Some(&read.times),
+        _ => None,
+    };
     ingest::discover(std::slice::from_ref(&root.to_path_buf()))
         .into_iter()
         .map(|f| {
-            if log.is_some() && f.display == ingest::RECEIVED_LOG {
-                return Listed::Settled(Box::new(ignored_report(&f, received_log_issue(&f, log.as_ref()))));
+            if f.display == ingest::RECEIVED_LOG
+                && let Some(report) = received_log_report(&f, &log)
+            {
+                return Listed::Settled(Box::new(report));
             }
             match &f.kind {
                 FoundKind::Ignored(issue) => Listed::Settled(Box::new(ignored_report(&f, issue.clone()))),
                 FoundKind::Workbook => {
-                    let received = log.as_ref().and_then(|l| l.times.get(&f.display).copied());
+                    let received = times.and_then(|t| t.get(&f.display).copied());
                     Listed::Workbook(Source { path: f.path, display: f.display, received })
                 }
             }
@@ -148,17 +154,86 @@ fn ignored_report(f: &ingest::Found, issue: Issue) -> FileReport {
     }
 }
 
-fn received_log_issue(f: &ingest::Found, log: Option<&ingest::ReceivedLog>) -> Issue {
-    let (count, bad) = log.map(|l| (l.times.len(), l.bad_lines.clone())).unwrap_or_default();
+/// The report of the received-times log: how many entries are used and each
+/// line that is not (ignored: it is not a workbook), or why it could not be
+/// read at all (rejected, so that it is not overlooked). `None` when there is
+/// no log to report on (a link in its place is reported as a link).
+fn received_log_report(f: &ingest::Found, log: &LogFile) -> Option<FileReport> {
+    let location = issue::Location::file(&f.display);
+    match log {
+        LogFile::Absent => None,
+        LogFile::Unreadable(e) => Some(ignored_report(f, received_log_unreadable(location, e))),
+        LogFile::Read(read) => {
+            let mut report = ignored_report(f, received_log_issue(location.clone(), read));
+            report.issues.extend(read.bad_lines.iter().map(|bad| bad_line_issue(location.clone(), bad)));
+            Some(report)
+        }
+    }
+}
+
+fn received_log_issue(location: issue::Location, log: &ingest::ReceivedLog) -> Issue {
+    let count = log.times.len();
     let mut vi = format!("Sổ ghi thời điểm nhận tệp: {count} dòng được dùng để xác định đúng hạn, trễ hạn.");
     let mut en = format!("Received-times log: {count} entries used for timeliness.");
-    if !bad.is_empty() {
-        let lines: Vec<String> = bad.iter().map(usize::to_string).collect();
-        vi.push_str(&format!(" Không đọc được các dòng: {}.", lines.join(", ")));
-        en.push_str(&format!(" Unreadable lines: {}.", lines.join(", ")));
+    if !log.bad_lines.is_empty() {
+        let lines: Vec<String> = log.bad_lines.iter().map(|b| b.line.to_string()).collect();
+        vi.push_str(&format!(" Không dùng được các dòng: {}.", lines.join(", ")));
+        en.push_str(&format!(" Lines not used: {}.", lines.join(", ")));
     }
-    Issue::new(issue::Code::ReceivedLogFile, issue::Location::file(&f.display)).message(vi, en).hint(
+    Issue::new(issue::Code::ReceivedLogFile, location).message(vi, en).hint(
         "Mỗi dòng: đường dẫn tệp, một dấu tab, thời điểm dạng 2025-09-08T09:15:00+07:00.",
         "One line per file: its path, a tab, and a time such as 2025-09-08T09:15:00+07:00.",
     )
+}
+
+/// What a line of the log holds, and how to save it.
+const LOG_LINE_HINT: (&str, &str) = (
+    "Mỗi dòng: đường dẫn tệp, một dấu tab, thời điểm dạng 2025-09-08T09:15:00+07:00; lưu tệp dạng UTF-8.",
+    "One line per file: its path, a tab, and a time such as 2025-09-08T09:15:00+07:00; save the file as UTF-8.",
+);
+
+/// One line of the log that is not used, with its number and why (`I008`).
+fn bad_line_issue(location: issue::Location, bad: &ingest::BadLine) -> Issue {
+    let n = bad.line;
+    let (vi, en) = match &bad.problem {
+        LineProblem::NotUtf8 { column } => (
+            format!(
+                "Dòng {n}: byte thứ {column} không phải văn bản UTF-8 (có thể lưu bằng bảng mã cũ); dòng không được dùng."
+            ),
+            format!(
+                "Line {n}: byte {column} is not UTF-8 text (perhaps saved in a legacy encoding); the line is not used."
+            ),
+        ),
+        LineProblem::NoTab => (
+            format!("Dòng {n}: không có dấu tab giữa đường dẫn và thời điểm; dòng không được dùng."),
+            format!("Line {n}: no tab between the path and the time; the line is not used."),
+        ),
+        LineProblem::EmptyPath => (
+            format!("Dòng {n}: thiếu đường dẫn tệp trước dấu tab; dòng không được dùng."),
+            format!("Line {n}: no file path before the tab; the line is not used."),
+        ),
+        LineProblem::BadTime { text } => (
+            format!("Dòng {n}: «{text}» không phải thời điểm dạng RFC 3339; dòng không được dùng."),
+            format!("Line {n}: \"{text}\" is not an RFC 3339 time; the line is not used."),
+        ),
+        LineProblem::Duplicate { path, first_line } => (
+            format!(
+                "Dòng {n}: tệp «{path}» đã ghi ở dòng {first_line}; dùng thời điểm của dòng {first_line} (lần ghi nhận đầu tiên)."
+            ),
+            format!(
+                "Line {n}: \"{path}\" is already listed on line {first_line}; the time of line {first_line} (the first record of its receipt) is used."
+            ),
+        ),
+    };
+    Issue::new(issue::Code::ReceivedLogLine, location).message(vi, en).hint(LOG_LINE_HINT.0, LOG_LINE_HINT.1)
+}
+
+/// A log the system would not let us read: every file's modification time is used instead.
+fn received_log_unreadable(location: issue::Location, e: &std::io::Error) -> Issue {
+    Issue::new(issue::Code::Unreadable, location)
+        .message(
+            format!("Không đọc được sổ ghi thời điểm nhận tệp ({e}); thời điểm sửa đổi của từng tệp được dùng thay."),
+            format!("The received-times log cannot be read ({e}); each file's modification time is used instead."),
+        )
+        .hint("Kiểm tra quyền đọc tệp received.tsv.", "Check the permissions of received.tsv.")
 }

@@ -18,5 +18,6 @@ mod libreoffice;
 mod link_race;
 mod pinned;
 mod properties;
+mod received_log;
 mod watch;
 mod window;
