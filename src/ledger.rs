@@ -45,6 +45,41 @@ pub enum LedgerError {
     Database { path: PathBuf, source: rusqlite::Error },
     #[error("archive {path}: {source}")]
     Archive { path: PathBuf, source: std::io::Error },
+    #[error("không có sổ ghi {} (no ledger database); chạy `tonghop watch` để tạo, hoặc kiểm tra --state", path.display())]
+    Missing { path: PathBuf },
+    #[error("{} không phải sổ ghi của tonghop (not a tonghop ledger: it has no table of files)", path.display())]
+    NotALedger { path: PathBuf },
+}
+
+/// A read-only connection; `immutable` reads the file as it stands, without
+/// the locks and shared memory of WAL mode (for a folder we may not write).
+fn connect_read_only(db: &Path, immutable: bool) -> rusqlite::Result<Connection> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        Connection::open_with_flags(format!("file:{}?immutable=1", uri_path(db)), flags)?
+    } else {
+        Connection::open_with_flags(db, flags)?
+    };
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+/// A path as the path of a `file:` URI: every byte but letters, digits and
+/// `/-._~` percent-encoded (a `?` or `#` in a folder name must not end the path).
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(absolute.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = absolute.to_string_lossy().as_bytes().to_vec();
+    bytes
+        .iter()
+        .map(|&b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 impl Ledger {
@@ -87,6 +122,38 @@ impl Ledger {
         )
         .map_err(wrap)?;
         Ok(Ledger { conn, dir: state_dir.to_path_buf() })
+    }
+
+    /// Opens the ledger in `state_dir` for reading only: nothing is created or
+    /// written, so that `status` and `build` work on a state folder they may
+    /// not write (a copy, a read-only share, another account's `watch`).
+    pub fn open_read_only(state_dir: &Path) -> Result<Ledger, LedgerError> {
+        let db = state_dir.join(DATABASE);
+        let wrap = |source| LedgerError::Database { path: db.clone(), source };
+        if !db.is_file() {
+            return Err(LedgerError::Missing { path: db });
+        }
+        let ledger = Ledger { conn: connect_read_only(&db, false).map_err(wrap)?, dir: state_dir.to_path_buf() };
+        match ledger.has_files_table() {
+            Ok(true) => return Ok(ledger),
+            Ok(false) => return Err(LedgerError::NotALedger { path: db }),
+            // A WAL database needs its shared-memory file beside it; in a folder
+            // we may not write, with no writer running, there is none to use: the
+            // database is then read as it stands on disk.
+            Err(_) => {}
+        }
+        let ledger = Ledger { conn: connect_read_only(&db, true).map_err(wrap)?, dir: state_dir.to_path_buf() };
+        match ledger.has_files_table().map_err(wrap)? {
+            true => Ok(ledger),
+            false => Err(LedgerError::NotALedger { path: db }),
+        }
+    }
+
+    fn has_files_table(&self) -> rusqlite::Result<bool> {
+        self.conn
+            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'files'", [], |_| Ok(()))
+            .optional()
+            .map(|found| found.is_some())
     }
 
     fn db_error(&self, source: rusqlite::Error) -> LedgerError {

@@ -76,10 +76,11 @@ pub fn list_folder(config: &Config, root: &Path) -> Vec<Listed> {
 }
 
 /// The inputs of a run (the folder listed, or with `from_archive` every version
-/// in the ledger), and the ledger when there is one.
+/// in the ledger), and the ledger when there is one, opened for reading only:
+/// a run that only reads works on a state folder it may not write.
 pub(super) fn list_sources(config: &Config, sources: &Sources) -> Result<(Vec<Listed>, Option<Ledger>)> {
     let ledger = match &sources.state {
-        Some(dir) if dir.join(ledger::DATABASE).exists() || sources.from_archive => Some(Ledger::open(dir)?),
+        Some(dir) if dir.join(ledger::DATABASE).exists() || sources.from_archive => Some(Ledger::open_read_only(dir)?),
         _ => None,
     };
     let listed = if sources.from_archive {

@@ -18,6 +18,8 @@ mod libreoffice;
 mod link_race;
 mod pinned;
 mod properties;
+mod read_only_state;
 mod received_log;
+mod unprivileged;
 mod watch;
 mod window;
