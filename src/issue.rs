@@ -89,6 +89,7 @@ codes! {
     ReadFailed = "F009", Error, "Lỗi khi đọc nội dung bảng tính", "Error while reading the workbook";
     ReaderCrashed = "F010", Error, "Trình đọc gặp sự cố với tệp này", "The reader failed on this file";
     EmptyWorkbook = "F011", Error, "Bảng tính không có trang nào", "Workbook has no sheets";
+    ArchiveMismatch = "F012", Error, "Bản lưu trong kho bị thiếu hoặc không khớp mã băm", "Archived copy missing or not matching its hash";
     // S: structure of the workbook
     MissingSheet = "S001", Error, "Thiếu trang tính bắt buộc", "Required sheet missing";
     HeaderNotFound = "S002", Error, "Không tìm thấy dòng tiêu đề", "Header row not found";

@@ -51,6 +51,75 @@ pub enum LedgerError {
     NotALedger { path: PathBuf },
 }
 
+/// The content-addressed archive of a state folder.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    dir: PathBuf,
+}
+
+impl Archive {
+    /// Where a version is kept.
+    pub fn path(&self, sha256: &str, extension: &str) -> PathBuf {
+        self.dir.join(format!("{sha256}.{}", extension.to_lowercase()))
+    }
+
+    /// The archived copy of a version, checked against its hash: a copy lost,
+    /// replaced or damaged on disk is never taken for the version received.
+    pub fn checked_copy(&self, sha256: &str, extension: &str) -> Result<PathBuf, ArchiveProblem> {
+        let path = self.path(sha256, extension);
+        match archived_hash(&path) {
+            Ok(found) if found == sha256 => Ok(path),
+            Ok(found) => Err(ArchiveProblem { path, kind: ArchiveProblemKind::Altered { found } }),
+            Err(kind) => Err(ArchiveProblem { path, kind }),
+        }
+    }
+}
+
+/// An archived copy that is not the version it is filed under.
+#[derive(Debug)]
+pub struct ArchiveProblem {
+    pub path: PathBuf,
+    pub kind: ArchiveProblemKind,
+}
+
+#[derive(Debug)]
+pub enum ArchiveProblemKind {
+    Missing,
+    /// A link or anything but a regular file: not followed.
+    NotRegular,
+    Unreadable(std::io::Error),
+    /// Other bytes, with their hash.
+    Altered {
+        found: String,
+    },
+}
+
+/// The SHA-256 of an archived copy, opened without following a link.
+fn archived_hash(path: &Path) -> Result<String, ArchiveProblemKind> {
+    use crate::ingest::Unopened;
+    let (file, _) = crate::ingest::open_regular(path).map_err(|e| match e {
+        Unopened::Gone(_) => ArchiveProblemKind::Missing,
+        Unopened::NotRegular => ArchiveProblemKind::NotRegular,
+        Unopened::Failed(e) => ArchiveProblemKind::Unreadable(e),
+    })?;
+    sha256_of_reader(file).map_err(ArchiveProblemKind::Unreadable)
+}
+
+/// The SHA-256 of everything a reader holds, read in blocks so that a file of
+/// any size costs no memory, in lower-case hexadecimal.
+pub fn sha256_of_reader(mut reader: impl std::io::Read) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut block)?;
+        if n == 0 {
+            return Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect());
+        }
+        hasher.update(&block[..n]);
+    }
+}
+
 /// A read-only connection; `immutable` reads the file as it stands, without
 /// the locks and shared memory of WAL mode (for a folder we may not write).
 fn connect_read_only(db: &Path, immutable: bool) -> rusqlite::Result<Connection> {
@@ -171,7 +240,12 @@ impl Ledger {
 
     /// The archive path of a version.
     pub fn archive_path(&self, sha256: &str, extension: &str) -> PathBuf {
-        self.dir.join(ARCHIVE).join(format!("{sha256}.{}", extension.to_lowercase()))
+        self.archive().path(sha256, extension)
+    }
+
+    /// The archive beside the ledger (which, unlike the ledger, threads may share).
+    pub fn archive(&self) -> Archive {
+        Archive { dir: self.dir.join(ARCHIVE) }
     }
 
     /// Records a checked file version: archives its bytes (`None` for a file
@@ -186,8 +260,9 @@ impl Ledger {
     ) -> Result<Option<i64>, LedgerError> {
         let extension = Path::new(&report.file.path).extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string();
         let archived = self.archive_path(&report.file.sha256, &extension);
+        // A copy that is not these bytes (lost, damaged, replaced) is written again.
         if let Some(bytes) = bytes
-            && !archived.exists()
+            && archived_hash(&archived).ok().as_deref() != Some(report.file.sha256.as_str())
         {
             crate::fs::write_atomic(&archived, bytes)
                 .map_err(|source| LedgerError::Archive { path: archived.clone(), source })?;

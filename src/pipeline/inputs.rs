@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
 use chrono_tz::Tz;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, FoundKind, LineProblem, LogFile};
 use crate::issue::{self, Issue};
-use crate::ledger::{self, Ledger};
+use crate::ledger::{self, ArchiveProblem, ArchiveProblemKind, Ledger};
 use crate::model::{FileMeta, FileReport, FileStatus};
 use crate::schema::Config;
 
@@ -109,12 +110,15 @@ pub(super) fn received_from_ledger(
 }
 
 /// Every version the ledger recorded, read from the archive. A version over the
-/// size limit was recorded without being archived: its report comes from its size.
+/// size limit was recorded without being archived: its report comes from its
+/// size. An archived copy is checked against its hash before it is listed: a
+/// copy missing or altered is reported (`F012`), never read.
 fn archive_listing(config: &Config, ledger: &Ledger) -> Result<Vec<Listed>> {
     let tz = config.calendar.timezone;
     let entries = ledger.entries()?;
+    let archive = ledger.archive();
     Ok(entries
-        .iter()
+        .par_iter()
         .map(|e| {
             let received = Some(e.first_seen.with_timezone(&tz));
             if e.size > config.limits.max_file_bytes {
@@ -122,10 +126,81 @@ fn archive_listing(config: &Config, ledger: &Ledger) -> Result<Vec<Listed>> {
                 return Listed::Settled(Box::new(report));
             }
             let ext = Path::new(&e.path).extension().and_then(|x| x.to_str()).unwrap_or("bin");
-            Listed::Workbook(Source { path: ledger.archive_path(&e.sha256, ext), display: e.path.clone(), received })
+            match archive.checked_copy(&e.sha256, ext) {
+                Ok(path) => Listed::Workbook(Source { path, display: e.path.clone(), received }),
+                Err(problem) => {
+                    let meta = FileMeta { path: e.path.clone(), size: e.size, sha256: e.sha256.clone(), received };
+                    let issue = archive_mismatch(&e.path, &e.sha256, &problem);
+                    Listed::Settled(Box::new(crate::validate::unreadable(meta, issue)))
+                }
+            }
         })
         .collect())
 }
+
+/// Read from the archive, a report whose bytes are not a version the ledger
+/// recorded for its path (the copy changed after it was checked) is replaced
+/// by the report of that mismatch: those bytes are never used.
+pub(super) fn verify_archive_reads(
+    sources: &Sources,
+    ledger: Option<&Ledger>,
+    reports: &mut [FileReport],
+) -> Result<()> {
+    let Some(ledger) = ledger.filter(|_| sources.from_archive) else { return Ok(()) };
+    for report in reports.iter_mut().filter(|r| !r.file.sha256.is_empty()) {
+        if !ledger.knows(&report.file.path, &report.file.sha256)? {
+            let issue = archive_read_unrecorded(&report.file.path, &report.file.sha256);
+            *report = crate::validate::unreadable(report.file.clone(), issue);
+        }
+    }
+    Ok(())
+}
+
+/// The issue of an archived copy that is not the version filed under its hash.
+fn archive_mismatch(display: &str, expected: &str, problem: &ArchiveProblem) -> Issue {
+    let copy = problem.path.display();
+    let (vi, en) = match &problem.kind {
+        ArchiveProblemKind::Missing => {
+            (format!("Bản lưu {copy} không còn trong kho."), format!("The archived copy {copy} is missing."))
+        }
+        ArchiveProblemKind::NotRegular => (
+            format!("Bản lưu {copy} không phải tệp thông thường (liên kết?); không đọc."),
+            format!("The archived copy {copy} is not a regular file (a link?); not read."),
+        ),
+        ArchiveProblemKind::Unreadable(e) => {
+            (format!("Không đọc được bản lưu {copy} ({e})."), format!("The archived copy {copy} cannot be read ({e})."))
+        }
+        ArchiveProblemKind::Altered { found } => (
+            format!(
+                "Bản lưu {copy} đã bị thay đổi: mã băm {found}, không phải {expected} như đã ghi khi nhận; không dùng."
+            ),
+            format!(
+                "The archived copy {copy} has changed: its SHA-256 is {found}, not {expected} as recorded on receipt; not used."
+            ),
+        ),
+    };
+    Issue::new(issue::Code::ArchiveMismatch, issue::Location::file(display))
+        .message(vi, en)
+        .hint(ARCHIVE_HINT.0, ARCHIVE_HINT.1)
+}
+
+/// The issue of bytes read from the archive that are no version the ledger
+/// recorded for the file (the copy changed between its check and its read).
+fn archive_read_unrecorded(display: &str, found: &str) -> Issue {
+    Issue::new(issue::Code::ArchiveMismatch, issue::Location::file(display))
+        .message(
+            format!("Nội dung đọc từ kho (mã băm {found}) không phải phiên bản nào đã ghi cho tệp này; không dùng."),
+            format!(
+                "The bytes read from the archive (SHA-256 {found}) are no version recorded for this file; not used."
+            ),
+        )
+        .hint(ARCHIVE_HINT.0, ARCHIVE_HINT.1)
+}
+
+const ARCHIVE_HINT: (&str, &str) = (
+    "Khôi phục thư mục kho lưu (state/archive) từ bản sao lưu, hoặc đề nghị đơn vị nộp lại tệp.",
+    "Restore the archive folder (state/archive) from a backup, or ask the unit to submit the file again.",
+);
 
 /// The report of a file over the configured size limit, made from its size
 /// alone: its bytes are never loaded (`F006`).
@@ -237,4 +312,37 @@ fn received_log_unreadable(location: issue::Location, e: &std::io::Error) -> Iss
             format!("The received-times log cannot be read ({e}); each file's modification time is used instead."),
         )
         .hint("Kiểm tra quyền đọc tệp received.tsv.", "Check the permissions of received.tsv.")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn report(path: &str, sha256: &str) -> FileReport {
+        let meta = FileMeta { path: path.into(), size: 1, sha256: sha256.into(), received: None };
+        crate::validate::unreadable(meta, Issue::new(issue::Code::ReadFailed, issue::Location::file(path)))
+    }
+
+    /// Bytes that changed between the check of the archived copy and its read
+    /// are caught on the report: they are no version the ledger recorded.
+    #[test]
+    fn a_report_read_from_the_archive_must_be_a_recorded_version() {
+        let state = tempfile::tempdir().expect("tmp");
+        let mut ledger = Ledger::open(state.path()).expect("ledger");
+        let seen = chrono_tz::Asia::Ho_Chi_Minh.with_ymd_and_hms(2025, 9, 8, 9, 0, 0).single().expect("time");
+        ledger.record(&report("a.xlsx", "aaaa"), None, seen).expect("record");
+        let mut reports = vec![report("a.xlsx", "aaaa"), report("a.xlsx", "bbbb"), report("a.xlsx", "")];
+        let folder = Sources { inputs: "inputs".into(), state: None, from_archive: false };
+        verify_archive_reads(&folder, Some(&ledger), &mut reports).expect("verify");
+        assert!(reports.iter().all(|r| r.issues[0].code == issue::Code::ReadFailed), "a folder run is not checked");
+
+        let archive = Sources { from_archive: true, ..folder };
+        verify_archive_reads(&archive, Some(&ledger), &mut reports).expect("verify");
+        let codes: Vec<issue::Code> = reports.iter().map(|r| r.issues[0].code).collect();
+        assert_eq!(codes, [issue::Code::ReadFailed, issue::Code::ArchiveMismatch, issue::Code::ReadFailed]);
+        assert_eq!(reports[1].status, FileStatus::Rejected);
+        assert!(reports[1].issues[0].message_en.contains("bbbb"));
+    }
 }

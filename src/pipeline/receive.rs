@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::fs::sha256_hex;
 use crate::ingest::{self, Ingested};
 use crate::issue::{Code, Location};
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, sha256_of_reader};
 use crate::model::{FileMeta, FileReport};
 use crate::render::receipt;
 
@@ -118,21 +118,6 @@ impl Pipeline<'_> {
         }
         let result = ingest::read_bytes_guarded(bytes, &Location::file(display), limits, None);
         validated(self.config, Ingested { meta, result }, &StageClock::default())
-    }
-}
-
-/// The SHA-256 of everything an open file holds, read in blocks so that a file
-/// of any size costs no memory.
-fn sha256_of_reader(mut file: impl Read) -> std::io::Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    let mut block = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut block)?;
-        if n == 0 {
-            return Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect());
-        }
-        hasher.update(&block[..n]);
     }
 }
 

@@ -15,7 +15,7 @@ use crate::unprivileged;
 
 /// Two reports of 2025-W37 in `root/in`, received through the pipeline as
 /// `watch` receives them: `root/state` holds their ledger and archive.
-fn received_state(root: &Path) -> (PathBuf, PathBuf) {
+pub(crate) fn received_state(root: &Path) -> (PathBuf, PathBuf) {
     let (inputs, state) = (root.join("in"), root.join("state"));
     let config = common::config();
     let lang = tonghop::language::Language::load(&[config.dir.as_path()], "vi").expect("Vietnamese");
