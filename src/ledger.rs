@@ -49,6 +49,37 @@ pub enum LedgerError {
     Missing { path: PathBuf },
     #[error("{} không phải sổ ghi của tonghop (not a tonghop ledger: it has no table of files)", path.display())]
     NotALedger { path: PathBuf },
+    #[error(
+        "sổ ghi {} bị mất hoặc rỗng trong khi kho lưu {} còn {files} tệp (the ledger is missing or empty, but the archive holds {files} files): \
+         khôi phục sổ ghi từ bản sao lưu; hoặc, để bắt đầu lại, chuyển thư mục kho lưu đi nơi khác \
+         (restore the ledger from a backup; or, to start afresh, move the archive folder away)",
+        database.display(),
+        archive.display()
+    )]
+    Lost { database: PathBuf, archive: PathBuf, files: usize },
+}
+
+/// Refuses a state folder whose database is missing or empty (0 bytes, which
+/// SQLite would take for a new database) while its archive holds files: the
+/// record of when each was received is lost, and must not silently start afresh.
+pub fn refuse_if_lost(state_dir: &Path) -> Result<(), LedgerError> {
+    let database = state_dir.join(DATABASE);
+    let empty = match std::fs::metadata(&database) {
+        Ok(m) => m.len() == 0,
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    };
+    let archive = state_dir.join(ARCHIVE);
+    let files = if empty { archived_files(&archive) } else { 0 };
+    if files > 0 {
+        return Err(LedgerError::Lost { database, archive, files });
+    }
+    Ok(())
+}
+
+/// How many files the archive folder holds (none when there is no folder).
+fn archived_files(archive: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(archive) else { return 0 };
+    entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_file())).count()
 }
 
 /// The content-addressed archive of a state folder.
@@ -153,7 +184,12 @@ fn uri_path(path: &Path) -> String {
 
 impl Ledger {
     /// Opens (creating if needed) the ledger in `state_dir`.
+    ///
+    /// A database missing or empty beside an archive that holds files is
+    /// refused ([`LedgerError::Lost`]): starting afresh would count every file
+    /// of the folder as received now.
     pub fn open(state_dir: &Path) -> Result<Ledger, LedgerError> {
+        refuse_if_lost(state_dir)?;
         let db = state_dir.join(DATABASE);
         let wrap = |source| LedgerError::Database { path: db.clone(), source };
         std::fs::create_dir_all(state_dir.join(ARCHIVE))
@@ -197,6 +233,7 @@ impl Ledger {
     /// written, so that `status` and `build` work on a state folder they may
     /// not write (a copy, a read-only share, another account's `watch`).
     pub fn open_read_only(state_dir: &Path) -> Result<Ledger, LedgerError> {
+        refuse_if_lost(state_dir)?;
         let db = state_dir.join(DATABASE);
         let wrap = |source| LedgerError::Database { path: db.clone(), source };
         if !db.is_file() {

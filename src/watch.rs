@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::ingest::FoundKind;
 use crate::ledger::Ledger;
 use crate::model::FileReport;
+use crate::pipeline::inputs::ReceivedBeforeStart;
 use crate::pipeline::{Arrival, Arrived, Pipeline, Sources};
 
 /// Options of `tonghop watch`.
@@ -114,6 +115,9 @@ struct Watch<'p, 'c> {
     ledger: Ledger,
     pending: HashMap<PathBuf, Pending>,
     stats: WatchStats,
+    /// When the files already there at the start count as received; used by
+    /// the first pass only (a file seen later is received when it is seen).
+    before_start: Option<ReceivedBeforeStart>,
 }
 
 /// Runs until `stop` is set (Ctrl-C); the file in hand is finished first.
@@ -125,7 +129,16 @@ pub fn run(pipeline: &Pipeline<'_>, options: &WatchOptions, stop: Arc<AtomicBool
     if options.verbose {
         log(&format!("watching {} ({})", options.inputs.display(), if options.poll { "polling" } else { "events" }));
     }
-    let mut watch = Watch { pipeline, options, ledger, pending: HashMap::new(), stats: WatchStats::default() };
+    let before_start = ReceivedBeforeStart::load(pipeline.config(), &options.inputs);
+    log_received_log(&before_start.log_issues, options.verbose);
+    let mut watch = Watch {
+        pipeline,
+        options,
+        ledger,
+        pending: HashMap::new(),
+        stats: WatchStats::default(),
+        before_start: Some(before_start),
+    };
     let mut dirty_since: Option<Instant> = None;
     let mut last_scan = Instant::now() - options.interval;
     // A first rebuild gives the status board and draft even before any new file.
@@ -174,11 +187,12 @@ impl Watch<'_, '_> {
     /// vanished paths are recorded as deleted. Returns whether anything changed.
     fn scan(&mut self, stop: &AtomicBool) -> Result<bool> {
         let found = crate::ingest::discover(std::slice::from_ref(&self.options.inputs));
+        let before_start = self.before_start.take();
         let mut present = BTreeSet::new();
         let mut changed = false;
         for f in &found {
             present.insert(f.display.clone());
-            if matches!(f.kind, FoundKind::Workbook) && self.settled(&f.path) {
+            if matches!(f.kind, FoundKind::Workbook) && self.settled(&f.path, &f.display, before_start.as_ref()) {
                 changed |= self.process(&f.path, &f.display)?;
                 if stop.load(Ordering::SeqCst) {
                     break;
@@ -191,8 +205,10 @@ impl Watch<'_, '_> {
 
     /// Notes the file's size and modification time; true once they have stayed
     /// the same for the settle time and the file is not known to be handled.
-    fn settled(&mut self, path: &std::path::Path) -> bool {
-        let Ok(meta) = std::fs::metadata(path) else { return false };
+    /// A file first seen by the first pass was there before the start: it
+    /// counts as received when `before_start` says, as `build` would count it.
+    fn settled(&mut self, path: &std::path::Path, display: &str, before_start: Option<&ReceivedBeforeStart>) -> bool {
+        let Ok(meta) = std::fs::symlink_metadata(path) else { return false };
         let (size, modified) = (meta.len(), meta.modified().ok());
         let tz = self.pipeline.config().calendar.timezone;
         let now_instant = Instant::now();
@@ -200,7 +216,7 @@ impl Watch<'_, '_> {
             size,
             modified,
             stable_since: now_instant,
-            first_seen: now(tz),
+            first_seen: before_start.and_then(|b| b.time(display, modified)).unwrap_or_else(|| now(tz)),
             first_seen_instant: now_instant,
             handled: None,
         });
@@ -287,6 +303,14 @@ impl Watch<'_, '_> {
             Some(Err(e)) => log(&format!("draft report not rebuilt: {e}")),
             _ => {}
         }
+    }
+}
+
+/// Says what the received-times log gives for the files already there: its
+/// problems always, its summary when verbose.
+fn log_received_log(issues: &[crate::issue::Issue], verbose: bool) {
+    for issue in issues.iter().filter(|i| verbose || i.code != crate::issue::Code::ReceivedLogFile) {
+        log(&format!("{}: {}", crate::ingest::RECEIVED_LOG, issue.message_en));
     }
 }
 

@@ -80,6 +80,10 @@ pub fn list_folder(config: &Config, root: &Path) -> Vec<Listed> {
 /// in the ledger), and the ledger when there is one, opened for reading only:
 /// a run that only reads works on a state folder it may not write.
 pub(super) fn list_sources(config: &Config, sources: &Sources) -> Result<(Vec<Listed>, Option<Ledger>)> {
+    if let Some(dir) = &sources.state {
+        // Received times come from the ledger: one that was lost is said, not ignored.
+        ledger::refuse_if_lost(dir)?;
+    }
     let ledger = match &sources.state {
         Some(dir) if dir.join(ledger::DATABASE).exists() || sources.from_archive => Some(Ledger::open_read_only(dir)?),
         _ => None,
@@ -235,15 +239,52 @@ fn ignored_report(f: &ingest::Found, issue: Issue) -> FileReport {
 /// read at all (rejected, so that it is not overlooked). `None` when there is
 /// no log to report on (a link in its place is reported as a link).
 fn received_log_report(f: &ingest::Found, log: &LogFile) -> Option<FileReport> {
-    let location = issue::Location::file(&f.display);
+    let mut issues = received_log_issues(&f.display, log).into_iter();
+    let mut report = ignored_report(f, issues.next()?);
+    report.issues.extend(issues);
+    Some(report)
+}
+
+/// What there is to say about the log: its summary (or why it cannot be
+/// read) first, then each line not used. Nothing when there is no log.
+fn received_log_issues(display: &str, log: &LogFile) -> Vec<Issue> {
+    let location = issue::Location::file(display);
     match log {
-        LogFile::Absent => None,
-        LogFile::Unreadable(e) => Some(ignored_report(f, received_log_unreadable(location, e))),
-        LogFile::Read(read) => {
-            let mut report = ignored_report(f, received_log_issue(location.clone(), read));
-            report.issues.extend(read.bad_lines.iter().map(|bad| bad_line_issue(location.clone(), bad)));
-            Some(report)
-        }
+        LogFile::Absent => Vec::new(),
+        LogFile::Unreadable(e) => vec![received_log_unreadable(location, e)],
+        LogFile::Read(read) => std::iter::once(received_log_issue(location.clone(), read))
+            .chain(read.bad_lines.iter().map(|bad| bad_line_issue(location.clone(), bad)))
+            .collect(),
+    }
+}
+
+/// When the files already in a folder as `watch` starts count as received,
+/// as `build` counts them: the time the received-times log gives, otherwise
+/// the modification time. (For a version it knows, the ledger's first sight
+/// comes first, and `watch` does not receive it again.)
+pub struct ReceivedBeforeStart {
+    times: std::collections::HashMap<String, DateTime<Tz>>,
+    tz: Tz,
+    /// The log's summary and problems, to be said when `watch` starts.
+    pub log_issues: Vec<Issue>,
+}
+
+impl ReceivedBeforeStart {
+    pub fn load(config: &Config, root: &Path) -> ReceivedBeforeStart {
+        let tz = config.calendar.timezone;
+        let log = ingest::ReceivedLog::load(root, tz);
+        let log_issues = received_log_issues(ingest::RECEIVED_LOG, &log);
+        let times = match log {
+            LogFile::Read(read) => read.times,
+            _ => Default::default(),
+        };
+        ReceivedBeforeStart { times, tz, log_issues }
+    }
+
+    /// The received time of the file `display`, modified at `modified`.
+    pub fn time(&self, display: &str, modified: Option<std::time::SystemTime>) -> Option<DateTime<Tz>> {
+        let modified = modified.map(|t| DateTime::<chrono::Utc>::from(t).with_timezone(&self.tz));
+        self.times.get(display).copied().or(modified)
     }
 }
 

@@ -23,4 +23,5 @@ mod read_only_state;
 mod received_log;
 mod unprivileged;
 mod watch;
+mod watch_intake;
 mod window;
