@@ -19,6 +19,10 @@ pub const DATABASE: &str = "ledger.sqlite";
 /// Folder of the archive inside the state folder.
 pub const ARCHIVE: &str = "archive";
 
+/// The hash recorded for a file that could not be read when it arrived: no
+/// version of its content is known, and nothing is archived.
+pub const NOT_READ: &str = "";
+
 /// An open ledger.
 pub struct Ledger {
     conn: Connection,
@@ -327,7 +331,8 @@ impl Ledger {
         tx.execute(
             "INSERT INTO files (path, sha256, size, first_seen, last_seen, unit, week, status, errors, warnings, supersedes)
              VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT(path, sha256) DO UPDATE SET last_seen = excluded.last_seen, deleted_at = NULL",
+             ON CONFLICT(path, sha256) DO UPDATE SET last_seen = excluded.last_seen, deleted_at = NULL,
+                 first_seen = CASE WHEN excluded.sha256 = '' THEN excluded.first_seen ELSE files.first_seen END",
             params![report.file.path, report.file.sha256, report.file.size as i64, at, report.unit, week, status, errors, warnings, superseded],
         )
         .map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?;
@@ -338,6 +343,22 @@ impl Ledger {
         .map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?;
         tx.commit().map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?;
         Ok(superseded)
+    }
+
+    /// Whether the latest record of a path is of it unreadable ([`NOT_READ`]):
+    /// a file still unreadable is not recorded again, one unreadable again
+    /// after a version of it was read is. (Recording it again moves its
+    /// first sight to now, since that row stands for the path's state.)
+    pub fn last_seen_unreadable(&self, path: &str) -> Result<bool, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT sha256 FROM files WHERE path = ?1 ORDER BY first_seen DESC, id DESC LIMIT 1",
+                params![path],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .map(|sha| sha.as_deref() == Some(NOT_READ))
+            .map_err(|e| self.db_error(e))
     }
 
     /// Records that a path has disappeared from the folder (its versions stay archived).
@@ -404,5 +425,52 @@ impl Ledger {
             .optional()
             .map_err(|e| self.db_error(e))?;
         Ok(text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::issue::{Code, Issue, Location};
+    use crate::model::FileMeta;
+
+    fn report(sha256: &str) -> FileReport {
+        let meta = FileMeta { path: "a.xlsx".into(), size: 3, sha256: sha256.into(), received: None };
+        crate::validate::unreadable(meta, Issue::new(Code::Unreadable, Location::file("a.xlsx")))
+    }
+
+    fn at(hour: u32) -> DateTime<Tz> {
+        chrono_tz::Asia::Ho_Chi_Minh.with_ymd_and_hms(2025, 9, 8, hour, 0, 0).single().expect("time")
+    }
+
+    /// A file unreadable is recorded once; read since, it is not "still"
+    /// unreadable; unreadable again, it is recorded again, as of then.
+    #[test]
+    fn an_unreadable_path_is_known_until_a_version_of_it_is_read() {
+        let state = tempfile::tempdir().expect("tmp");
+        let mut ledger = Ledger::open(state.path()).expect("ledger");
+        assert!(!ledger.last_seen_unreadable("a.xlsx").expect("query"));
+        ledger.record(&report(NOT_READ), None, at(9)).expect("record");
+        assert!(ledger.last_seen_unreadable("a.xlsx").expect("query"));
+        ledger.record(&report("abc"), Some(b"abc"), at(10)).expect("record");
+        assert!(!ledger.last_seen_unreadable("a.xlsx").expect("query"));
+        ledger.record(&report(NOT_READ), None, at(11)).expect("record");
+        assert!(ledger.last_seen_unreadable("a.xlsx").expect("query"));
+        let unread: Vec<Entry> =
+            ledger.entries().expect("entries").into_iter().filter(|e| e.sha256.is_empty()).collect();
+        assert_eq!(unread.len(), 1);
+        assert_eq!(unread[0].first_seen, at(11).fixed_offset());
+    }
+
+    #[test]
+    fn a_lost_ledger_is_refused_and_an_empty_state_folder_is_not() {
+        let state = tempfile::tempdir().expect("tmp");
+        assert!(refuse_if_lost(state.path()).is_ok(), "nothing there yet");
+        std::fs::create_dir_all(state.path().join(ARCHIVE)).expect("mkdir");
+        std::fs::write(state.path().join(ARCHIVE).join("abc.xlsx"), b"abc").expect("write");
+        assert!(matches!(Ledger::open(state.path()), Err(LedgerError::Lost { files: 1, .. })));
+        assert!(!state.path().join(DATABASE).exists(), "no fresh ledger created");
     }
 }

@@ -119,12 +119,20 @@ pub(super) fn received_from_ledger(
 /// copy missing or altered is reported (`F012`), never read.
 fn archive_listing(config: &Config, ledger: &Ledger) -> Result<Vec<Listed>> {
     let tz = config.calendar.timezone;
-    let entries = ledger.entries()?;
+    let all = ledger.entries()?;
+    let read_since = unreadable_then_read(&all);
+    let entries: Vec<&ledger::Entry> =
+        all.iter().enumerate().filter(|(i, _)| !read_since.contains(i)).map(|(_, e)| e).collect();
     let archive = ledger.archive();
     Ok(entries
         .par_iter()
         .map(|e| {
             let received = Some(e.first_seen.with_timezone(&tz));
+            if e.sha256 == ledger::NOT_READ {
+                let meta = FileMeta { path: e.path.clone(), size: e.size, sha256: String::new(), received };
+                let report = crate::validate::unreadable(meta, not_read_on_arrival(&e.path));
+                return Listed::Settled(Box::new(report));
+            }
             if e.size > config.limits.max_file_bytes {
                 let report = too_large_report(config, &e.path, e.size, e.sha256.clone(), received);
                 return Listed::Settled(Box::new(report));
@@ -140,6 +148,36 @@ fn archive_listing(config: &Config, ledger: &Ledger) -> Result<Vec<Listed>> {
             }
         })
         .collect())
+}
+
+/// The positions of the records of a file unreadable when it arrived that a
+/// later record of the same path, read, stands for: once read, the file is
+/// its version, and the failed attempt is history (kept in the ledger).
+fn unreadable_then_read(entries: &[ledger::Entry]) -> std::collections::HashSet<usize> {
+    let mut read_later = std::collections::HashSet::new();
+    let mut superseded = std::collections::HashSet::new();
+    // Oldest first: walked back, a read record is met before the attempts it follows.
+    for (i, e) in entries.iter().enumerate().rev() {
+        if e.sha256 != ledger::NOT_READ {
+            read_later.insert(e.path.as_str());
+        } else if read_later.contains(e.path.as_str()) {
+            superseded.insert(i);
+        }
+    }
+    superseded
+}
+
+/// The issue of a file `watch` could not read when it arrived, and has not read since.
+fn not_read_on_arrival(display: &str) -> Issue {
+    Issue::new(issue::Code::Unreadable, issue::Location::file(display))
+        .message(
+            "Không đọc được tệp khi nhận (không có quyền đọc hoặc lỗi đọc); tệp sẽ được tiếp nhận ngay khi đọc được.",
+            "The file could not be read when it arrived (no permission, or a read error); it will be received as soon as it can be read.",
+        )
+        .hint(
+            "Kiểm tra quyền truy cập tệp và thư mục dùng chung (tài khoản của dịch vụ phải đọc được tệp), hoặc chép lại tệp.",
+            "Check the permissions of the file and the shared folder (the service's account must be able to read it), or copy the file again.",
+        )
 }
 
 /// Read from the archive, a report whose bytes are not a version the ledger

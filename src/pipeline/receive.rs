@@ -13,9 +13,9 @@ use super::inputs::too_large_report;
 use super::read::{StageClock, validated};
 use crate::error::Result;
 use crate::fs::sha256_hex;
-use crate::ingest::{self, Ingested};
-use crate::issue::{Code, Location};
-use crate::ledger::{Ledger, sha256_of_reader};
+use crate::ingest::{self, Ingested, Unopened};
+use crate::issue::{Code, Issue, Location};
+use crate::ledger::{Ledger, NOT_READ, sha256_of_reader};
 use crate::model::{FileMeta, FileReport};
 use crate::render::receipt;
 
@@ -38,8 +38,14 @@ pub struct Arrival<'a> {
 pub enum Arrived {
     /// This version is in the ledger already.
     Known,
-    /// The file could not be read from the folder; it stays for a later pass.
-    NotReadable,
+    /// Gone, or something other than a regular file (a link put in its place),
+    /// since it was listed: nothing is recorded; the next pass sees what is there.
+    Vanished,
+    /// The system would not let it be read (permissions, an I/O error). The
+    /// first time (and again once a version of it was read since), it is
+    /// recorded as rejected (`F001`) with its receipt, in `recorded`; it is
+    /// tried again on later passes, and received as soon as it can be read.
+    Unreadable { reason: String, recorded: Option<Box<FileReport>> },
     /// It does not open yet and may still be being copied.
     Incomplete,
     /// A new version, recorded, archived (unless over the size limit) and with its receipt.
@@ -53,14 +59,18 @@ impl Pipeline<'_> {
     /// handle, so that what is hashed, judged and archived is the regular file
     /// of the folder, never what a link put in its place after listing names.
     pub fn receive(&self, ledger: &mut Ledger, out: &Path, arrival: &Arrival<'_>) -> Result<Arrived> {
-        let Ok((file, metadata)) = ingest::open_regular(arrival.path) else { return Ok(Arrived::NotReadable) };
+        let (file, metadata) = match ingest::open_regular(arrival.path) {
+            Ok(opened) => opened,
+            Err(Unopened::Failed(e)) => return self.receive_unreadable(ledger, out, arrival, &e),
+            Err(Unopened::Gone(_) | Unopened::NotRegular) => return Ok(Arrived::Vanished),
+        };
         let limit = self.config.limits.max_file_bytes;
         if metadata.len() > limit {
             return self.receive_too_large(ledger, out, arrival, file, metadata.len());
         }
         let mut bytes = Vec::new();
-        if file.take(limit.saturating_add(1)).read_to_end(&mut bytes).is_err() {
-            return Ok(Arrived::NotReadable);
+        if let Err(e) = file.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+            return self.receive_unreadable(ledger, out, arrival, &e);
         }
         if bytes.len() as u64 > limit {
             // It grew since it was measured: still being written; measured again on a later pass.
@@ -75,7 +85,7 @@ impl Pipeline<'_> {
         if incomplete && !arrival.judge_incomplete {
             return Ok(Arrived::Incomplete);
         }
-        self.record(ledger, out, report, Some(&bytes), arrival.received)
+        Ok(Arrived::Recorded(self.record(ledger, out, report, Some(&bytes), arrival.received)?))
     }
 
     /// A file over the size limit is never loaded: hashed as a stream,
@@ -88,12 +98,41 @@ impl Pipeline<'_> {
         file: std::fs::File,
         size: u64,
     ) -> Result<Arrived> {
-        let Ok(sha) = sha256_of_reader(file) else { return Ok(Arrived::NotReadable) };
+        let sha = match sha256_of_reader(file) {
+            Ok(sha) => sha,
+            Err(e) => return self.receive_unreadable(ledger, out, arrival, &e),
+        };
         if ledger.knows(arrival.display, &sha)? {
             return Ok(Arrived::Known);
         }
         let report = too_large_report(self.config, arrival.display, size, sha, Some(arrival.received));
-        self.record(ledger, out, report, None, arrival.received)
+        Ok(Arrived::Recorded(self.record(ledger, out, report, None, arrival.received)?))
+    }
+
+    /// A file the system would not let us read: recorded as rejected with its
+    /// receipt, once (the ledger knows it, with no hash, until a version of it
+    /// is read), so that it is said at once and holds nothing back; `watch`
+    /// tries it again at every rescan.
+    fn receive_unreadable(
+        &self,
+        ledger: &mut Ledger,
+        out: &Path,
+        arrival: &Arrival<'_>,
+        error: &std::io::Error,
+    ) -> Result<Arrived> {
+        let reason = error.to_string();
+        if ledger.last_seen_unreadable(arrival.display)? {
+            return Ok(Arrived::Unreadable { reason, recorded: None });
+        }
+        let meta = FileMeta {
+            path: arrival.display.to_string(),
+            size: arrival.size,
+            sha256: NOT_READ.to_string(),
+            received: Some(arrival.received),
+        };
+        let report = crate::validate::unreadable(meta, cannot_read(arrival.display, error));
+        let recorded = self.record(ledger, out, report, None, arrival.received)?;
+        Ok(Arrived::Unreadable { reason, recorded: Some(recorded) })
     }
 
     fn record(
@@ -103,10 +142,10 @@ impl Pipeline<'_> {
         report: FileReport,
         bytes: Option<&[u8]>,
         received: DateTime<Tz>,
-    ) -> Result<Arrived> {
+    ) -> Result<Box<FileReport>> {
         ledger.record(&report, bytes, received)?;
         receipt::write_receipt(self.config, out, &report, &self.receipt_template()?, &self.lang)?;
-        Ok(Arrived::Recorded(Box::new(report)))
+        Ok(Box::new(report))
     }
 
     /// Validates bytes already read, through the same guarded read as a file of a folder.
@@ -119,6 +158,20 @@ impl Pipeline<'_> {
         let result = ingest::read_bytes_guarded(bytes, &Location::file(display), limits, None);
         validated(self.config, Ingested { meta, result }, &StageClock::default())
     }
+}
+
+/// The issue of a file `watch` cannot read: what the system said, and that
+/// it will be received as soon as it can be read.
+fn cannot_read(display: &str, error: &std::io::Error) -> Issue {
+    Issue::new(Code::Unreadable, Location::file(display))
+        .message(
+            format!("Không đọc được tệp ({error}); tệp được thử đọc lại và sẽ được tiếp nhận ngay khi đọc được."),
+            format!("The file cannot be read ({error}); it is tried again and will be received as soon as it can be read."),
+        )
+        .hint(
+            "Kiểm tra quyền truy cập tệp và thư mục dùng chung (tài khoản của dịch vụ phải đọc được tệp), hoặc chép lại tệp.",
+            "Check the permissions of the file and the shared folder (the service's account must be able to read it), or copy the file again.",
+        )
 }
 
 #[cfg(test)]

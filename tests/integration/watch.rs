@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::common;
 
 pub(crate) struct Watcher {
-    child: Child,
+    pub(crate) child: Child,
 }
 
 impl Watcher {

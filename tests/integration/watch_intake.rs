@@ -150,3 +150,111 @@ fn a_lost_ledger_beside_a_full_archive_is_refused_naming_it() {
         assert!(build.stderr.contains("ledger is missing or empty"), "{what}: {}", build.stderr);
     }
 }
+
+/// Every receipt (`.json`) of files received as `path`.
+fn receipts_of(root: &Path, path: &str) -> Vec<Value> {
+    fn walk(dir: &Path, path: &str, found: &mut Vec<Value>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                walk(&p, path, found);
+            } else if p.extension().is_some_and(|e| e == "json")
+                && let Some(json) = std::fs::read(&p).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                && json["report"]["file"]["path"] == path
+            {
+                found.push(json);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&root.join("out/receipts"), path, &mut found);
+    found
+}
+
+fn with_status<'v>(receipts: &'v [Value], status: &str) -> Option<&'v Value> {
+    receipts.iter().find(|r| r["report"]["status"] == status)
+}
+
+/// `watch` run as `nobody` on `root/in`, writing `root/out` and `root/state`.
+fn watch_as_nobody(test: &str, root: &Path) -> Option<Watcher> {
+    for dir in ["out", "state"] {
+        crate::unprivileged::owned_by_nobody(&root.join(dir));
+    }
+    crate::unprivileged::readable_by_all(root);
+    let mut cmd = crate::unprivileged::tonghop(test)?;
+    cmd.args(["watch", "-v", "--settle", "0.3", "--interval", "0.5", "--inputs"]).arg(root.join("in"));
+    cmd.arg("--out").arg(root.join("out")).arg("--state").arg(root.join("state")).stderr(Stdio::piped());
+    Some(Watcher { child: cmd.spawn().expect("start watch") })
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// A file the service cannot read is recorded as rejected (F001) with a
+/// receipt and a log line, never holds back the others or the status board,
+/// is tried again, and is received normally once it can be read.
+#[test]
+fn an_unreadable_file_is_recorded_retried_and_never_blocks_the_others() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let inputs = root.join("in");
+    let mut ha_noi = Book::valid("01", "2025-W37");
+    ha_noi.received = common::vn_time(2025, 9, 8, 9, 0);
+    ha_noi.write(&inputs, "01.xlsx");
+    let mut hue = Book::valid("46", "2025-W37");
+    hue.received = common::vn_time(2025, 9, 8, 10, 0);
+    let locked = hue.write(&inputs, "46.xlsx");
+    set_mode(&locked, 0o000);
+    crate::unprivileged::readable_by_all(&inputs);
+    set_mode(&inputs.join("01.xlsx"), 0o644);
+
+    let Some(watcher) = watch_as_nobody("an_unreadable_file_is_recorded…", root) else { return };
+    eventually(Duration::from_secs(20), "receipts of both files and the status board", || {
+        with_status(&receipts_of(root, "01.xlsx"), "accepted").is_some()
+            && with_status(&receipts_of(root, "46.xlsx"), "rejected").is_some()
+            && root.join("out/status.html").exists()
+    });
+    let rejected = receipts_of(root, "46.xlsx");
+    let rejected = with_status(&rejected, "rejected").expect("the F001 receipt");
+    let issues = rejected["report"]["issues"].as_array().expect("issues");
+    assert_eq!(issues.len(), 1, "{rejected:#}");
+    assert_eq!(issues[0]["code"], "F001");
+    assert_eq!(issues[0]["location"]["file"], "46.xlsx");
+    assert!(issues[0]["message_en"].as_str().is_some_and(|m| m.contains("Permission denied")), "{rejected:#}");
+    let rows = crate::watch::ledger_rows(root);
+    assert!(rows.contains(&("46.xlsx".to_string(), "rejected".to_string(), None)), "a ledger row: {rows:?}");
+
+    // Readable now: received as any file, at its first sight (its modification
+    // time, since it was there at the start), so on time.
+    set_mode(&locked, 0o644);
+    eventually(Duration::from_secs(20), "the readable version received", || {
+        with_status(&receipts_of(root, "46.xlsx"), "accepted").is_some()
+    });
+    let accepted = receipts_of(root, "46.xlsx");
+    let accepted = with_status(&accepted, "accepted").expect("accepted");
+    assert_eq!(received_in(accepted), common::vn_time(2025, 9, 8, 10, 0));
+    assert_eq!(accepted["timeliness"]["on_time"], true);
+    std::thread::sleep(Duration::from_millis(1500));
+    let (clean, log) = watcher.interrupt();
+    assert!(clean, "{log}");
+    assert!(log.contains("46.xlsx → rejected: [F001] The file cannot be read"), "a log line with the reason: {log}");
+    assert!(log.contains("46.xlsx → accepted (46, 2025-W37)"), "{log}");
+    let logged_rejections = log.matches("46.xlsx → rejected").count();
+    assert_eq!(logged_rejections, 1, "recorded once, however often it is tried: {log}");
+
+    // The failed attempt is history: the week counts Huế on time, nothing rejected.
+    let status = common::run([
+        "status".as_ref(),
+        "--json".as_ref(),
+        "--week".as_ref(),
+        "2025-W37".as_ref(),
+        "--state".as_ref(),
+        root.join("state").as_os_str(),
+    ]);
+    assert_eq!(status.code, 0, "{status:?}");
+    let board: Value = serde_json::from_str(&status.stdout).expect("status --json");
+    assert_eq!(board["submissions"]["on_time"], 2, "{board:#}");
+    assert_eq!(board["submissions"]["rejected"], 0, "{board:#}");
+}
