@@ -59,6 +59,8 @@ fn files_there_before_the_start_are_received_as_build_counts_them() {
         "2025-W37/01.xlsx\t2025-09-08T09:00:00+07:00\n2025-W37/48.xlsx\t2025-09-09T08:00:00+07:00\n",
     )
     .expect("log");
+    // Rejected: the log line says why.
+    std::fs::write(week.join("79.xlsx"), "Mã đơn vị,79\nSố liệu,12\n").expect("a CSV named .xlsx");
 
     let started = chrono::Utc::now().fixed_offset();
     let watcher = Watcher::start(root, &[]);
@@ -85,6 +87,8 @@ fn files_there_before_the_start_are_received_as_build_counts_them() {
     assert!(received_in(&arrived) >= started - chrono::Duration::seconds(1), "{arrived:#}");
     let (clean, log) = watcher.interrupt();
     assert!(clean, "{log}");
+    let line = log.lines().find(|l| l.contains("2025-W37/79.xlsx → rejected")).unwrap_or_else(|| panic!("{log}"));
+    assert!(line.contains(": [F003] "), "the line names the reason: {line}");
 }
 
 /// Runs `tonghop watch` on `root` and expects it to stop at once with an
