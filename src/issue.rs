@@ -89,6 +89,7 @@ codes! {
     ReadFailed = "F009", Error, "Lỗi khi đọc nội dung bảng tính", "Error while reading the workbook";
     ReaderCrashed = "F010", Error, "Trình đọc gặp sự cố với tệp này", "The reader failed on this file";
     EmptyWorkbook = "F011", Error, "Bảng tính không có trang nào", "Workbook has no sheets";
+    ArchiveMismatch = "F012", Error, "Bản lưu trong kho bị thiếu hoặc không khớp mã băm", "Archived copy missing or not matching its hash";
     // S: structure of the workbook
     MissingSheet = "S001", Error, "Thiếu trang tính bắt buộc", "Required sheet missing";
     HeaderNotFound = "S002", Error, "Không tìm thấy dòng tiêu đề", "Header row not found";
@@ -151,6 +152,7 @@ codes! {
     NotRegularFile = "I005", Info, "Không phải tệp thông thường", "Not a regular file";
     Superseded = "I006", Info, "Đã có báo cáo nộp sau thay thế", "Replaced by a later submission";
     ReceivedLogFile = "I007", Info, "Sổ ghi thời điểm nhận tệp", "Received-times log";
+    ReceivedLogLine = "I008", Warning, "Dòng không dùng được trong sổ ghi thời điểm nhận tệp", "Received-times log line not used";
 }
 
 impl Serialize for Code {

@@ -7,6 +7,8 @@
 //! time, and it opens as a workbook (a half-copied file is retried, not
 //! rejected). Each new version is validated, recorded in the ledger, archived,
 //! and gets its receipt; a burst of files gives one rebuild of the draft report.
+//! A file that cannot be read is recorded as such once and tried again at
+//! every rescan: it never holds back the others or the rebuild.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -22,8 +24,10 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_op
 
 use crate::error::{Error, Result};
 use crate::ingest::FoundKind;
+use crate::issue::{Issue, Severity};
 use crate::ledger::Ledger;
-use crate::model::FileReport;
+use crate::model::{FileReport, FileStatus};
+use crate::pipeline::inputs::ReceivedBeforeStart;
 use crate::pipeline::{Arrival, Arrived, Pipeline, Sources};
 use crate::render::console::one_line;
 
@@ -60,15 +64,34 @@ struct Pending {
     stable_since: Instant,
     first_seen: DateTime<Tz>,
     first_seen_instant: Instant,
-    /// When the file, at this size and modification time, was last read and
-    /// found recorded: it is not read again until it changes or
+    /// What the last read of the file, at this size and modification time,
+    /// found; `None` while it waits to be processed.
+    handled: Option<Handled>,
+}
+
+/// A file processed, until it changes.
+#[derive(Debug, Clone, Copy)]
+enum Handled {
+    /// Found recorded, at this instant: not read again until it changes or
     /// [`RECHECK_AFTER`] has passed.
-    handled: Option<Instant>,
+    Recorded(Instant),
+    /// Found unreadable (and recorded as such), at this instant: tried again
+    /// at each periodic rescan, without holding back the others.
+    Unreadable(Instant),
 }
 
 impl Pending {
     fn waiting(&self) -> bool {
         self.handled.is_none()
+    }
+
+    /// Whether the file, unchanged, need not be read on this pass.
+    fn trusted(&self, rescan: Duration) -> bool {
+        match self.handled {
+            Some(Handled::Recorded(at)) => at.elapsed() < RECHECK_AFTER,
+            Some(Handled::Unreadable(at)) => at.elapsed() < rescan,
+            None => false,
+        }
     }
 }
 
@@ -117,6 +140,9 @@ struct Watch<'p, 'c> {
     ledger: Ledger,
     pending: HashMap<PathBuf, Pending>,
     stats: WatchStats,
+    /// When the files already there at the start count as received; used by
+    /// the first pass only (a file seen later is received when it is seen).
+    before_start: Option<ReceivedBeforeStart>,
 }
 
 /// Runs until `stop` is set (Ctrl-C); the file in hand is finished first.
@@ -128,7 +154,16 @@ pub fn run(pipeline: &Pipeline<'_>, options: &WatchOptions, stop: Arc<AtomicBool
     if options.verbose {
         log(&format!("watching {} ({})", options.inputs.display(), if options.poll { "polling" } else { "events" }));
     }
-    let mut watch = Watch { pipeline, options, ledger, pending: HashMap::new(), stats: WatchStats::default() };
+    let before_start = ReceivedBeforeStart::load(pipeline.config(), &options.inputs);
+    log_received_log(&before_start.log_issues, options.verbose);
+    let mut watch = Watch {
+        pipeline,
+        options,
+        ledger,
+        pending: HashMap::new(),
+        stats: WatchStats::default(),
+        before_start: Some(before_start),
+    };
     let mut dirty_since: Option<Instant> = None;
     let mut last_scan = Instant::now() - options.interval;
     // A first rebuild gives the status board and draft even before any new file.
@@ -177,25 +212,34 @@ impl Watch<'_, '_> {
     /// vanished paths are recorded as deleted. Returns whether anything changed.
     fn scan(&mut self, stop: &AtomicBool) -> Result<bool> {
         let found = crate::ingest::discover(std::slice::from_ref(&self.options.inputs));
+        let before_start = self.before_start.take();
         let mut present = BTreeSet::new();
+        let mut workbooks = BTreeSet::new();
         let mut changed = false;
         for f in &found {
             present.insert(f.display.clone());
-            if matches!(f.kind, FoundKind::Workbook) && self.settled(&f.path) {
+            if !matches!(f.kind, FoundKind::Workbook) {
+                continue;
+            }
+            workbooks.insert(f.path.clone());
+            if self.settled(&f.path, &f.display, before_start.as_ref()) {
                 changed |= self.process(&f.path, &f.display)?;
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
             }
         }
-        self.pending.retain(|path, _| path.exists());
+        // A path gone, or no longer a workbook (a link put in its place), waits for nothing.
+        self.pending.retain(|path, _| workbooks.contains(path));
         Ok(self.record_deletions(&present)? || changed)
     }
 
     /// Notes the file's size and modification time; true once they have stayed
     /// the same for the settle time and the file is not known to be handled.
-    fn settled(&mut self, path: &std::path::Path) -> bool {
-        let Ok(meta) = std::fs::metadata(path) else { return false };
+    /// A file first seen by the first pass was there before the start: it
+    /// counts as received when `before_start` says, as `build` would count it.
+    fn settled(&mut self, path: &std::path::Path, display: &str, before_start: Option<&ReceivedBeforeStart>) -> bool {
+        let Ok(meta) = std::fs::symlink_metadata(path) else { return false };
         let (size, modified) = (meta.len(), meta.modified().ok());
         let tz = self.pipeline.config().calendar.timezone;
         let now_instant = Instant::now();
@@ -203,7 +247,7 @@ impl Watch<'_, '_> {
             size,
             modified,
             stable_since: now_instant,
-            first_seen: now(tz),
+            first_seen: before_start.and_then(|b| b.time(display, modified)).unwrap_or_else(|| now(tz)),
             first_seen_instant: now_instant,
             handled: None,
         });
@@ -218,35 +262,55 @@ impl Watch<'_, '_> {
             entry.stable_since = now_instant;
             return false;
         }
-        let trusted = entry.handled.is_some_and(|at| at.elapsed() < RECHECK_AFTER);
-        !trusted && entry.stable_since.elapsed() >= self.options.settle
+        !entry.trusted(self.options.interval) && entry.stable_since.elapsed() >= self.options.settle
     }
 
-    /// Hands a settled file to the pipeline; true when a new version was recorded.
+    /// Hands a settled file to the pipeline; true when something was recorded.
     fn process(&mut self, path: &std::path::Path, display: &str) -> Result<bool> {
         let tz = self.pipeline.config().calendar.timezone;
+        let (verbose, rescan) = (self.options.verbose, self.options.interval);
         let Some(entry) = self.pending.get_mut(path) else { return Ok(false) };
+        let previous = entry.handled.take();
         // A file trusted until now is hashed again: same size and time, maybe other content.
-        let rechecked = entry.handled.take().is_some();
+        let rechecked = matches!(previous, Some(Handled::Recorded(_)));
+        // One unreadable until now keeps its first sight: its bytes have not changed.
         let received = if rechecked { now(tz) } else { entry.first_seen };
         let young = rechecked || entry.first_seen_instant.elapsed() < self.options.incomplete_grace;
         let arrival = Arrival { path, display, size: entry.size, received, judge_incomplete: !young };
         match self.pipeline.receive(&mut self.ledger, &self.options.out, &arrival)? {
-            Arrived::Known => entry.handled = Some(Instant::now()),
-            Arrived::NotReadable => {}
+            Arrived::Known => entry.handled = Some(Handled::Recorded(Instant::now())),
+            Arrived::Vanished if verbose => log(&format!(
+                "{display} changed as it was opened (removed, or no longer a regular file); looked at again"
+            )),
+            Arrived::Vanished => {}
+            Arrived::Unreadable { reason, recorded } => {
+                entry.handled = Some(Handled::Unreadable(Instant::now()));
+                let again = format!("tried again every {}", seconds(rescan));
+                if let Some((report, receipt)) = recorded {
+                    self.stats.received += 1;
+                    log(&format!("{}; {again}", verdict_line(&report)));
+                    if let Err(e) = receipt {
+                        log(&format!("{display}: receipt not written: {e}"));
+                    }
+                    return Ok(true);
+                }
+                if !matches!(previous, Some(Handled::Unreadable(_))) {
+                    log(&format!("{display} still cannot be read ({reason}); {again}"));
+                }
+            }
             Arrived::Incomplete => {
                 if rechecked {
                     entry.first_seen = received;
                     entry.first_seen_instant = Instant::now();
                 }
                 // Probably still being copied: try again on a later pass.
-                if self.options.verbose {
+                if verbose {
                     log(&format!("waiting for {display} to be complete"));
                 }
             }
             Arrived::Recorded { report, receipt } => {
                 entry.first_seen = received;
-                entry.handled = Some(Instant::now());
+                entry.handled = Some(Handled::Recorded(Instant::now()));
                 self.stats.received += 1;
                 log(&verdict_line(&report));
                 if let Err(e) = receipt {
@@ -296,12 +360,23 @@ impl Watch<'_, '_> {
     }
 }
 
-/// The log line of a file recorded: its verdict, unit and week.
-fn verdict_line(report: &FileReport) -> String {
-    if report.issues.iter().any(|i| i.code == crate::issue::Code::FileTooLarge) {
-        return format!("{} → {} (too large: {} bytes)", report.file.path, report.status.label_en(), report.file.size);
+/// Says what the received-times log gives for the files already there: its
+/// problems always, its summary when verbose.
+fn log_received_log(issues: &[crate::issue::Issue], verbose: bool) {
+    for issue in issues.iter().filter(|i| verbose || i.code != crate::issue::Code::ReceivedLogFile) {
+        log(&format!("{}: {}", crate::ingest::RECEIVED_LOG, issue.message_en));
     }
-    format!(
+}
+
+/// A duration as the log says it: `5 s`, `0.5 s`.
+fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
+}
+
+/// The log line of a file recorded: its verdict, unit and week, and for a
+/// rejection its first error, where it is, and how many more there are.
+fn verdict_line(report: &FileReport) -> String {
+    let mut line = format!(
         "{} → {}{}{}",
         report.file.path,
         report.status.label_en(),
@@ -311,5 +386,26 @@ fn verdict_line(report: &FileReport) -> String {
             (Some(_), None) => ")".to_string(),
             _ => String::new(),
         }
-    )
+    );
+    if report.status == FileStatus::Rejected {
+        line.push_str(&rejection_reason(report));
+    }
+    line
+}
+
+/// `: [X001] Chỉ tiêu!E12: message (and 2 more errors)`.
+fn rejection_reason(report: &FileReport) -> String {
+    let errors: Vec<&Issue> = report.issues.iter().filter(|i| i.severity == Severity::Error).collect();
+    let Some(first) = errors.first() else { return String::new() };
+    let place = match (&first.location.sheet, &first.location.cell) {
+        (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: "),
+        (Some(sheet), None) => format!("{sheet}: "),
+        _ => String::new(),
+    };
+    let more = match errors.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more error)".to_string(),
+        n => format!(" (and {n} more errors)"),
+    };
+    format!(": [{}] {place}{}{more}", first.code, first.message_en)
 }

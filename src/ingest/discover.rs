@@ -162,6 +162,72 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
     found
 }
 
+/// Why a listed file was not opened.
+#[derive(Debug)]
+pub enum Unopened {
+    /// Nothing at the path any more.
+    Gone(std::io::Error),
+    /// A link, a folder, a pipe or a device stands at the path now: never read.
+    NotRegular,
+    /// The system would not open or describe it (permissions, I/O).
+    Failed(std::io::Error),
+}
+
+/// Opens a listed file for reading without following a link, and describes it
+/// from the handle rather than the path: a link or anything other than a
+/// regular file put in its place after it was listed is never read, so no
+/// bytes from outside the folder walked are read.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), Unopened> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    no_follow(&mut options);
+    let file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Unopened::Gone(e),
+        _ if is_link_refused(&e) => Unopened::NotRegular,
+        _ => Unopened::Failed(e),
+    })?;
+    let metadata = file.metadata().map_err(Unopened::Failed)?;
+    if !metadata.is_file() {
+        return Err(Unopened::NotRegular);
+    }
+    Ok((file, metadata))
+}
+
+/// The issue of a file listed as a regular file that is something else (a
+/// link, a folder, a pipe) when it is opened: it was swapped after listing.
+pub fn not_regular_any_more(location: &Location) -> Issue {
+    Issue::new(Code::Unreadable, location.clone())
+        .message(
+            "Tệp đã bị thay bằng liên kết tượng trưng hoặc không còn là tệp thông thường khi được đọc: không đọc, để tránh đọc tệp ngoài thư mục nhận báo cáo.",
+            "The file was replaced by a symbolic link or something other than a regular file by the time it was read: not read, so that nothing outside the inputs folder is read.",
+        )
+        .hint("Chép chính tệp báo cáo vào thư mục (không dùng liên kết).", "Copy the report file itself into the folder (not a link).")
+}
+
+/// `O_NOFOLLOW`: the open fails on a link. `O_NONBLOCK`: a pipe put in the
+/// file's place does not hang the open waiting for a writer (the handle's type
+/// is checked next); reads of a regular file ignore it.
+#[cfg(unix)]
+fn no_follow(options: &mut std::fs::OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+}
+
+#[cfg(not(unix))]
+fn no_follow(_: &mut std::fs::OpenOptions) {}
+
+/// Whether the open failed because of what stands at the path: a link
+/// (`ELOOP` under `O_NOFOLLOW`) or a socket (`ENXIO`).
+#[cfg(unix)]
+fn is_link_refused(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENXIO))
+}
+
+#[cfg(not(unix))]
+fn is_link_refused(_: &std::io::Error) -> bool {
+    false
+}
+
 /// The path as reports name it: relative to `root`, names joined by `/` on
 /// every system, each name kept whole (see [`crate::fs::lossless_name`]), so
 /// that `\xff.xlsx` and `\xfe.xlsx` stay two files.
@@ -175,6 +241,20 @@ fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn opens_regular_files_only_and_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.xlsx");
+        std::fs::write(&file, b"abc").unwrap();
+        std::os::unix::fs::symlink(&file, dir.path().join("link.xlsx")).unwrap();
+        let (_, metadata) = open_regular(&file).expect("a regular file opens");
+        assert_eq!(metadata.len(), 3);
+        assert!(matches!(open_regular(&dir.path().join("link.xlsx")), Err(Unopened::NotRegular)));
+        assert!(matches!(open_regular(dir.path()), Err(Unopened::NotRegular)));
+        assert!(matches!(open_regular(&dir.path().join("gone.xlsx")), Err(Unopened::Gone(_))));
+    }
 
     #[test]
     fn classifies_by_name() {

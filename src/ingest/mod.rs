@@ -22,8 +22,8 @@ use calamine::{Data, DataRef, Dimensions, Range, Reader, Xls, Xlsx, XlsxFormulaM
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-pub use discover::{Found, FoundKind, discover};
-pub use received::{RECEIVED_LOG, ReceivedLog};
+pub use discover::{Found, FoundKind, Unopened, discover, open_regular};
+pub use received::{BadLine, LineProblem, LogFile, RECEIVED_LOG, ReceivedLog};
 pub use sniff::Sniffed;
 
 use crate::contract::READ_SHEETS;
@@ -32,6 +32,7 @@ use crate::model::{CellValue, FileFormat, FileMeta, RawCell, RawSheet, RawWorkbo
 use crate::text::fold_key;
 
 pub use crate::schema::Limits;
+use discover::not_regular_any_more;
 use problems::{
     empty_workbook, encrypted, grid_too_large, io_issue, read_failed, reader_crashed, sheet_too_large, text_too_large,
 };
@@ -66,11 +67,12 @@ pub fn read_file_staged(
 ) -> Ingested {
     let location = Location::file(display);
     let mut meta = FileMeta { path: display.to_string(), size: 0, sha256: String::new(), received: None };
-    let metadata = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            return Ingested { meta, result: Err(io_issue(&location, &e)) };
-        }
+    // Opened without following a link and described from the handle: what is
+    // read is the regular file listed, never what a link put in its place names.
+    let (file, metadata) = match open_regular(path) {
+        Ok(opened) => opened,
+        Err(Unopened::NotRegular) => return Ingested { meta, result: Err(not_regular_any_more(&location)) },
+        Err(Unopened::Gone(e) | Unopened::Failed(e)) => return Ingested { meta, result: Err(io_issue(&location, &e)) },
     };
     meta.size = metadata.len();
     meta.received =
@@ -79,16 +81,30 @@ pub fn read_file_staged(
         let issue = file_too_large(&location, meta.size, limits);
         return Ingested { meta, result: Err(issue) };
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_at_most(file, meta.size, limits.max_file_bytes) {
         Ok(b) => b,
         Err(e) => return Ingested { meta, result: Err(io_issue(&location, &e)) },
     };
+    if bytes.len() as u64 > limits.max_file_bytes {
+        // It grew past the limit after it was measured.
+        meta.size = bytes.len() as u64;
+        let issue = file_too_large(&location, meta.size, limits);
+        return Ingested { meta, result: Err(issue) };
+    }
     meta.sha256 = crate::fs::sha256_hex(&bytes);
     let result = match decide {
         Some(decide) => read_bytes_guarded(&bytes, &location, limits, Some(&mut |w: &RawWorkbook| decide(&meta, w))),
         None => read_bytes_guarded(&bytes, &location, limits, None),
     };
     Ingested { meta, result }
+}
+
+/// The bytes of an opened file, at most one more than `limit` (so that a file
+/// grown past the limit since it was measured is seen to be, without reading it all).
+fn read_at_most(file: std::fs::File, size: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Reads workbook bytes (of any supported format) into the contract's sheets.

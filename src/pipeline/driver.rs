@@ -79,6 +79,7 @@ impl<'c> Pipeline<'c> {
         let (listed, ledger) = inputs::list_sources(self.config, sources)?;
         progress.files_found(listed.len());
         let mut reports = read::check_all(self.config, &listed, &StageClock::default(), progress);
+        inputs::verify_archive_reads(sources, ledger.as_ref(), &mut reports)?;
         inputs::received_from_ledger(self.config, sources, ledger.as_ref(), &mut reports);
         Ok(reports)
     }
@@ -97,6 +98,7 @@ impl<'c> Pipeline<'c> {
         progress.files_found(listed.len());
         let mut read = read_for_cycle(self.config, &listed, &request.choice, &clock, progress)
             .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
+        inputs::verify_archive_reads(&request.sources, ledger.as_ref(), &mut read.reports)?;
         inputs::received_from_ledger(self.config, &request.sources, ledger.as_ref(), &mut read.reports);
         let read_wall = started.elapsed().as_secs_f64();
         // The cycle is settled: the latest one is named by its meeting from here on.

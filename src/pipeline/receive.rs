@@ -2,6 +2,7 @@
 //! has settled: read once (so the hash and the verdict are of the same bytes),
 //! validated, recorded in the ledger, archived, and given its receipt.
 
+use std::io::Read;
 use std::path::Path;
 
 use chrono::DateTime;
@@ -11,12 +12,15 @@ use super::driver::Pipeline;
 use super::inputs::too_large_report;
 use super::read::{StageClock, validated};
 use crate::error::Result;
-use crate::fs::{sha256_hex, sha256_of_file};
-use crate::ingest::{self, Ingested};
-use crate::issue::{Code, Location};
-use crate::ledger::Ledger;
+use crate::fs::sha256_hex;
+use crate::ingest::{self, Ingested, Unopened};
+use crate::issue::{Code, Issue, Location};
+use crate::ledger::{Ledger, NOT_READ, sha256_of_reader};
 use crate::model::{FileMeta, FileReport};
 use crate::render::receipt::{self, ReceiptError};
+
+/// Whether a file's receipt was written: a receipt that could not be is that file's problem only.
+pub type ReceiptResult = std::result::Result<(), ReceiptError>;
 
 /// A complete file in the inputs folder.
 #[derive(Debug, Clone, Copy)]
@@ -37,23 +41,46 @@ pub struct Arrival<'a> {
 pub enum Arrived {
     /// This version is in the ledger already.
     Known,
-    /// The file could not be read from the folder; it stays for a later pass.
-    NotReadable,
+    /// Gone, or something other than a regular file (a link put in its place),
+    /// since it was listed: nothing is recorded; the next pass sees what is there.
+    Vanished,
+    /// The system would not let it be read (permissions, an I/O error). The
+    /// first time (and again once a version of it was read since), it is
+    /// recorded as rejected (`F001`) with its receipt, in `recorded`; it is
+    /// tried again on later passes, and received as soon as it can be read.
+    Unreadable { reason: String, recorded: Option<(Box<FileReport>, ReceiptResult)> },
     /// It does not open yet and may still be being copied.
     Incomplete,
     /// A new version, recorded and archived (unless over the size limit), and
     /// its receipt written or why not: a receipt that cannot be written is
     /// this file's problem, said in the log, never the end of `watch`.
-    Recorded { report: Box<FileReport>, receipt: std::result::Result<(), ReceiptError> },
+    Recorded { report: Box<FileReport>, receipt: ReceiptResult },
 }
 
 impl Pipeline<'_> {
     /// Processes one arriving file: see [`Arrived`].
+    ///
+    /// The file is opened without following a link and measured from the
+    /// handle, so that what is hashed, judged and archived is the regular file
+    /// of the folder, never what a link put in its place after listing names.
     pub fn receive(&self, ledger: &mut Ledger, out: &Path, arrival: &Arrival<'_>) -> Result<Arrived> {
-        if arrival.size > self.config.limits.max_file_bytes {
-            return self.receive_too_large(ledger, out, arrival);
+        let (file, metadata) = match ingest::open_regular(arrival.path) {
+            Ok(opened) => opened,
+            Err(Unopened::Failed(e)) => return self.receive_unreadable(ledger, out, arrival, &e),
+            Err(Unopened::Gone(_) | Unopened::NotRegular) => return Ok(Arrived::Vanished),
+        };
+        let limit = self.config.limits.max_file_bytes;
+        if metadata.len() > limit {
+            return self.receive_too_large(ledger, out, arrival, file, metadata.len());
         }
-        let Ok(bytes) = std::fs::read(arrival.path) else { return Ok(Arrived::NotReadable) };
+        let mut bytes = Vec::new();
+        if let Err(e) = file.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+            return self.receive_unreadable(ledger, out, arrival, &e);
+        }
+        if bytes.len() as u64 > limit {
+            // It grew since it was measured: still being written; measured again on a later pass.
+            return Ok(Arrived::Incomplete);
+        }
         let sha = sha256_hex(&bytes);
         if ledger.knows(arrival.display, &sha)? {
             return Ok(Arrived::Known);
@@ -63,18 +90,56 @@ impl Pipeline<'_> {
         if incomplete && !arrival.judge_incomplete {
             return Ok(Arrived::Incomplete);
         }
-        self.record(ledger, out, report, Some(&bytes), arrival.received)
+        let (report, receipt) = self.record(ledger, out, report, Some(&bytes), arrival.received)?;
+        Ok(Arrived::Recorded { report, receipt })
     }
 
     /// A file over the size limit is never loaded: hashed as a stream,
     /// rejected from its size, recorded, not archived.
-    fn receive_too_large(&self, ledger: &mut Ledger, out: &Path, arrival: &Arrival<'_>) -> Result<Arrived> {
-        let Ok(sha) = sha256_of_file(arrival.path) else { return Ok(Arrived::NotReadable) };
+    fn receive_too_large(
+        &self,
+        ledger: &mut Ledger,
+        out: &Path,
+        arrival: &Arrival<'_>,
+        file: std::fs::File,
+        size: u64,
+    ) -> Result<Arrived> {
+        let sha = match sha256_of_reader(file) {
+            Ok(sha) => sha,
+            Err(e) => return self.receive_unreadable(ledger, out, arrival, &e),
+        };
         if ledger.knows(arrival.display, &sha)? {
             return Ok(Arrived::Known);
         }
-        let report = too_large_report(self.config, arrival.display, arrival.size, sha, Some(arrival.received));
-        self.record(ledger, out, report, None, arrival.received)
+        let report = too_large_report(self.config, arrival.display, size, sha, Some(arrival.received));
+        let (report, receipt) = self.record(ledger, out, report, None, arrival.received)?;
+        Ok(Arrived::Recorded { report, receipt })
+    }
+
+    /// A file the system would not let us read: recorded as rejected with its
+    /// receipt, once (the ledger knows it, with no hash, until a version of it
+    /// is read), so that it is said at once and holds nothing back; `watch`
+    /// tries it again at every rescan.
+    fn receive_unreadable(
+        &self,
+        ledger: &mut Ledger,
+        out: &Path,
+        arrival: &Arrival<'_>,
+        error: &std::io::Error,
+    ) -> Result<Arrived> {
+        let reason = error.to_string();
+        if ledger.last_seen_unreadable(arrival.display)? {
+            return Ok(Arrived::Unreadable { reason, recorded: None });
+        }
+        let meta = FileMeta {
+            path: arrival.display.to_string(),
+            size: arrival.size,
+            sha256: NOT_READ.to_string(),
+            received: Some(arrival.received),
+        };
+        let report = crate::validate::unreadable(meta, cannot_read(arrival.display, error));
+        let recorded = self.record(ledger, out, report, None, arrival.received)?;
+        Ok(Arrived::Unreadable { reason, recorded: Some(recorded) })
     }
 
     fn record(
@@ -84,13 +149,13 @@ impl Pipeline<'_> {
         report: FileReport,
         bytes: Option<&[u8]>,
         received: DateTime<Tz>,
-    ) -> Result<Arrived> {
+    ) -> Result<(Box<FileReport>, ReceiptResult)> {
         // A template that does not compile is the configuration's fault: said
         // before anything is recorded, so the file is taken again once it is fixed.
         let template = self.receipt_template()?;
         ledger.record(&report, bytes, received)?;
         let receipt = receipt::write_receipt(self.config, out, &report, &template, &self.lang);
-        Ok(Arrived::Recorded { report: Box::new(report), receipt })
+        Ok((Box::new(report), receipt))
     }
 
     /// Validates bytes already read, through the same guarded read as a file of a folder.
@@ -103,6 +168,20 @@ impl Pipeline<'_> {
         let result = ingest::read_bytes_guarded(bytes, &Location::file(display), limits, None);
         validated(self.config, Ingested { meta, result }, &StageClock::default())
     }
+}
+
+/// The issue of a file `watch` cannot read: what the system said, and that
+/// it will be received as soon as it can be read.
+fn cannot_read(display: &str, error: &std::io::Error) -> Issue {
+    Issue::new(Code::Unreadable, Location::file(display))
+        .message(
+            format!("Không đọc được tệp ({error}); tệp được thử đọc lại và sẽ được tiếp nhận ngay khi đọc được."),
+            format!("The file cannot be read ({error}); it is tried again and will be received as soon as it can be read."),
+        )
+        .hint(
+            "Kiểm tra quyền truy cập tệp và thư mục dùng chung (tài khoản của dịch vụ phải đọc được tệp), hoặc chép lại tệp.",
+            "Check the permissions of the file and the shared folder (the service's account must be able to read it), or copy the file again.",
+        )
 }
 
 #[cfg(test)]

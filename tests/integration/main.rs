@@ -3,6 +3,7 @@
 
 mod common;
 
+mod archive_check;
 mod bad_inputs;
 mod browser;
 mod build;
@@ -19,7 +20,12 @@ mod injection;
 mod kill;
 mod language;
 mod libreoffice;
+mod link_race;
 mod pinned;
 mod properties;
+mod read_only_state;
+mod received_log;
+mod unprivileged;
 mod watch;
+mod watch_intake;
 mod window;

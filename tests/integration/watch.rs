@@ -11,12 +11,12 @@ use serde_json::Value;
 
 use crate::common;
 
-struct Watcher {
-    child: Child,
+pub(crate) struct Watcher {
+    pub(crate) child: Child,
 }
 
 impl Watcher {
-    fn start(root: &Path, extra: &[&str]) -> Watcher {
+    pub(crate) fn start(root: &Path, extra: &[&str]) -> Watcher {
         let child = Command::new(env!("CARGO_BIN_EXE_tonghop"))
             .args(["watch", "-v", "--settle", "0.3", "--interval", "0.5", "--inputs"])
             .arg(root.join("in"))
@@ -32,7 +32,7 @@ impl Watcher {
     }
 
     /// Ctrl-C, then wait for a clean exit.
-    fn interrupt(mut self) -> (bool, String) {
+    pub(crate) fn interrupt(mut self) -> (bool, String) {
         let pid = self.child.id().to_string();
         let _ = Command::new("kill").args(["-INT", &pid]).status();
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -57,7 +57,7 @@ impl Drop for Watcher {
     }
 }
 
-fn sample(dir: &Path) -> PathBuf {
+pub(crate) fn sample(dir: &Path) -> PathBuf {
     let sample = dir.join("sample");
     let status =
         Command::new(env!("CARGO_BIN_EXE_tonghop")).arg("sample").arg("-o").arg(&sample).stdout(Stdio::null()).status();
@@ -66,7 +66,7 @@ fn sample(dir: &Path) -> PathBuf {
 }
 
 /// Waits until `check` holds, or fails after `limit`.
-fn eventually(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
+pub(crate) fn eventually(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
     while !check() {
         assert!(Instant::now() < deadline, "timed out waiting for: {what}");
@@ -80,16 +80,16 @@ fn receipt_path(root: &Path, week: Option<&str>, unit: Option<&str>, path: &str,
     tonghop::render::receipt::with_extension(&root.join("out").join(stem), ext)
 }
 
-fn receipt(root: &Path, week: &str, unit: &str, path: &str) -> Option<Value> {
+pub(crate) fn receipt(root: &Path, week: &str, unit: &str, path: &str) -> Option<Value> {
     let path = receipt_path(root, Some(week), Some(unit), path, ".json");
     serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
-fn archive_count(root: &Path) -> usize {
+pub(crate) fn archive_count(root: &Path) -> usize {
     std::fs::read_dir(root.join("state/archive")).map(|d| d.count()).unwrap_or(0)
 }
 
-fn ledger_rows(root: &Path) -> Vec<(String, String, Option<String>)> {
+pub(crate) fn ledger_rows(root: &Path) -> Vec<(String, String, Option<String>)> {
     let conn = rusqlite::Connection::open(root.join("state/ledger.sqlite")).expect("ledger");
     let mut stmt = conn.prepare("SELECT path, status, deleted_at FROM files ORDER BY id").expect("query");
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
