@@ -12,7 +12,7 @@ use super::svg::{self, Mark};
 use super::templates::{REPORT_HTML, RenderError, Templates, render_template_with};
 use crate::aggregate::Summary;
 use crate::language::Language;
-use crate::schema::{Config, LabelOf};
+use crate::schema::Config;
 
 /// A headline figure with what the page needs to show it.
 #[derive(Debug, Serialize)]
@@ -87,6 +87,12 @@ fn headlines(config: &Config, summary: &Summary, lang: &Language) -> Vec<Headlin
                 });
             }
             let r = summary.ratios.iter().find(|r| &r.code == code)?;
+            // A ratio of weekly counts is counted in the weekly reports of its denominator.
+            let weekly_parts = summary
+                .sections
+                .iter()
+                .flat_map(|s| &s.figures)
+                .find(|f| f.code == r.denominator_code && f.kind == crate::schema::Aggregation::Flow);
             Some(Headline {
                 code: r.code.clone(),
                 vi: r.vi.clone(),
@@ -98,9 +104,12 @@ fn headlines(config: &Config, summary: &Summary, lang: &Language) -> Vec<Headlin
                 value: r.value,
                 previous: r.previous,
                 change: r.change,
-                reported: r.units,
-                expected: summary.by_unit.ratio_expected.get(&r.code).copied().unwrap_or(0),
-                weekly: false,
+                reported: weekly_parts.map_or(r.units, |f| f.coverage.unit_weeks_reported),
+                expected: weekly_parts.map_or_else(
+                    || summary.by_unit.ratio_expected.get(&r.code).copied().unwrap_or(0),
+                    |f| f.coverage.unit_weeks_expected,
+                ),
+                weekly: weekly_parts.is_some(),
                 suspect: r.suspect.clone(),
                 other: r.other.clone(),
             })
@@ -149,19 +158,16 @@ fn unit_bars(config: &Config, summary: &Summary, code: &str, lang: &Language) ->
 
 fn units_chart(config: &Config, summary: &Summary, code: &str, lang: &Language) -> String {
     let rows = unit_bars(config, summary, code, lang);
-    let label = config
-        .schema
-        .criterion(code)
-        .map(|c| lang.label(&c.vi, &c.en, config.translations(LabelOf::Criterion, &c.code)))
-        .unwrap_or_default();
+    let label = headline_label(summary, code, lang);
     svg::bar_chart(&format!("{code} — {label}"), &rows, &lang.charts().not_reported, &|v| format::number(v, 0, lang))
 }
 
 /// The label of a headline figure or ratio in the language.
 fn headline_label(summary: &Summary, code: &str, lang: &Language) -> String {
     let figure = summary.sections.iter().flat_map(|s| &s.figures).find(|f| f.code == code);
+    let as_of = summary.cycle.weeks.last().map(|w| lang.format_date(w.to)).unwrap_or_default();
     figure
-        .map(|f| lang.label(&f.vi, &f.en, &f.other).to_string())
+        .map(|f| lang.period_label(lang.label(&f.vi, &f.en, &f.other), f.kind, summary.cycle.weeks.len(), &as_of))
         .or_else(|| {
             summary.ratios.iter().find(|r| r.code == code).map(|r| lang.label(&r.vi, &r.en, &r.other).to_string())
         })
@@ -185,7 +191,7 @@ fn trend(config: &Config, summary: &Summary, i: usize, code: &str, lang: &Langua
     let fmt = |v: f64| if is_ratio { format::percent(v, lang) } else { format::number(v, 0, lang) };
     Trend {
         code: code.to_string(),
-        svg: svg::trend_chart(code, &points, &fmt, &lang.charts().fewer_cycles),
+        svg: svg::trend_chart(code, &points, &fmt, &lang.charts().fewer_cycles, is_ratio.then_some(1.0)),
         label: headline_label(summary, code, lang),
     }
 }
@@ -247,7 +253,7 @@ fn rates_chart(summary: &Summary, lang: &Language) -> String {
         })
         .collect();
     let words = lang.charts();
-    svg::trend_chart(&words.reporting_rate, &points, &|v| format::percent(v, lang), &words.fewer_weeks)
+    svg::trend_chart(&words.reporting_rate, &points, &|v| format::percent(v, lang), &words.fewer_weeks, Some(1.0))
 }
 
 /// Renders `index.html`.

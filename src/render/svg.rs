@@ -102,7 +102,7 @@ pub const TREND_POINTS: usize = 6;
 ///
 /// ```
 /// let points = vec![("18/09".to_string(), Some(0.91)), ("02/10".to_string(), Some(0.911))];
-/// let svg = tonghop::render::svg::trend_chart("R03", &points, &|v| format!("{:.1}%", v * 100.0), "{n} kỳ có số liệu");
+/// let svg = tonghop::render::svg::trend_chart("R03", &points, &|v| format!("{:.1}%", v * 100.0), "{n} kỳ có số liệu", Some(1.0));
 /// assert!(svg.contains(">0.0%<") && svg.contains("2 kỳ có số liệu"));
 /// ```
 pub fn trend_chart(
@@ -110,10 +110,11 @@ pub fn trend_chart(
     points: &[(String, Option<f64>)],
     format: &dyn Fn(f64) -> String,
     fewer: &str,
+    ceiling: Option<f64>,
 ) -> String {
     let (w, h, left, right, top, bottom, pad) = (360.0, 170.0, 62.0, 14.0, 34.0, 30.0, 22.0);
     let values: Vec<f64> = points.iter().filter_map(|(_, v)| *v).collect();
-    let (lo, hi) = value_range(&values);
+    let (lo, hi) = value_range(&values, ceiling);
     let n = points.len().max(2) as f64 - 1.0;
     let x = |i: usize| left + pad + (w - left - right - 2.0 * pad) * i as f64 / n;
     let y = |v: f64| top + (h - top - bottom) * (1.0 - (v - lo) / (hi - lo));
@@ -189,14 +190,19 @@ pub fn trend_chart(
 }
 
 /// The value axis: from zero (or the lowest value, when one is negative) to a
-/// little above the highest, so that a change is drawn in proportion to the value.
-fn value_range(values: &[f64]) -> (f64, f64) {
+/// little above the highest, so that a change is drawn in proportion to the
+/// value; never above `ceiling` (100 % for a share) when no value is.
+fn value_range(values: &[f64], ceiling: Option<f64>) -> (f64, f64) {
     let lo = values.iter().copied().fold(0.0_f64, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !hi.is_finite() || hi <= lo {
         return (lo, lo + 1.0);
     }
-    (lo, hi + (hi - lo) * 0.12)
+    let top = hi + (hi - lo) * 0.12;
+    match ceiling {
+        Some(c) if hi <= c => (lo, top.min(c)),
+        _ => (lo, top),
+    }
 }
 
 /// One cell of the status grid.
@@ -283,7 +289,7 @@ mod tests {
     #[test]
     fn trend_with_gaps_and_flat_series() {
         let points = [("a".into(), Some(0.5)), ("b".into(), None), ("c".into(), Some(0.5))];
-        let svg = trend_chart("R01", &points, &|v| format!("{v}"), "{n} cycles");
+        let svg = trend_chart("R01", &points, &|v| format!("{v}"), "{n} cycles", None);
         assert_eq!(svg.matches('M').count(), 2, "a gap starts a new line segment: {svg}");
     }
 
@@ -297,7 +303,8 @@ mod tests {
     fn a_small_change_is_drawn_small_and_the_scale_is_labelled() {
         // 91.0 % → 91.1 %: a tenth of a point must not climb the chart's height.
         let points = [("18/09".into(), Some(0.910)), ("02/10".into(), Some(0.911))];
-        let svg = trend_chart("R03", &points, &|v| format!("{:.1}%", v * 100.0), "{n} cycles");
+        let svg = trend_chart("R03", &points, &|v| format!("{:.1}%", v * 100.0), "{n} cycles", Some(1.0));
+        assert!(svg.contains(">100.0%<") && !svg.contains(">101"), "a share tops out at 100 %: {svg}");
         let ys = path_ys(&svg);
         assert_eq!(ys.len(), 2);
         assert!((ys[0] - ys[1]).abs() < 1.0, "drawn flat: {ys:?}");
@@ -305,7 +312,7 @@ mod tests {
         assert!(svg.contains("2 cycles"), "fewer cycles than a trend shows are said: {svg}");
         // A doubling is drawn as one.
         let doubling = [("a".into(), Some(10.0)), ("b".into(), Some(20.0))];
-        let ys = path_ys(&trend_chart("B01", &doubling, &|v| format!("{v}"), "{n}"));
+        let ys = path_ys(&trend_chart("B01", &doubling, &|v| format!("{v}"), "{n}", None));
         let base = 170.0 - 30.0;
         assert!(((base - ys[1]) / (base - ys[0]) - 2.0).abs() < 0.01, "{ys:?}");
     }

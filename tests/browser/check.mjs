@@ -28,6 +28,12 @@ try {
   result.script_elements = await page.evaluate(() => document.querySelectorAll('script').length);
   result.external_resources = await page.evaluate(() =>
     [...document.querySelectorAll('[src],link[href]')].map((e) => e.getAttribute('src') || e.getAttribute('href')));
+  // What a leader sees before scrolling, on a 1366 × 768 screen.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  result.first_screen = await page.evaluate(() =>
+    [...document.querySelectorAll('h1, h2, h3, p, li, .card .label, .card .value, .card div')]
+      .filter((e) => { const r = e.getBoundingClientRect(); return r.height > 0 && r.top < 768; })
+      .map((e) => e.innerText).join('\n'));
   result.screenshot = artifacts + '/report.png';
   await page.screenshot({ path: result.screenshot, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

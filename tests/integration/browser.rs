@@ -170,3 +170,70 @@ fn english_report_reads_in_english() {
         assert!(text.contains(expected), "{expected:?} not on the page");
     }
 }
+
+/// The number of pages of a PDF, from `pdfinfo` (poppler-utils, installed with the browser).
+fn pdf_pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo (apt-get install poppler-utils)");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let line = text.lines().find(|l| l.starts_with("Pages:")).expect("a page count");
+    line["Pages:".len()..].trim().parse().expect("a number")
+}
+
+/// The bundled sample, built as a leader reads it.
+fn build_sample(lang: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let status = Command::new(env!("CARGO_BIN_EXE_tonghop"))
+        .args(["build", "--lang", lang, "--out"])
+        .arg(tmp.path().join("out"))
+        .arg("--state")
+        .arg(tmp.path().join("state"))
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("build");
+    assert!(status.success());
+    let report = tmp.path().join("out/2025-10-02/index.html");
+    (tmp, report)
+}
+
+#[test]
+fn the_first_screen_names_who_is_missing_and_marks_the_suspect_figures() {
+    if !browser_ready() {
+        return;
+    }
+    for (lang, words) in [
+        (
+            "vi",
+            [
+                "109/112 báo cáo tuần",
+                "Quảng Trị 2025-W40",
+                "Cà Mau 2025-W40",
+                "Công Thương 2025-W39",
+                "(*)",
+                "1.931.168",
+            ],
+        ),
+        (
+            "en",
+            [
+                "109/112 weekly reports",
+                "Quang Tri Province 2025-W40",
+                "Ca Mau Province 2025-W40",
+                "Industry and Trade 2025-W39",
+                "(*)",
+                "1,931,168",
+            ],
+        ),
+    ] {
+        let (_tmp, report) = build_sample(lang);
+        let artifacts = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("../browser-artifacts/sample-{lang}"));
+        let r = run_in_browser(&report, &artifacts);
+        let first = r["first_screen"].as_str().expect("first screen");
+        for expected in words {
+            assert!(first.contains(expected), "{lang}: {expected:?} is not on the first screen:\n{first}");
+        }
+        // The suspect mark stands on the figure whose aggregate holds the flagged value, and on no other card.
+        assert!(first.contains("2.195.380 (*)") || first.contains("2,195,380 (*)"), "{lang}: {first}");
+        let pages = pdf_pages(&artifacts.join("report.pdf"));
+        assert!(pages <= 12, "{lang}: the printed report is {pages} A4 pages, at most 12");
+    }
+}
