@@ -149,7 +149,10 @@ fn unit_bars(config: &Config, summary: &Summary, code: &str, lang: &Language) ->
         .filter(|row| config.units.get(&row.unit).is_some_and(shown))
         .map(|row| {
             let v = row.values.iter().find(|(c, _)| c == code).and_then(|(_, v)| *v);
-            (short_name(config, &row.unit, lang), v)
+            // A bar holding a value to check says so, as the figures do.
+            let suspect = summary.quality.iter().any(|q| q.unit == row.unit && q.code == code);
+            let name = short_name(config, &row.unit, lang);
+            (if suspect { format!("{name} (*)") } else { name }, v)
         })
         .collect();
     rows.sort_by(|a, b| b.1.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.1.unwrap_or(f64::NEG_INFINITY)));

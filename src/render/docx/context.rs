@@ -182,6 +182,8 @@ pub(crate) struct RankRow {
     pub v: BTreeMap<String, Option<f64>>,
     /// Ratio code → the unit's own ratio.
     pub r: BTreeMap<String, Option<f64>>,
+    /// The unit holds a value the data-quality check flagged in the cycle: its row is marked (*).
+    pub suspect: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -542,6 +544,7 @@ fn ranking(config: &Config, summary: &Summary, ranking: &Ranking, lang: &Languag
             name: unit_name(config, &u.unit, lang),
             v: u.v.clone(),
             r: u.r.clone(),
+            suspect: summary.quality.iter().any(|q| q.unit == u.unit),
         })
         .collect()
 }
