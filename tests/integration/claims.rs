@@ -188,3 +188,70 @@ fn the_meeting_document_states_coverage_and_suspect_changes_as_data_json_has_the
         assert!(p.contains("Quảng Ninh"), "a mark without its reason: {p}");
     }
 }
+
+/// The visible text of an HTML page, roughly: tags dropped, entities of the page decoded.
+fn html_text(html: &str) -> String {
+    let body = html.split("<body>").nth(1).unwrap_or(html);
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_reviewers_page_states_coverage_and_suspect_figures_as_data_json_has_them() {
+    let built = build_sample("vi");
+    let s = summary(&built.data);
+    let text = html_text(&read(&built.cycle.join("index.html")));
+    let sub = &s["submissions"];
+    assert!(text.contains(&format!("Đã nhận {}/{} báo cáo tuần", sub["received"], sub["expected"])), "{text}");
+    for row in
+        sub["not_received"].as_array().expect("not received").iter().chain(sub["late_rows"].as_array().expect("late"))
+    {
+        let name = crate::common::config().units.get(row["unit"].as_str().expect("unit")).expect("unit").short.clone();
+        assert!(text.contains(&format!("{name} {}", row["week"].as_str().expect("week"))), "{name} not named");
+    }
+    let figures: Vec<&Value> = s["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .flat_map(|x| x["figures"].as_array().expect("figures"))
+        .collect();
+    let b01 = figures.iter().find(|f| f["code"] == "B01").expect("B01");
+    let cov = &b01["coverage"];
+    let fmt = |v: &Value| tonghop::text::format_vi_number(v.as_f64().expect("a number"), 0);
+    // The card: the figure marked, the period named, the figure without the suspect value, the reports counted.
+    let card = format!("Hồ sơ thủ tục hành chính tiếp nhận trong kỳ (2 tuần) {} (*)", fmt(&b01["value"]));
+    assert!(text.contains(&card), "{card:?} in the page");
+    let without = format!(
+        "Nếu loại trừ số liệu cần kiểm tra: {}, {}",
+        fmt(&b01["suspect"]["value"]),
+        fmt(&b01["suspect"]["change"])
+    );
+    assert!(text.contains(&without), "{without:?} in the page");
+    assert!(
+        text.contains(&format!(
+            "{}/{} báo cáo tuần có số liệu",
+            cov["unit_weeks_reported"], cov["unit_weeks_expected"]
+        ))
+    );
+    // Nothing says every unit reported a flow a unit skipped a week of.
+    let units = format!("{}/{} đơn vị có số liệu", cov["reported"], cov["expected"]);
+    assert!(!text.contains(&format!("{} {units}", fmt(&b01["value"]))), "B01 counted in units");
+    // Overdue tasks are grouped: each group states its number of units.
+    for g in s["tasks"]["overdue_groups"].as_array().expect("groups") {
+        let n = g["units"].as_array().expect("units").len();
+        assert!(text.contains(&format!("{} ngày {n} :", g["days_overdue"])), "group of {n} units");
+    }
+}
