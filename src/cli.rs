@@ -138,11 +138,14 @@ fn configured_week(config: &Config, label: &str) -> Result<ReportWeek> {
 }
 
 /// `tonghop check`: validates files and folders, prints the verdicts a batch at a time.
-pub fn check(pipeline: &Pipeline<'_>, paths: &[PathBuf], json: bool) -> Result<ExitCode> {
+/// With `quiet`, files accepted without any remark are counted, not listed, and
+/// the last lines name the rejected files.
+pub fn check(pipeline: &Pipeline<'_>, paths: &[PathBuf], json: bool, quiet: bool) -> Result<ExitCode> {
     let words = console_words(pipeline.config(), pipeline.lang())?;
     let lang = pipeline.lang().fallback();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut counts = FileCounts::default();
+    let mut rejected = Vec::new();
     let printed = (|| -> Result<()> {
         if json {
             let version = serde_json::to_string(&pipeline.config().schema.version).map_err(std::io::Error::from)?;
@@ -158,8 +161,11 @@ pub fn check(pipeline: &Pipeline<'_>, paths: &[PathBuf], json: bool) -> Result<E
                     let body =
                         serde_json::to_string_pretty(report).map_err(std::io::Error::from)?.replace('\n', "\n    ");
                     write!(out, "{}\n    {body}", if first { "" } else { "," })?;
-                } else {
+                } else if !(quiet && report.status == crate::model::FileStatus::Accepted && report.issues.is_empty()) {
                     write!(out, "{}", console::file_verdict(pipeline.config(), report, lang))?;
+                }
+                if report.status == crate::model::FileStatus::Rejected {
+                    rejected.push(report.file.path.clone());
                 }
             }
             Ok(())
@@ -169,7 +175,7 @@ pub fn check(pipeline: &Pipeline<'_>, paths: &[PathBuf], json: bool) -> Result<E
             let close = if counts.total() > 0 { "\n  ]" } else { "]" };
             writeln!(out, "{close},\n  \"summary\": {summary}\n}}")?;
         } else {
-            writeln!(out, "{}", console::checked(&words, &counts))?;
+            write!(out, "{}", console::check_summary(&words, &counts, quiet, &rejected))?;
         }
         Ok(out.flush()?)
     })();

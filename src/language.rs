@@ -126,13 +126,17 @@ pub struct ConsoleWords {
     pub rejected_units: String,
     /// `{list}`: the units whose reports never came.
     pub missing_units: String,
+    /// `{count}`: files accepted without remark, counted but not listed by `check` on a folder.
+    pub accepted_quietly: String,
+    /// `{list}`: the files `check` rejected.
+    pub rejected_files: String,
     pub rejected: String,
     pub missing: String,
 }
 
 impl ConsoleWords {
     /// The placeholders each pattern may hold.
-    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 12] {
+    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 14] {
         const FILES: &[&str] = &["accepted", "warnings", "rejected", "ignored"];
         [
             ("meeting_weeks", &self.meeting_weeks, &["meeting", "weeks"]),
@@ -147,6 +151,8 @@ impl ConsoleWords {
             ("late_units", &self.late_units, &["list"]),
             ("rejected_units", &self.rejected_units, &["list"]),
             ("missing_units", &self.missing_units, &["list"]),
+            ("accepted_quietly", &self.accepted_quietly, &["count"]),
+            ("rejected_files", &self.rejected_files, &["list"]),
         ]
     }
 

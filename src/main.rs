@@ -51,6 +51,9 @@ enum Command {
         /// In kết quả dạng JSON (print JSON for programs).
         #[arg(long)]
         json: bool,
+        /// Liệt kê cả các tệp được tiếp nhận không có vấn đề (list the files accepted without remark too).
+        #[arg(short, long)]
+        verbose: bool,
     },
     /// Tổng hợp kỳ họp: đọc inputs/, ghi outputs/<kỳ>/ (build the meeting cycle's outputs).
     Build {
@@ -157,7 +160,11 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
     let pipeline = Pipeline::new(&config, lang.clone(), templates);
     match args.command {
         Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
-        Command::Check { paths, json } => cli::check(&pipeline, &paths, json),
+        Command::Check { paths, json, verbose } => {
+            // One file named is always shown; in folders, files accepted without remark are counted.
+            let quiet = !verbose && paths.iter().any(|p| p.is_dir());
+            cli::check(&pipeline, &paths, json, quiet)
+        }
         Command::Sample { out, force } => cli::sample(&config, &out, force),
         Command::Template { out } => cli::template(&config, out.as_deref(), &lang),
         Command::Build { meeting, weeks, inputs, out, json, state, from_archive, .. } => {

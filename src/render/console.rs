@@ -139,6 +139,20 @@ pub fn checked(words: &ConsoleWords, c: &FileCounts) -> String {
     fill(&words.checked, &values)
 }
 
+/// The end of `check`: files by status, then (when accepted files were only
+/// counted) how many, and the rejected files by name.
+pub fn check_summary(words: &ConsoleWords, c: &FileCounts, quiet: bool, rejected: &[String]) -> String {
+    let mut out = String::new();
+    if quiet && c.accepted > 0 {
+        push_line(&mut out, &fill(&words.accepted_quietly, &[("count", n(c.accepted))]));
+    }
+    if !rejected.is_empty() {
+        push_line(&mut out, &fill(&words.rejected_files, &[("list", rejected.join(", "))]));
+    }
+    push_line(&mut out, &checked(words, c));
+    out
+}
+
 /// The summary of a build: its cycle, files, reports and where the outputs are.
 pub fn build_summary(config: &Config, words: &ConsoleWords, lang: &Language, r: &BuildReport) -> String {
     let weeks = r.weeks.join(", ");

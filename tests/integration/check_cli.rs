@@ -49,10 +49,27 @@ fn check_human(paths: &[&Path], lang: Option<&str>) -> Output {
 #[test]
 fn exit_0_when_every_file_is_accepted() {
     let dir = folder(&[("38.xlsx", &Book::province()), ("bnv.xlsx", &Book::ministry())]);
+    // On a folder, files accepted without remark are counted, not listed…
     let out = check_human(&[dir.path()], None);
     assert_eq!(out.code, 0, "{out:#?}");
-    assert!(out.stdout.contains("✔ 38.xlsx — Tiếp nhận (38 Thanh Hóa, 2025-W37)"), "{}", out.stdout);
-    assert!(out.stdout.contains("✔ bnv.xlsx — Tiếp nhận (BNV Nội vụ, 2025-W37)"), "{}", out.stdout);
+    assert!(out.stdout.contains("✔ 2 tệp được tiếp nhận, không có vấn đề"), "{}", out.stdout);
+    assert!(!out.stdout.contains("✔ 38.xlsx"), "{}", out.stdout);
+    // …and listed with -v, or when named one by one.
+    let verbose = run(["check", "-v", dir.path().to_str().expect("path")]);
+    assert!(verbose.stdout.contains("✔ 38.xlsx — Tiếp nhận (38 Thanh Hóa, 2025-W37)"), "{}", verbose.stdout);
+    assert!(verbose.stdout.contains("✔ bnv.xlsx — Tiếp nhận (BNV Nội vụ, 2025-W37)"), "{}", verbose.stdout);
+    let named = check_human(&[&dir.path().join("38.xlsx")], None);
+    assert!(named.stdout.contains("38.xlsx — Tiếp nhận (38 Thanh Hóa"), "{}", named.stdout);
+}
+
+#[test]
+fn check_on_a_folder_names_the_rejected_files_at_the_end() {
+    let dir = folder(&[("38.xlsx", &with_bad_b01()), ("bnv.xlsx", &Book::ministry())]);
+    let out = check_human(&[dir.path()], None);
+    assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "the rejection (2 lines), the count, the rejected files, the total:\n{}", out.stdout);
+    assert_eq!(lines[3], "Tệp bị từ chối: 38.xlsx.");
 }
 
 #[test]
@@ -332,7 +349,8 @@ fn human_output_in_english() {
     assert!(line.contains("is not a number"), "{line}");
     assert!(!line.contains("không phải là số"), "{line}");
     assert!(out.stdout.contains("✘ 38.xlsx — rejected"), "{}", out.stdout);
-    assert!(out.stdout.contains("✔ bnv.xlsx — accepted (BNV Ministry of Home Affairs, 2025-W37)"), "{}", out.stdout);
+    assert!(out.stdout.contains("✔ 1 files accepted without remark"), "{}", out.stdout);
+    assert!(out.stdout.contains("Rejected files: 38.xlsx."), "{}", out.stdout);
     assert!(
         out.stdout.contains("2 files: 1 accepted, 0 accepted with warnings, 1 rejected, 0 ignored."),
         "{}",

@@ -302,7 +302,7 @@ fn a_name_never_forges_a_line_of_check() {
     assert_eq!(verdicts, count, "one verdict line per file:\n{}", run.stdout);
     for line in run.stdout.lines() {
         assert!(!line.starts_with("✔ gia-mao"), "a line forged by a file name:\n{}", run.stdout);
-        let known = ["✔ ", "! ", "✘ ", "- ", "    ["].iter().any(|start| line.starts_with(start));
+        let known = ["✔ ", "! ", "✘ ", "- ", "    [", "Tệp bị từ chối: "].iter().any(|start| line.starts_with(start));
         assert!(known || line == run.stdout.lines().last().unwrap_or_default(), "an unexpected line: {line:?}");
     }
     assert!(run.stdout.contains("bc\\n✔ gia-mao — Chấp nhận.xlsx"), "the name shown, escaped:\n{}", run.stdout);
