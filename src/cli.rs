@@ -275,17 +275,11 @@ pub fn watch(pipeline: &Pipeline<'_>, options: &crate::watch::WatchOptions) -> R
 /// `tonghop status`: who has reported for a week (by default the latest one due).
 pub fn status(pipeline: &Pipeline<'_>, sources: &Sources, week: Option<&str>, json: bool) -> Result<ExitCode> {
     let config = pipeline.config();
-    let week = match week {
-        Some(label) => configured_week(config, label)?,
-        None => {
-            let today = chrono::Utc::now().with_timezone(&config.calendar.timezone).date_naive();
-            config
-                .calendar
-                .current_week(today)
-                .ok_or_else(|| Error::Usage("chưa có tuần báo cáo nào (no reporting week yet); dùng --week".into()))?
-        }
-    };
-    let board = pipeline.week_status(sources, week)?;
+    let week = week.map(|label| configured_week(config, label)).transpose()?;
+    let today = chrono::Utc::now().with_timezone(&config.calendar.timezone).date_naive();
+    let (week, board) = pipeline
+        .week_status(sources, week, today)?
+        .ok_or_else(|| Error::Usage("chưa có tuần báo cáo nào (no reporting week yet); dùng --week".into()))?;
     if json {
         let deadline = config.calendar.deadline(&week).to_rfc3339();
         print_json(&serde_json::json!({ "week": week.label(), "deadline": deadline, "submissions": board }))?;

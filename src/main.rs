@@ -111,7 +111,7 @@ enum Command {
     },
     /// Tình hình nộp báo cáo của một tuần (who has reported for a week).
     Status {
-        /// Tuần, ví dụ 2025-W37; mặc định tuần có hạn nộp gần nhất (default: the latest due week).
+        /// Tuần, ví dụ 2025-W37; mặc định tuần gần nhất có báo cáo (default: the latest week with data).
         #[arg(long)]
         week: Option<String>,
         #[arg(long, default_value = "inputs")]

@@ -270,6 +270,19 @@ fn trend(config: &Config, cycle: &CycleSpec, winners: &Winners<'_>) -> Vec<Cycle
     points
 }
 
+/// The weeks some accepted report covers, most recent first, at most `limit`.
+pub fn weeks_with_data(reports: &[FileReport], limit: usize) -> Vec<ReportWeek> {
+    let mut weeks: Vec<ReportWeek> = reports
+        .iter()
+        .filter(|r| r.submission.is_some() && r.status != FileStatus::Ignored)
+        .filter_map(|r| r.week)
+        .collect();
+    weeks.sort_by_key(|w| std::cmp::Reverse(w.due));
+    weeks.dedup_by_key(|w| w.due);
+    weeks.truncate(limit);
+    weeks
+}
+
 /// Who has reported for `week`: on time, late, rejected, missing.
 pub fn week_status(config: &Config, reports: &[FileReport], week: ReportWeek) -> SubmissionSummary {
     let cycle = CycleSpec {

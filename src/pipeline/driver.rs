@@ -3,11 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::aggregate::{CycleChoice, CycleSpec, SubmissionSummary, Summary, Timeliness, week_status};
+use crate::aggregate::{CycleChoice, CycleSpec, SubmissionSummary, Summary, Timeliness, week_status, weeks_with_data};
 use crate::error::{Error, Result};
 use crate::language::Language;
 use crate::model::{FileCounts, FileReport, FileStatus, ReportWeek, Timings};
 use crate::render::console::BuildReport;
+use crate::render::receipt::{BoardLink, StatusBoard};
 
 use super::inputs::{self, Listed, Sources, list_folder};
 use super::progress::{Progress, Quiet};
@@ -85,8 +86,17 @@ impl<'c> Pipeline<'c> {
     }
 
     /// Who has reported for `week`, from every input of `sources`.
-    pub fn week_status(&self, sources: &Sources, week: ReportWeek) -> Result<SubmissionSummary> {
-        Ok(week_status(self.config, &self.read_all(sources, &Quiet)?, week))
+    /// Who has reported for `week`, or (`None`) for the latest week with data
+    /// (the week due on or before `today` when none has), from every input of `sources`.
+    pub fn week_status(
+        &self,
+        sources: &Sources,
+        week: Option<ReportWeek>,
+        today: chrono::NaiveDate,
+    ) -> Result<Option<(ReportWeek, SubmissionSummary)>> {
+        let reports = self.read_all(sources, &Quiet)?;
+        let Some(week) = week.or_else(|| self.default_week(&reports, today)) else { return Ok(None) };
+        Ok(Some((week, week_status(self.config, &reports, week))))
     }
 
     /// Builds a cycle: reads what it needs from `request.sources`, aggregates,
@@ -117,23 +127,69 @@ impl<'c> Pipeline<'c> {
         Ok(Built { files: FileCounts::of(&read.reports), other_weeks_files: read.not_needed, written, timings })
     }
 
-    /// Rebuilds the status board of the week due on or before `today` and the
-    /// draft of the latest cycle from every version the ledger holds, as
-    /// `watch` keeps them. Each part that fails is said in the result, not fatal.
+    /// Rebuilds the status boards and the draft of the latest cycle from every
+    /// version the ledger holds, as `watch` keeps them: `status.html` for the
+    /// latest week with data (the week due on or before `today` when none has),
+    /// and `status-<week>.html` for each of the weeks with data before it. Each
+    /// part that fails is said in the result, not fatal.
     pub fn refresh_board(&self, sources: &Sources, out: &Path, today: chrono::NaiveDate) -> Result<Refreshed> {
         let reports = self.read_all(sources, &Quiet)?;
-        let board = self.config.calendar.current_week(today).map(|week| self.write_board(&reports, week, out));
+        let board = self.write_boards(&reports, out, today);
         let has_data = reports.iter().any(|r| r.status != FileStatus::Ignored && r.submission.is_some());
         let draft = has_data.then(|| self.write_cycle(&reports, &CycleChoice::Latest, 0, out));
         Ok(Refreshed { board, draft })
     }
 
-    fn write_board(&self, reports: &[FileReport], week: ReportWeek, out: &Path) -> Result<()> {
-        let board = week_status(self.config, reports, week);
-        let html = crate::render::receipt::status_html(self.config, &week, &board, &self.templates, &self.lang)?;
-        let path = out.join(STATUS_BOARD);
-        crate::fs::write_atomic(&path, html.as_bytes()).map_err(Error::write(path))
+    /// The week a status shows when none is asked for: the latest with data,
+    /// or the week due on or before `today`.
+    pub fn default_week(&self, reports: &[FileReport], today: chrono::NaiveDate) -> Option<ReportWeek> {
+        weeks_with_data(reports, 1).into_iter().next().or_else(|| self.config.calendar.current_week(today))
     }
+
+    fn write_boards(&self, reports: &[FileReport], out: &Path, today: chrono::NaiveDate) -> Option<Result<()>> {
+        let mut weeks = weeks_with_data(reports, BOARD_WEEKS);
+        if weeks.is_empty() {
+            weeks.extend(self.config.calendar.current_week(today));
+        }
+        let first = *weeks.first()?;
+        let boards: Vec<(ReportWeek, SubmissionSummary)> =
+            weeks.iter().map(|w| (*w, week_status(self.config, reports, *w))).collect();
+        let links: Vec<BoardLink> = boards
+            .iter()
+            .map(|(w, b)| BoardLink {
+                label: w.label(),
+                file: board_file(w),
+                received: b.received,
+                expected: b.expected,
+            })
+            .collect();
+        let updated = chrono::Utc::now().with_timezone(&self.config.calendar.timezone).to_rfc3339();
+        let write = |week: &ReportWeek, submissions: &SubmissionSummary, name: String| -> Result<()> {
+            let board = StatusBoard {
+                week,
+                submissions,
+                updated: updated.clone(),
+                refresh_seconds: BOARD_REFRESH,
+                weeks: links.clone(),
+            };
+            let html = crate::render::receipt::status_html(self.config, &board, &self.templates, &self.lang)?;
+            let path = out.join(name);
+            crate::fs::write_atomic(&path, html.as_bytes()).map_err(Error::write(path))
+        };
+        let result = boards.iter().try_for_each(|(w, b)| write(w, b, board_file(w)));
+        Some(result.and_then(|()| write(&first, &boards[0].1, STATUS_BOARD.to_string())))
+    }
+}
+
+/// Weeks with data that get a board of their own.
+const BOARD_WEEKS: usize = 8;
+
+/// How often an open board reloads itself, in seconds.
+const BOARD_REFRESH: u64 = 30;
+
+/// The file of a week's board: `status-2025-W40.html`.
+fn board_file(week: &ReportWeek) -> String {
+    format!("status-{}.html", week.label())
 }
 
 /// The status board's file name in the outputs folder.

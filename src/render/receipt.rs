@@ -218,18 +218,42 @@ pub const RECEIPT_TEMPLATE: &str = "receipt.html";
 /// The status board of one week (`report_templates/<lang>/status.html`).
 pub fn status_html(
     config: &Config,
-    week: &ReportWeek,
-    submissions: &SubmissionSummary,
+    board: &StatusBoard<'_>,
     templates: &Templates,
     lang: &Language,
 ) -> Result<String, RenderError> {
+    let week = board.week;
     let context = serde_json::json!({
         "week": week,
         "week_label": week.label(),
         "deadline": config.calendar.deadline(week).to_rfc3339(),
-        "submissions": submissions,
+        "submissions": board.submissions,
+        "updated": board.updated,
+        "refresh_seconds": board.refresh_seconds,
+        "weeks": board.weeks,
     });
     render_value(config, templates, lang, "status.html", context)
+}
+
+/// One week's status board, with when it was made and the other weeks' boards.
+pub struct StatusBoard<'a> {
+    pub week: &'a ReportWeek,
+    pub submissions: &'a SubmissionSummary,
+    /// When the board was made (RFC 3339).
+    pub updated: String,
+    /// The page reloads itself after this many seconds.
+    pub refresh_seconds: u64,
+    /// The weeks with a board, most recent first: label, file name, reports received and owed.
+    pub weeks: Vec<BoardLink>,
+}
+
+/// A link to a week's board.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardLink {
+    pub label: String,
+    pub file: String,
+    pub received: usize,
+    pub expected: usize,
 }
 
 /// Writes `receipts/<week>/<unit>/<file>.html` and `.json` under `out`; a receipt

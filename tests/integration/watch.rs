@@ -150,6 +150,19 @@ fn run_scenario(extra: &[&str]) {
 
     // 5. The status board and a draft report exist.
     eventually(Duration::from_secs(15), "status board", || root.join("out/status.html").exists());
+    // The board shows the latest week with data, when it was made, reloads itself,
+    // and links the boards of the other weeks with data.
+    let read_board = || std::fs::read_to_string(root.join("out/status.html")).unwrap_or_default();
+    eventually(Duration::from_secs(15), "the board of the latest week", || read_board().contains("tuần 2025-W38"));
+    let board = read_board();
+    assert!(board.contains("http-equiv=\"refresh\"") && board.contains("Cập nhật lúc"), "{board}");
+    let weeks: Vec<&str> =
+        ["2025-W37", "2025-W38"].into_iter().filter(|w| board.contains(&format!("status-{w}.html"))).collect();
+    assert!(
+        board.contains("tuần 2025-W38") && weeks == ["2025-W37"],
+        "the latest week, links to the others: {weeks:?}"
+    );
+    assert!(root.join("out/status-2025-W37.html").exists());
 
     let (clean, log) = watcher.interrupt();
     assert!(clean, "watch must exit cleanly on Ctrl-C: {log}");
