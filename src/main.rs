@@ -105,6 +105,10 @@ enum Command {
         /// Mẫu văn bản của người dùng (template overrides).
         #[arg(long)]
         templates: Option<PathBuf>,
+        /// Khi tệp đến liên tục, vẫn cập nhật bảng theo dõi và báo cáo dự thảo sau tối đa chừng ấy giây
+        /// (while files keep arriving, refresh the board and the draft at least this often, seconds).
+        #[arg(long, default_value_t = 10.0)]
+        refresh_every: f64,
         /// Ghi nhật ký chi tiết (verbose log).
         #[arg(short, long)]
         verbose: bool,
@@ -171,7 +175,7 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
             let sources = Sources { inputs, state: Some(state), from_archive };
             cli::build(&pipeline, &BuildRequest { sources, out, choice: cli::cycle_choice(meeting, weeks) }, json)
         }
-        Command::Watch { inputs, out, state, poll, interval, settle, verbose, .. } => {
+        Command::Watch { inputs, out, state, poll, interval, settle, refresh_every, verbose, .. } => {
             let seconds = |s: f64| Duration::from_secs_f64(s.clamp(0.01, 3600.0));
             let options = WatchOptions {
                 inputs,
@@ -182,6 +186,7 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
                 settle: seconds(settle),
                 incomplete_grace: seconds((settle * 30.0).max(30.0)),
                 rebuild_quiet: seconds(settle.max(1.0)),
+                refresh_every: seconds(refresh_every),
                 verbose,
             };
             cli::watch(&pipeline, &options)

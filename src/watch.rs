@@ -46,6 +46,8 @@ pub struct WatchOptions {
     pub incomplete_grace: Duration,
     /// Quiet between a file and the draft rebuild (a burst gives one rebuild).
     pub rebuild_quiet: Duration,
+    /// The longest the status board and the draft wait while files keep arriving.
+    pub refresh_every: Duration,
     pub verbose: bool,
 }
 
@@ -140,6 +142,8 @@ struct Watch<'p, 'c> {
     ledger: Ledger,
     pending: HashMap<PathBuf, Pending>,
     stats: WatchStats,
+    /// `stats.received` at the last refresh of the board and the draft.
+    refreshed_at: usize,
     /// When the files already there at the start count as received; used by
     /// the first pass only (a file seen later is received when it is seen).
     before_start: Option<ReceivedBeforeStart>,
@@ -151,9 +155,14 @@ pub fn run(pipeline: &Pipeline<'_>, options: &WatchOptions, stop: Arc<AtomicBool
     let ledger = Ledger::open(&options.state)?;
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let _watcher = start_watcher(options, tx)?;
-    if options.verbose {
-        log(&format!("watching {} ({})", options.inputs.display(), if options.poll { "polling" } else { "events" }));
-    }
+    let known = ledger.entries()?.len();
+    log(&format!(
+        "watching {} ({}); state {}: {known} file versions known; outputs {}",
+        options.inputs.display(),
+        if options.poll { "polling" } else { "file-system events" },
+        options.state.display(),
+        options.out.display()
+    ));
     let before_start = ReceivedBeforeStart::load(pipeline.config(), &options.inputs);
     log_received_log(&before_start.log_issues, options.verbose);
     let mut watch = Watch {
@@ -162,9 +171,13 @@ pub fn run(pipeline: &Pipeline<'_>, options: &WatchOptions, stop: Arc<AtomicBool
         ledger,
         pending: HashMap::new(),
         stats: WatchStats::default(),
+        refreshed_at: 0,
         before_start: Some(before_start),
     };
     let mut dirty_since: Option<Instant> = None;
+    // The first change not yet on the board: under a stream of drops, the board
+    // is refreshed at least every `refresh_every` all the same.
+    let mut stale_since: Option<Instant> = None;
     let mut last_scan = Instant::now() - options.interval;
     // A first rebuild gives the status board and draft even before any new file.
     let mut needs_rebuild = true;
@@ -181,20 +194,21 @@ pub fn run(pipeline: &Pipeline<'_>, options: &WatchOptions, stop: Arc<AtomicBool
             last_scan = Instant::now();
             if watch.scan(&stop)? {
                 dirty_since = Some(Instant::now());
+                stale_since.get_or_insert_with(Instant::now);
                 needs_rebuild = true;
             }
         }
-        let quiet = dirty_since.is_none_or(|t| t.elapsed() >= options.rebuild_quiet);
-        if needs_rebuild && quiet && !watch.waiting() {
+        let quiet = dirty_since.is_none_or(|t| t.elapsed() >= options.rebuild_quiet) && !watch.waiting();
+        let overdue = stale_since.is_some_and(|t| t.elapsed() >= options.refresh_every);
+        if needs_rebuild && (quiet || overdue) {
             watch.rebuild();
             needs_rebuild = false;
             dirty_since = None;
+            stale_since = None;
         }
     }
     let stats = watch.stats;
-    if options.verbose {
-        log(&format!("stopped: {} received, {} deleted, {} rebuilds", stats.received, stats.deleted, stats.rebuilds));
-    }
+    log(&format!("stopped: {} received, {} deleted, {} rebuilds", stats.received, stats.deleted, stats.rebuilds));
     Ok(stats)
 }
 
@@ -312,14 +326,25 @@ impl Watch<'_, '_> {
                 entry.first_seen = received;
                 entry.handled = Some(Handled::Recorded(Instant::now()));
                 self.stats.received += 1;
-                log(&verdict_line(&report));
-                if let Err(e) = receipt {
-                    log(&format!("{display}: receipt not written: {e}"));
+                match receipt {
+                    Ok(()) => {
+                        log(&format!("{}; receipt {}", verdict_line(&report), self.receipt_of(&report).display()))
+                    }
+                    Err(e) => {
+                        log(&verdict_line(&report));
+                        log(&format!("{display}: receipt not written: {e}"));
+                    }
                 }
                 return Ok(true);
             }
         }
         Ok(false)
+    }
+
+    /// Where the receipt of `report` is, in the outputs folder.
+    fn receipt_of(&self, report: &FileReport) -> PathBuf {
+        let stem = self.options.out.join(crate::render::receipt::receipt_stem_of(report));
+        crate::render::receipt::with_extension(&stem, ".html")
     }
 
     /// Paths the ledger holds that are gone from the folder are recorded as deleted.
@@ -352,8 +377,12 @@ impl Watch<'_, '_> {
         if let Some(Err(e)) = refreshed.board {
             log(&format!("status board not written: {e}"));
         }
+        let new = self.stats.received - std::mem::replace(&mut self.refreshed_at, self.stats.received);
         match refreshed.draft {
-            Some(Ok(written)) if options.verbose => log(&format!("draft report rebuilt: {}", written.dir.display())),
+            Some(Ok(written)) if new > 0 || options.verbose => log(&format!(
+                "status board and draft refreshed ({new} new file versions since the last refresh): {}",
+                written.dir.display()
+            )),
             Some(Err(e)) => log(&format!("draft report not rebuilt: {e}")),
             _ => {}
         }

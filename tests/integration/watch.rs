@@ -32,9 +32,14 @@ impl Watcher {
     }
 
     /// Ctrl-C, then wait for a clean exit.
-    pub(crate) fn interrupt(mut self) -> (bool, String) {
+    pub(crate) fn interrupt(self) -> (bool, String) {
+        self.signal("-INT")
+    }
+
+    /// `signal` (`-INT`, `-TERM`), then wait for a clean exit.
+    pub(crate) fn signal(mut self, signal: &str) -> (bool, String) {
         let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-INT", &pid]).status();
+        let _ = Command::new("kill").args([signal, &pid]).status();
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -295,4 +300,41 @@ fn watch_keeps_going_through_long_and_hostile_names() {
         assert!(timed || from_a_rebuild, "a line of the log that is not one of its lines: {line:?}\n{log}");
     }
     assert!(log.contains("08\\n12:00:00 gia-mao.xlsx → accepted.xlsx → accepted"), "the name shown escaped: {log}");
+}
+
+#[test]
+fn a_stream_of_drops_refreshes_the_board_and_sigterm_stops_cleanly() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path();
+    let sample = sample(root);
+    std::fs::create_dir_all(root.join("in")).expect("inputs");
+    let watcher = Watcher::start(root, &["--poll", "--refresh-every", "1.5"]);
+    // Drop a file about every 0.35 s for 6 s: the quiet time is never reached,
+    // yet the board must appear while the stream goes on.
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(sample.join("2025-W37"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "xlsx") && !e.file_name().to_string_lossy().starts_with('~')
+        })
+        .map(|e| e.path().to_path_buf())
+        .take(18)
+        .collect();
+    let mut board_during_stream = false;
+    let first = files[0].file_name().expect("name").to_string_lossy().to_string();
+    for (i, file) in files.iter().enumerate() {
+        std::fs::copy(file, root.join("in").join(file.file_name().expect("name"))).expect("drop");
+        std::thread::sleep(Duration::from_millis(350));
+        // The first file dropped is on a board made before the last one is dropped.
+        let board = std::fs::read_to_string(root.join("out/status.html")).unwrap_or_default();
+        board_during_stream |= i + 1 < files.len() && board.contains(&first);
+    }
+    assert!(board_during_stream, "the board was refreshed while files kept arriving");
+    let (clean, log) = watcher.signal("-TERM");
+    assert!(clean, "watch stops cleanly on SIGTERM: {log}");
+    assert!(log.lines().next().is_some_and(|l| l.contains("watching") && l.contains("file versions known")), "{log}");
+    assert!(log.lines().any(|l| l.contains("→") && l.contains("; receipt ")), "the receipt path is logged: {log}");
+    assert!(log.lines().last().is_some_and(|l| l.contains("stopped:")), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
 }
