@@ -112,6 +112,7 @@ codes! {
     FormerUnitName = "M009", Warning, "Tên đơn vị hành chính cũ", "Former unit name";
     MissingContact = "M010", Warning, "Thiếu thông tin người lập, lãnh đạo phê duyệt", "Contact details missing";
     UnitMismatch = "M011", Error, "Mã đơn vị và tên đơn vị không khớp", "Unit code and name disagree";
+    WeekFolderMismatch = "M012", Warning, "Kỳ báo cáo khác tuần của thư mục chứa tệp", "Period is not the week of the folder holding the file";
     // V: values
     RequiredMissing = "V001", Error, "Chưa nhập số liệu bắt buộc", "Required value missing";
     NotANumber = "V002", Error, "Không phải là số", "Not a number";

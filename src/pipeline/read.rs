@@ -12,7 +12,8 @@ use super::inputs::{Listed, Source};
 use super::progress::Progress;
 use crate::aggregate::{self, CycleChoice, CycleError, CycleSpec};
 use crate::ingest::{self, Ingested};
-use crate::model::{FileMeta, FileReport, RawWorkbook, ReportWeek};
+use crate::issue::{Code, Issue, Location};
+use crate::model::{FileMeta, FileReport, FileStatus, RawWorkbook, ReportWeek};
 use crate::schema::Config;
 use crate::validate;
 
@@ -50,12 +51,42 @@ fn elapsed_ns(start: Instant) -> u64 {
 /// The report of a file read: validated when it could be read, the reason otherwise.
 pub(super) fn validated(config: &Config, read: Ingested, clock: &StageClock) -> FileReport {
     let start = Instant::now();
-    let report = match read.result {
+    let mut report = match read.result {
         Ok(workbook) => validate::validate(config, read.meta, &workbook),
         Err(issue) => validate::unreadable(read.meta, issue),
     };
+    check_week_folder(&mut report);
     clock.add_validate(start);
     report
+}
+
+/// `M012` when a file lies in a week's folder (`2025-W40/…`) but its period is
+/// another week: it counts for the week its dates say, which may not be what
+/// the reporter meant, so the receipt and `check` say so with both weeks.
+fn check_week_folder(report: &mut FileReport) {
+    let Some(week) = report.week.map(|w| w.label()) else { return };
+    let folder = report.file.path.rsplit('/').skip(1).find(|part| is_week_label(part));
+    let Some(folder) = folder.filter(|f| *f != week) else { return };
+    let issue = Issue::new(Code::WeekFolderMismatch, Location::file(&report.file.path))
+        .message(
+            format!("Tệp nằm trong thư mục tuần {folder} nhưng kỳ báo cáo ghi trong tệp là tuần {week}; tệp được tính cho tuần {week}."),
+            format!("The file is in the folder of week {folder}, but its period is week {week}; it counts for week {week}."),
+        )
+        .hint(
+            format!("Nếu đây là báo cáo tuần {folder}, sửa «Từ ngày», «Đến ngày» trong trang Thông tin chung rồi gửi lại."),
+            format!("If this is the report of week {folder}, correct «Từ ngày» and «Đến ngày» on the Thông tin chung sheet and send it again."),
+        )
+        .in_sheet(crate::contract::READ_SHEETS[0].0);
+    report.issues.push(issue);
+    if report.status != FileStatus::Ignored {
+        report.status = FileStatus::from_issues(&report.issues);
+    }
+}
+
+/// Whether a folder name is a week's label, `2025-W40`.
+fn is_week_label(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 8 && b[..4].iter().all(u8::is_ascii_digit) && &b[4..6] == b"-W" && b[6..].iter().all(u8::is_ascii_digit)
 }
 
 /// Checks one listed input: a settled one as it is, a workbook read and validated.

@@ -465,3 +465,20 @@ fn blank_generated_form_points_at_the_empty_input_cells() {
     assert_codes(&r, &["M001", "M004", "M004", "M010", "M010"]);
     assert_status(&r, "rejected");
 }
+
+#[test]
+fn a_report_in_another_weeks_folder_is_said_with_both_weeks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let folder = dir.path().join("2025-W40");
+    std::fs::create_dir_all(&folder).expect("week folder");
+    // The fixture's period is 2025-W37; dropped in the folder of 2025-W40.
+    Book::province().write(&folder, "38.xlsx");
+    Book::province().write(dir.path(), "38-o-goc.xlsx");
+    let reports = check_json(&[dir.path()]);
+    let moved = reports.iter().find(|r| r.path().ends_with("2025-W40/38.xlsx")).expect("the moved report");
+    let issue = assert_issue_sev(moved, "M012", "warning", Some(INFO), None);
+    assert!(issue.message_vi.contains("2025-W40") && issue.message_vi.contains("2025-W37"), "{issue}");
+    assert_status(moved, "accepted_with_warnings");
+    let at_root = reports.iter().find(|r| r.path().ends_with("38-o-goc.xlsx")).expect("the report at the root");
+    assert!(!at_root.issues().iter().any(|i| i.code == "M012"), "a file outside week folders is not judged by them");
+}
