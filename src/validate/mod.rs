@@ -387,9 +387,42 @@ impl<'a> Validator<'a> {
     }
 }
 
-/// A number written as text the way a reporter would read it (no exponent, no trailing zeros).
+/// Where numbers in messages switch to a power of ten: written out, larger
+/// ones would be hundreds of digits (a cell may hold 1.7 × 10^308).
+const WRITTEN_OUT_BELOW: f64 = 1e16;
+
+/// A number written as text the way a reporter would read it (no exponent,
+/// no trailing zeros), except the huge ones, which keep Rust's exponent (`1e300`).
 pub(crate) fn plain_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    if n.abs() >= WRITTEN_OUT_BELOW {
+        format!("{n:e}")
+    } else if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A number for a Vietnamese message: `1.234,5`, or `1,7 × 10^308` when huge.
+pub(crate) fn shown_vi(n: f64) -> String {
+    if n.is_finite() && n.abs() >= WRITTEN_OUT_BELOW {
+        power_of_ten(n).replace('.', ",")
+    } else {
+        text::format_vi_number(n, 3)
+    }
+}
+
+/// A number for an English message: `1234.5`, or `1.7 × 10^308` when huge.
+pub(crate) fn shown_en(n: f64) -> String {
+    if n.is_finite() && n.abs() >= WRITTEN_OUT_BELOW { power_of_ten(n) } else { plain_number(n) }
+}
+
+/// `1.7 × 10^308`: three decimals at most, no trailing zeros.
+fn power_of_ten(n: f64) -> String {
+    let scientific = format!("{n:.3e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific.as_str(), "0"));
+    let mantissa = if mantissa.contains('.') { mantissa.trim_end_matches('0').trim_end_matches('.') } else { mantissa };
+    format!("{mantissa} × 10^{exponent}")
 }
 
 /// Shortened text for messages.
@@ -475,5 +508,23 @@ pub(crate) fn check_merged(v: &mut Validator<'_>, sheet: &RawSheet, header_row: 
                 );
             v.issue(issue);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_numbers_are_shown_as_powers_of_ten() {
+        assert_eq!(shown_vi(1.7e308), "1,7 × 10^308");
+        assert_eq!(shown_en(-1.7e308), "-1.7 × 10^308");
+        assert_eq!(shown_en(1e16), "1 × 10^16");
+        assert_eq!(shown_vi(1e15), "1.000.000.000.000.000");
+        assert_eq!(shown_en(1e15), "1000000000000000");
+        assert_eq!(shown_vi(1234.5), "1.234,5");
+        assert_eq!(plain_number(1e300), "1e300");
+        assert_eq!(plain_number(94402.0), "94402");
+        assert_eq!(plain_number(12.5), "12.5");
     }
 }

@@ -15,6 +15,8 @@ mod injection;
 mod kill;
 mod language;
 mod libreoffice;
+mod numbers;
+mod patched;
 mod pinned;
 mod properties;
 mod watch;
