@@ -37,10 +37,9 @@ pub const MAX_TEXT_CHARS: usize = 5_000;
 /// ```
 ///
 /// Never panics: a bug met while checking one file rejects that file (code
-/// `F010`) instead of stopping the run.
+/// `F010`) instead of stopping the run, and prints nothing on stderr.
 pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> FileReport {
-    let guarded =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| validate_unguarded(config, meta.clone(), workbook)));
+    let guarded = ingest::catch_quietly(|| validate_unguarded(config, meta.clone(), workbook));
     guarded.unwrap_or_else(|_| {
         let issue = Issue::new(Code::ReaderCrashed, Location::file(&meta.path))
             .message(
@@ -104,11 +103,11 @@ pub fn identify(
     let [info_title, ..] = READ_SHEETS;
     let keys = [fold_key(info_title.0), fold_key(info_title.1)];
     let sheet = workbook.sheets.iter().find(|s| keys.contains(&fold_key(&s.name)))?;
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    ingest::catch_quietly(|| {
         let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new(), unreadable: HashSet::new() };
         let info = v.check_info(&SheetRef { sheet }, meta.received.map(|t| t.date_naive()));
         Some((info.unit?.code.clone(), info.week?))
-    }))
+    })
     .ok()
     .flatten()
 }
@@ -369,21 +368,39 @@ impl<'a> Validator<'a> {
                 {
                     return Some(d);
                 }
-                let shown = self.text(sheet, row, col, Some(other)).unwrap_or_default();
-                let issue = self
-                    .at(Code::NotADate, sheet, row, col)
-                    .message(
-                        format!("{what_vi}: «{}» không phải là ngày.", preview(&shown)),
-                        format!("{what_en}: \"{}\" is not a date.", preview(&shown)),
-                    )
-                    .hint(
-                        "Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.",
-                        "Type the date as dd/mm/yyyy, for example 05/09/2025.",
-                    );
-                self.issue(issue);
+                let issue = match other {
+                    CellValue::Number(n) => self.number_not_a_date(sheet, row, col, *n, what_vi, what_en),
+                    _ => {
+                        let shown = self.text(sheet, row, col, Some(other)).unwrap_or_default();
+                        self.at(Code::NotADate, sheet, row, col).message(
+                            format!("{what_vi}: «{}» không phải là ngày.", preview(&shown)),
+                            format!("{what_en}: \"{}\" is not a date.", preview(&shown)),
+                        )
+                    }
+                };
+                self.issue(issue.hint(
+                    "Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.",
+                    "Type the date as dd/mm/yyyy, for example 05/09/2025.",
+                ));
                 None
             }
         }
+    }
+
+    /// A number where a date is expected: a number typed in a date column, or
+    /// a date-formatted cell storing a serial no calendar day has (−1e300,
+    /// NaN, the fictitious 29/02/1900), which the reader leaves a number.
+    fn number_not_a_date(&self, sheet: &str, row: u32, col: u32, n: f64, what_vi: &str, what_en: &str) -> Issue {
+        self.at(Code::NotADate, sheet, row, col).message(
+            format!(
+                "{what_vi}: ô chứa số {}, không phải một ngày có thật (ngày trong bảng tính đi từ 01/01/1900 đến 31/12/9999, không có 29/02/1900).",
+                shown_vi(n)
+            ),
+            format!(
+                "{what_en}: the cell holds the number {}, not a day that exists (spreadsheet dates run from 01/01/1900 to 31/12/9999, without 29/02/1900).",
+                shown_en(n)
+            ),
+        )
     }
 }
 

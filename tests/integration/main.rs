@@ -8,6 +8,7 @@ mod browser;
 mod build;
 mod check_cli;
 mod corpus;
+mod dates;
 mod docs;
 mod docx;
 mod fuzz_regressions;

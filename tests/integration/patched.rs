@@ -5,10 +5,22 @@
 
 use std::io::{Cursor, Read as _};
 
+use chrono::NaiveDate;
+
 use crate::common::*;
 
 /// A figure no fixture value uses, put where the stored value goes.
 pub const PLACEHOLDER: f64 = 987_654_321.0;
+
+/// A date no fixture value uses, put where a stored date goes (a date-formatted number).
+pub fn placeholder_day() -> NaiveDate {
+    ymd(2031, 7, 7)
+}
+
+/// The placeholder day as the serial number a spreadsheet stores (1900 epoch).
+fn placeholder_serial() -> f64 {
+    (placeholder_day() - ymd(1899, 12, 30)).num_days() as f64
+}
 
 /// Replaces every occurrence of `from` by `to` and checks there was one.
 fn replace_all(text: &str, from: &str, to: &str) -> String {
@@ -56,6 +68,11 @@ pub fn xlsx_number(book: &Book, stored: &str) -> Vec<u8> {
     xlsx_replacing(book, PLACEHOLDER, stored)
 }
 
+/// `.xlsx` whose placeholder date cells (date-formatted numbers) store `stored`.
+pub fn xlsx_date(book: &Book, stored: &str) -> Vec<u8> {
+    xlsx_replacing(book, placeholder_serial(), stored)
+}
+
 fn ods_tables(book: &Book) -> String {
     book.sheets.iter().map(ods_table).collect()
 }
@@ -64,6 +81,13 @@ fn ods_tables(book: &Book) -> String {
 pub fn ods_number(book: &Book, stored: &str) -> Vec<u8> {
     let from = format!(r#"office:value="{PLACEHOLDER}""#);
     let to = format!(r#"office:value="{}""#, xml_escape(stored));
+    ods_with_tables(&replace_all(&ods_tables(book), &from, &to))
+}
+
+/// `.ods` whose placeholder date cells hold `office:date-value="stored"`.
+pub fn ods_date(book: &Book, stored: &str) -> Vec<u8> {
+    let from = format!(r#"office:date-value="{}""#, placeholder_day());
+    let to = format!(r#"office:date-value="{}""#, xml_escape(stored));
     ods_with_tables(&replace_all(&ods_tables(book), &from, &to))
 }
 
@@ -81,4 +105,9 @@ fn replace_f64(mut bytes: Vec<u8>, from: f64, to: f64) -> Vec<u8> {
 /// `.xls` whose placeholder number cells hold the float `stored`.
 pub fn xls_number(book: &Book, stored: f64) -> Vec<u8> {
     replace_f64(book.to_xls(), PLACEHOLDER, stored)
+}
+
+/// `.xls` whose placeholder date cells (date-formatted numbers) hold the serial `stored`.
+pub fn xls_date(book: &Book, stored: f64) -> Vec<u8> {
+    replace_f64(book.to_xls(), placeholder_serial(), stored)
 }
