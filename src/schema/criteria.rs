@@ -10,6 +10,7 @@ use super::source::{ConfigError, SourceFile};
 use super::units::{Registry, UnitType};
 use crate::issue::Severity;
 use crate::model::Deadline;
+use crate::text::FIRST_PLAUSIBLE_DAY;
 
 /// What a criterion's value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -638,6 +639,19 @@ impl<'s, 'a> SchemaReader<'s, 'a> {
                     ),
                 )
             })?;
+            // Reports' own dates start there too; an earlier deadline is a mistyped year.
+            if deadline.last_day < FIRST_PLAUSIBLE_DAY {
+                return Err(src.error_span(
+                    &t.deadline.span(),
+                    format!(
+                        "task {}: deadline \"{}\" falls on {}, before {}; is the year mistyped?",
+                        t.code.get_ref(),
+                        t.deadline.get_ref(),
+                        deadline.last_day.format("%d/%m/%Y"),
+                        FIRST_PLAUSIBLE_DAY.format("%d/%m/%Y")
+                    ),
+                ));
+            }
             tasks.push(TaskDef {
                 code: t.code.into_inner(),
                 vi: t.vi,

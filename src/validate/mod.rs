@@ -55,8 +55,8 @@ pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> File
 }
 
 fn validate_unguarded(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> FileReport {
-    let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new(), unreadable: HashSet::new() };
     let received_day = meta.received.map(|t| t.date_naive());
+    let mut v = Validator::new(config, &meta.path, received_day);
     let result = v.run(workbook, received_day);
     let status = FileStatus::from_issues(&v.issues);
     let (unit, week, submission, read_values) = match result {
@@ -104,8 +104,9 @@ pub fn identify(
     let keys = [fold_key(info_title.0), fold_key(info_title.1)];
     let sheet = workbook.sheets.iter().find(|s| keys.contains(&fold_key(&s.name)))?;
     ingest::catch_quietly(|| {
-        let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new(), unreadable: HashSet::new() };
-        let info = v.check_info(&SheetRef { sheet }, meta.received.map(|t| t.date_naive()));
+        let received_day = meta.received.map(|t| t.date_naive());
+        let mut v = Validator::new(config, &meta.path, received_day);
+        let info = v.check_info(&SheetRef { sheet }, received_day);
         Some((info.unit?.code.clone(), info.week?))
     })
     .ok()
@@ -139,6 +140,8 @@ pub(crate) struct Validator<'a> {
     pub issues: Vec<Issue>,
     /// (sheet, cell) of the cells that could not be read at all.
     unreadable: HashSet<(String, String)>,
+    /// The day the file was received, which bounds the dates it can mean.
+    received_day: Option<NaiveDate>,
 }
 
 /// A sheet located by its contract title.
@@ -153,6 +156,10 @@ impl SheetRef<'_> {
 }
 
 impl<'a> Validator<'a> {
+    fn new(config: &'a Config, file: &str, received_day: Option<NaiveDate>) -> Validator<'a> {
+        Validator { config, file: file.to_string(), issues: Vec::new(), unreadable: HashSet::new(), received_day }
+    }
+
     /// Records an issue. A cell that could not be read at all (an error cell, a
     /// formula without its value, a text over the length limit) gets that one issue: what follows from it
     /// being empty ("no content", "no status") would only repeat it.
@@ -346,8 +353,23 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Reads a date cell: a real date, or `dd/mm/yyyy` text.
+    /// Reads a date cell: a real date, or `dd/mm/yyyy` text; a date no report
+    /// can mean (see [`Validator::plausible_date`]) is refused.
     pub fn date(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        value: Option<&CellValue>,
+        what_vi: &str,
+        what_en: &str,
+    ) -> Option<NaiveDate> {
+        let day = self.any_date(sheet, row, col, value, what_vi, what_en)?;
+        self.plausible_date(sheet, row, col, day, what_vi, what_en)
+    }
+
+    /// The date a cell holds, whatever the day.
+    fn any_date(
         &mut self,
         sheet: &str,
         row: u32,
@@ -387,6 +409,47 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// The day, when a report received on the file's day can mean it
+    /// ([`text::plausible_days`]): 01/01/1900, the year 0 or 2099 are slips,
+    /// and would count a task done a century ago or overdue by 739,889 days.
+    fn plausible_date(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        day: NaiveDate,
+        what_vi: &str,
+        what_en: &str,
+    ) -> Option<NaiveDate> {
+        if text::plausible_days(self.received_day).contains(&day) {
+            return Some(day);
+        }
+        let (range_vi, range_en) = self.plausible_range_words();
+        let issue = self
+            .at(Code::ImplausibleDate, sheet, row, col)
+            .message(
+                format!("{what_vi}: ngày {} nằm ngoài khoảng ngày hợp lý của báo cáo ({range_vi}).", vi_date(day)),
+                format!("{what_en}: {} is outside the dates a report can mean ({range_en}).", vi_date(day)),
+            )
+            .hint(
+                "Kiểm tra lại ngày, nhất là năm; nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.",
+                "Check the date, the year above all; type it as dd/mm/yyyy, for example 05/09/2025.",
+            );
+        self.issue(issue);
+        None
+    }
+
+    /// The plausible days in words: "từ 01/01/2000 đến 08/09/2035", and in English.
+    pub(crate) fn plausible_range_words(&self) -> (String, String) {
+        let days = text::plausible_days(self.received_day);
+        let first = vi_date(*days.start());
+        if *days.end() == NaiveDate::MAX {
+            return (format!("từ {first}"), format!("from {first}"));
+        }
+        let last = vi_date(*days.end());
+        (format!("từ {first} đến {last}"), format!("from {first} to {last}"))
+    }
+
     /// A number where a date is expected: a number typed in a date column, or
     /// a date-formatted cell storing a serial no calendar day has (−1e300,
     /// NaN, the fictitious 29/02/1900), which the reader leaves a number.
@@ -402,6 +465,11 @@ impl<'a> Validator<'a> {
             ),
         )
     }
+}
+
+/// A day as messages write it: `05/09/2025`.
+pub(crate) fn vi_date(day: NaiveDate) -> String {
+    day.format("%d/%m/%Y").to_string()
 }
 
 /// Where numbers in messages switch to a power of ten: written out, larger
