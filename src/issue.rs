@@ -127,6 +127,7 @@ codes! {
     ControlCharacters = "V011", Warning, "Văn bản có ký tự điều khiển đã bị loại bỏ", "Control characters removed from text";
     TextTooLong = "V012", Error, "Văn bản quá dài", "Text too long";
     UncalculatedFormula = "V013", Error, "Công thức chưa được tính giá trị", "Formula without a computed value";
+    ImplausibleDate = "V014", Error, "Ngày nằm ngoài khoảng hợp lý", "Date outside the plausible range";
     // X: cross-field rules
     RuleViolated = "X001", Error, "Số liệu không khớp nhau", "Cross-field rule violated";
     // T: tasks

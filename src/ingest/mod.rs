@@ -7,6 +7,7 @@
 //! of the contract's sheets are kept.
 
 mod discover;
+mod guard;
 mod ods_scan;
 mod problems;
 mod received;
@@ -15,7 +16,6 @@ mod xls_scan;
 mod xlsx_merges;
 
 use std::io::{Cursor, Read};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use calamine::{Data, DataRef, Dimensions, Range, Reader, Xls, Xlsx, XlsxFormulaMetadata};
@@ -23,6 +23,7 @@ use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
 pub use discover::{Found, FoundKind, Unopened, discover, open_regular};
+pub use guard::{CaughtPanic, catch_quietly};
 pub use received::{BadLine, LineProblem, LogFile, RECEIVED_LOG, ReceivedLog};
 pub use sniff::Sniffed;
 
@@ -141,14 +142,15 @@ pub fn read_bytes_staged(
 }
 
 /// [`read_bytes_staged`] that never panics on file content: a panic inside a
-/// reader is caught and becomes an `F010` issue for this file, with its hint.
+/// reader is caught, without its text on stderr, and becomes an `F010` issue
+/// for this file, with its hint.
 pub fn read_bytes_guarded(
     bytes: &[u8],
     location: &Location,
     limits: &Limits,
     decide: Option<&mut Decide<'_>>,
 ) -> Result<RawWorkbook, Issue> {
-    catch_unwind(AssertUnwindSafe(|| read_bytes_staged(bytes, location, limits, decide)))
+    catch_quietly(|| read_bytes_staged(bytes, location, limits, decide))
         .unwrap_or_else(|_| Err(reader_crashed(location)))
 }
 
@@ -307,8 +309,33 @@ fn merges_within(merged: &[Dimensions], limits: &Limits) -> Vec<((u32, u32), (u3
         .collect()
 }
 
+/// The serial numbers (days since the 1900 epoch) a spreadsheet shows as a
+/// calendar date: 1 January 1900 to 31 December 9999.
+const DATE_SERIALS: std::ops::Range<f64> = 1.0..2_958_466.0;
+
+/// The serial Excel shows as 29 February 1900, a day that never was (Lotus
+/// 1-2-3's leap-year error, kept for compatibility).
+const FICTITIOUS_LEAP_DAY: f64 = 60.0;
+
+/// Days between the 1904 epoch (used by old Mac workbooks) and the 1900 one.
+const EPOCH_1904_OFFSET: f64 = 1462.0;
+
+/// The calendar date of a date-formatted number, when it has one. The serial
+/// is checked first: calamine converts it through a count of milliseconds that
+/// panics out of range (−1e300), and turns NaN into its epoch (30/12/1899).
+/// A serial with no date stays a number, which validation refuses where a date
+/// is expected.
 fn excel_date(dt: &calamine::ExcelDateTime) -> Option<NaiveDate> {
-    if dt.is_datetime() { dt.as_datetime().map(|d| d.date()) } else { None }
+    if !dt.is_datetime() {
+        return None;
+    }
+    let is_1904 = *dt == calamine::ExcelDateTime::new(dt.as_f64(), calamine::ExcelDateTimeType::DateTime, true);
+    let serial = if is_1904 { dt.as_f64() + EPOCH_1904_OFFSET } else { dt.as_f64() };
+    let fictitious = !is_1904 && serial.floor() == FICTITIOUS_LEAP_DAY;
+    if !DATE_SERIALS.contains(&serial) || fictitious {
+        return None;
+    }
+    dt.as_datetime().map(|d| d.date())
 }
 
 fn iso_date(s: &str) -> Option<NaiveDate> {

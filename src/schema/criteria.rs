@@ -10,6 +10,7 @@ use super::source::{ConfigError, SourceFile};
 use super::units::{Registry, UnitType};
 use crate::issue::Severity;
 use crate::model::Deadline;
+use crate::text::FIRST_PLAUSIBLE_DAY;
 
 /// What a criterion's value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -60,13 +61,37 @@ pub struct Criterion {
     pub kind: Aggregation,
     pub reported_by: Vec<UnitType>,
     pub required: bool,
+    /// The smallest value accepted, when the schema sets one (see [`Criterion::lower_bound`]).
     pub min: Option<f64>,
+    /// The largest value accepted, when the schema sets one (see [`Criterion::upper_bound`]).
     pub max: Option<f64>,
     /// For "of which" rows, the criterion this one is part of.
     pub parent: Option<String>,
 }
 
 impl Criterion {
+    /// The bound of a figure whose criterion sets none, either way: 10^15, far
+    /// above any count or amount a unit reports, and low enough that the
+    /// national total of every unit over years stays a finite figure exact to
+    /// the unit (a figure of 1.7 × 10^308 made the total overflow to nothing).
+    pub const DEFAULT_LIMIT: f64 = 1e15;
+
+    /// The farthest a schema's `min` or `max` may go: 2^53 − 1, the largest
+    /// whole number a figure (a 64-bit float) holds exactly. Any number beyond
+    /// it, typed or stored, reads as 2^53 or more and is refused by the bound,
+    /// so an accepted whole number never lost a digit.
+    pub const EXACT_LIMIT: f64 = 9_007_199_254_740_991.0;
+
+    /// The largest value accepted: the schema's `max`, or [`Criterion::DEFAULT_LIMIT`].
+    pub fn upper_bound(&self) -> f64 {
+        self.max.unwrap_or(Self::DEFAULT_LIMIT)
+    }
+
+    /// The smallest value accepted: the schema's `min`, or −[`Criterion::DEFAULT_LIMIT`].
+    pub fn lower_bound(&self) -> f64 {
+        self.min.unwrap_or(-Self::DEFAULT_LIMIT)
+    }
+
     /// Whether units of this type report the criterion.
     pub fn reported_by_type(&self, unit_type: &UnitType) -> bool {
         self.reported_by.iter().any(|t| t == unit_type)
@@ -301,8 +326,8 @@ struct RawCriterion {
     reported_by: Spanned<Vec<String>>,
     #[serde(default)]
     required: bool,
-    min: Option<f64>,
-    max: Option<f64>,
+    min: Option<Spanned<f64>>,
+    max: Option<Spanned<f64>>,
     parent: Option<Spanned<String>>,
     #[serde(flatten)]
     extra: BTreeMap<String, toml::Value>,
@@ -520,14 +545,7 @@ impl<'s, 'a> SchemaReader<'s, 'a> {
         }
         let (value_type, kind) = value_type_and_kind(src, &c.code, &c.value_type, &c.kind)?;
         let reported_by = check_unit_types(src, &c.reported_by, self.units)?;
-        if let (Some(min), Some(max)) = (c.min, c.max)
-            && min > max
-        {
-            return Err(src.error_span(
-                &c.code.span(),
-                format!("criterion {}: min {min} is greater than max {max}", c.code.get_ref()),
-            ));
-        }
+        let (min, max) = bounds(src, &c.code, c.min, c.max)?;
         let parent = self.parent(&c.code, c.parent)?;
         Ok(Criterion {
             code: c.code.into_inner(),
@@ -540,8 +558,8 @@ impl<'s, 'a> SchemaReader<'s, 'a> {
             kind,
             reported_by,
             required: c.required,
-            min: c.min,
-            max: c.max,
+            min,
+            max,
             parent,
         })
     }
@@ -621,6 +639,19 @@ impl<'s, 'a> SchemaReader<'s, 'a> {
                     ),
                 )
             })?;
+            // Reports' own dates start there too; an earlier deadline is a mistyped year.
+            if deadline.last_day < FIRST_PLAUSIBLE_DAY {
+                return Err(src.error_span(
+                    &t.deadline.span(),
+                    format!(
+                        "task {}: deadline \"{}\" falls on {}, before {}; is the year mistyped?",
+                        t.code.get_ref(),
+                        t.deadline.get_ref(),
+                        deadline.last_day.format("%d/%m/%Y"),
+                        FIRST_PLAUSIBLE_DAY.format("%d/%m/%Y")
+                    ),
+                ));
+            }
             tasks.push(TaskDef {
                 code: t.code.into_inner(),
                 vi: t.vi,
@@ -694,6 +725,39 @@ fn value_type_and_kind(
         ));
     }
     Ok((vt, k))
+}
+
+/// A criterion's `min` and `max`: each a finite number no farther from zero
+/// than [`Criterion::EXACT_LIMIT`] (a bound of `nan` would let every value
+/// through, one of `inf` or 1e300 would let a total overflow), and `min` ≤ `max`.
+fn bounds(
+    src: &SourceFile<'_>,
+    code: &Spanned<String>,
+    min: Option<Spanned<f64>>,
+    max: Option<Spanned<f64>>,
+) -> Result<(Option<f64>, Option<f64>), ConfigError> {
+    for (key, bound) in [("min", &min), ("max", &max)] {
+        let Some(bound) = bound else { continue };
+        let value = *bound.get_ref();
+        if !value.is_finite() || value.abs() > Criterion::EXACT_LIMIT {
+            return Err(src.error_span(
+                &bound.span(),
+                format!(
+                    "criterion {}: {key} = {value} must be a number between -9007199254740991 and 9007199254740991 (2^53 - 1, the largest whole number a figure holds exactly); delete the line to keep the default bound, 10^15",
+                    code.get_ref()
+                ),
+            ));
+        }
+    }
+    let (min, max) = (min.map(Spanned::into_inner), max.map(Spanned::into_inner));
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        return Err(
+            src.error_span(&code.span(), format!("criterion {}: min {min} is greater than max {max}", code.get_ref()))
+        );
+    }
+    Ok((min, max))
 }
 
 /// `[[rule]]`: unique ids, both sides numeric criteria, a known operator and severity.

@@ -1,6 +1,39 @@
-//! Dates typed as text: day first ("dd/mm/yyyy") or ISO ("yyyy-mm-dd").
+//! Dates typed as text: day first ("dd/mm/yyyy") or ISO ("yyyy-mm-dd"), and
+//! the days a date in a report can mean.
 
-use chrono::NaiveDate;
+use std::ops::RangeInclusive;
+
+use chrono::{Months, NaiveDate};
+
+/// The first day a date in a weekly report can mean: 1 January 2000. The
+/// reports follow the two-level local government of 2025 and the tasks of
+/// documents of the years before it; an earlier date is a slip (01/01/1900, an
+/// empty date cell shown as a date, a year typed as 0025 or 0000).
+pub const FIRST_PLAUSIBLE_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(day) => day,
+    None => panic!("1 January 2000 is a date"),
+};
+
+/// How far after the day a report was received its dates may go: deadlines of
+/// plans run a few years ahead, never decades.
+pub const PLAUSIBLE_YEARS_AHEAD: u32 = 10;
+
+/// The days a date in a report received on `received` can mean: from
+/// [`FIRST_PLAUSIBLE_DAY`] to [`PLAUSIBLE_YEARS_AHEAD`] years after the day
+/// received (without an upper end when that day is not known).
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use tonghop::text::plausible_days;
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+/// let days = plausible_days(Some(d(2025, 9, 8)));
+/// assert_eq!((*days.start(), *days.end()), (d(2000, 1, 1), d(2035, 9, 8)));
+/// assert!(!days.contains(&d(1900, 1, 1)) && !days.contains(&d(2040, 1, 1)));
+/// ```
+pub fn plausible_days(received: Option<NaiveDate>) -> RangeInclusive<NaiveDate> {
+    let last = received.and_then(|day| day.checked_add_months(Months::new(12 * PLAUSIBLE_YEARS_AHEAD)));
+    FIRST_PLAUSIBLE_DAY..=last.unwrap_or(NaiveDate::MAX)
+}
 
 /// Parses a date typed as text, day first as Vietnamese write it:
 /// "dd/mm/yyyy" or "d/m/yyyy", with `/`, `-` or `.` as the separator (the
@@ -58,6 +91,16 @@ mod tests {
     fn dates_iso() {
         assert_eq!(parse_date_text("2025-01-05"), ymd(2025, 1, 5));
         assert_eq!(parse_date_text("2025-1-5"), ymd(2025, 1, 5));
+    }
+
+    #[test]
+    fn plausible_days_run_from_2000_to_ten_years_after_receipt() {
+        let days = plausible_days(Some(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()));
+        assert_eq!(*days.end(), NaiveDate::from_ymd_opt(2034, 2, 28).unwrap());
+        assert!(days.contains(&FIRST_PLAUSIBLE_DAY));
+        assert!(!days.contains(&NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()));
+        assert_eq!(*plausible_days(None).end(), NaiveDate::MAX);
+        assert_eq!(*plausible_days(Some(NaiveDate::MAX)).end(), NaiveDate::MAX);
     }
 
     #[test]

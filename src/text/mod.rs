@@ -25,7 +25,8 @@
 //! - `numbers`: numbers typed as text ([`parse_number_text`],
 //!   [`NumberTextError`]) and Vietnamese number formatting
 //!   ([`format_vi_number`]);
-//! - `dates`: dates typed as text ([`parse_date_text`]);
+//! - `dates`: dates typed as text ([`parse_date_text`]) and the days a
+//!   report's dates can mean ([`plausible_days`]);
 //! - `yes_no`: yes/no answers ([`parse_yes_no`], [`yes_no_synonyms`]).
 
 mod control_chars;
@@ -41,7 +42,7 @@ mod yes_no;
 mod tests;
 
 pub use control_chars::{has_control_chars, strip_control_chars};
-pub use dates::parse_date_text;
+pub use dates::{FIRST_PLAUSIBLE_DAY, PLAUSIBLE_YEARS_AHEAD, parse_date_text, plausible_days};
 pub use legacy::{LegacyEncoding, convert_legacy};
 pub use legacy_detection::detect_legacy;
 pub use normalise::{fold_key, is_label_key, normalize_text};

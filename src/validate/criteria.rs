@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::{SheetRef, Validator, check_merged, find_header, header_missing, plain_number, preview};
+use super::{
+    SheetRef, Validator, check_merged, find_header, header_missing, plain_number, preview, shown_en, shown_vi,
+};
 use crate::contract::header;
 use crate::issue::{Code, Issue, Location};
 use crate::model::{CellValue, RawSheet, ReportedValue, Value};
@@ -300,10 +302,6 @@ impl Validator<'_> {
     /// A number that is read, finite, and fits the criterion's type and bounds.
     fn number_value(&mut self, sheet: &str, row: u32, col: u32, cell: &CellValue, c: &Criterion) -> Option<f64> {
         let number = self.read_number(sheet, row, col, cell, c)?;
-        // A NaN or infinite value is dropped here, without an issue of its own.
-        if !number.is_finite() {
-            return None;
-        }
         if let Some(issue) = self.number_misfit(sheet, row, col, number, c) {
             self.issue(issue);
             return None;
@@ -382,9 +380,13 @@ impl Validator<'_> {
         None
     }
 
-    /// The first way a number does not fit its criterion, if any: a fraction of
-    /// a count, or a value outside the schema's bounds.
+    /// The first way a number does not fit its criterion, if any: no finite
+    /// value at all, a fraction of a count, or a value outside the bounds (the
+    /// schema's, or the default one either way).
     fn number_misfit(&self, sheet: &str, row: u32, col: u32, number: f64, c: &Criterion) -> Option<Issue> {
+        if !number.is_finite() {
+            return Some(self.not_finite(sheet, row, col, number, c));
+        }
         if c.value_type == ValueType::Integer && number.fract() != 0.0 {
             return Some(
                 self.at(Code::NotWhole, sheet, row, col)
@@ -405,40 +407,79 @@ impl Validator<'_> {
                     .hint("Nhập số nguyên, không có phần thập phân.", "Enter a whole number."),
             );
         }
-        if let Some(min) = c.min
-            && number < min
-        {
-            return Some(
-                self.at(Code::BelowMinimum, sheet, row, col)
-                    .message(
-                        format!(
-                            "{}: {} nhỏ hơn giá trị nhỏ nhất cho phép ({}).",
-                            c.code,
-                            format_vi_number(number, 3),
-                            format_vi_number(min, 3)
-                        ),
-                        format!("{}: {} is below the minimum {}.", c.code, plain_number(number), plain_number(min)),
-                    )
-                    .hint(
-                        "Số liệu không được âm; nếu không phát sinh, nhập 0.",
-                        "Values cannot be negative; enter 0 if there is none.",
-                    ),
-            );
+        if number < c.lower_bound() {
+            return Some(self.below_minimum(sheet, row, col, number, c));
         }
-        let max = c.max.filter(|&max| number > max)?;
-        Some(
-            self.at(Code::AboveMaximum, sheet, row, col)
+        if number > c.upper_bound() {
+            return Some(self.above_maximum(sheet, row, col, number, c));
+        }
+        None
+    }
+
+    /// A number cell holding NaN or an infinity (stored as `1e999`, `NaN`,
+    /// `inf`), which no spreadsheet shows as a figure: there is no value.
+    fn not_finite(&self, sheet: &str, row: u32, col: u32, number: f64, c: &Criterion) -> Issue {
+        let (vi, en) = if number.is_nan() {
+            ("không phải là số (NaN)", "not a number (NaN)")
+        } else if number > 0.0 {
+            ("vô cực (quá lớn để là một số)", "infinite (too large to be a number)")
+        } else {
+            ("âm vô cực (quá lớn để là một số)", "minus infinity (too large to be a number)")
+        };
+        self.at(Code::NotANumber, sheet, row, col)
+            .message(
+                format!("{}: giá trị lưu trong ô là {vi}.", c.code),
+                format!("{}: the value stored in the cell is {en}.", c.code),
+            )
+            .hint(
+                "Nhập lại số liệu bằng tay; tệp do chương trình khác xuất ra có thể lưu số sai.",
+                "Type the figure again; a file exported by another program may store numbers wrongly.",
+            )
+    }
+
+    fn below_minimum(&self, sheet: &str, row: u32, col: u32, number: f64, c: &Criterion) -> Issue {
+        let min = c.lower_bound();
+        let issue = self.at(Code::BelowMinimum, sheet, row, col);
+        if c.min.is_none() {
+            return issue
                 .message(
                     format!(
-                        "{}: {} lớn hơn giá trị lớn nhất cho phép ({}).",
+                        "{}: {} nhỏ hơn giới hạn chung của mọi số liệu ({}).",
                         c.code,
-                        format_vi_number(number, 3),
-                        format_vi_number(max, 3)
+                        shown_vi(number),
+                        shown_vi(min)
                     ),
-                    format!("{}: {} is above the maximum {}.", c.code, plain_number(number), plain_number(max)),
+                    format!("{}: {} is below the bound of every figure, {}.", c.code, shown_en(number), shown_en(min)),
                 )
-                .hint("Kiểm tra lại số liệu và đơn vị tính.", "Check the figure and its unit."),
-        )
+                .hint("Kiểm tra lại số liệu và đơn vị tính.", "Check the figure and its unit.");
+        }
+        issue
+            .message(
+                format!("{}: {} nhỏ hơn giá trị nhỏ nhất cho phép ({}).", c.code, shown_vi(number), shown_vi(min)),
+                format!("{}: {} is below the minimum {}.", c.code, shown_en(number), shown_en(min)),
+            )
+            .hint(
+                "Số liệu không được âm; nếu không phát sinh, nhập 0.",
+                "Values cannot be negative; enter 0 if there is none.",
+            )
+    }
+
+    fn above_maximum(&self, sheet: &str, row: u32, col: u32, number: f64, c: &Criterion) -> Issue {
+        let max = c.upper_bound();
+        let (vi, en) = if c.max.is_some() {
+            (
+                format!("{}: {} lớn hơn giá trị lớn nhất cho phép ({}).", c.code, shown_vi(number), shown_vi(max)),
+                format!("{}: {} is above the maximum {}.", c.code, shown_en(number), shown_en(max)),
+            )
+        } else {
+            (
+                format!("{}: {} vượt giới hạn chung của mọi số liệu ({}).", c.code, shown_vi(number), shown_vi(max)),
+                format!("{}: {} is above the bound of every figure, {}.", c.code, shown_en(number), shown_en(max)),
+            )
+        };
+        self.at(Code::AboveMaximum, sheet, row, col)
+            .message(vi, en)
+            .hint("Kiểm tra lại số liệu và đơn vị tính.", "Check the figure and its unit.")
     }
 
     fn check_rules(&mut self, sheet: &str, value_col: u32, values: &[ReportedValue], rows: &HashMap<&str, u32>) {

@@ -257,9 +257,10 @@ impl<'a> Validator<'a> {
         }
         let before = self.issues.len();
         let date = self.date(sheet, e.row, e.col, e.value, what_vi, what_en);
-        // A period date that is not a date is a metadata error (M004), not a value error.
+        // A period date that is not a date, or not a plausible one, is a
+        // metadata error (M004), not a value error.
         for issue in &mut self.issues[before..] {
-            if issue.code == Code::NotADate {
+            if matches!(issue.code, Code::NotADate | Code::ImplausibleDate) {
                 issue.code = Code::BadPeriodDate;
             }
         }

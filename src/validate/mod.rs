@@ -37,10 +37,9 @@ pub const MAX_TEXT_CHARS: usize = 5_000;
 /// ```
 ///
 /// Never panics: a bug met while checking one file rejects that file (code
-/// `F010`) instead of stopping the run.
+/// `F010`) instead of stopping the run, and prints nothing on stderr.
 pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> FileReport {
-    let guarded =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| validate_unguarded(config, meta.clone(), workbook)));
+    let guarded = ingest::catch_quietly(|| validate_unguarded(config, meta.clone(), workbook));
     guarded.unwrap_or_else(|_| {
         let issue = Issue::new(Code::ReaderCrashed, Location::file(&meta.path))
             .message(
@@ -56,8 +55,8 @@ pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> File
 }
 
 fn validate_unguarded(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> FileReport {
-    let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new(), unreadable: HashSet::new() };
     let received_day = meta.received.map(|t| t.date_naive());
+    let mut v = Validator::new(config, &meta.path, received_day);
     let result = v.run(workbook, received_day);
     let status = FileStatus::from_issues(&v.issues);
     let (unit, week, submission, read_values) = match result {
@@ -104,11 +103,12 @@ pub fn identify(
     let [info_title, ..] = READ_SHEETS;
     let keys = [fold_key(info_title.0), fold_key(info_title.1)];
     let sheet = workbook.sheets.iter().find(|s| keys.contains(&fold_key(&s.name)))?;
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut v = Validator { config, file: meta.path.clone(), issues: Vec::new(), unreadable: HashSet::new() };
-        let info = v.check_info(&SheetRef { sheet }, meta.received.map(|t| t.date_naive()));
+    ingest::catch_quietly(|| {
+        let received_day = meta.received.map(|t| t.date_naive());
+        let mut v = Validator::new(config, &meta.path, received_day);
+        let info = v.check_info(&SheetRef { sheet }, received_day);
         Some((info.unit?.code.clone(), info.week?))
-    }))
+    })
     .ok()
     .flatten()
 }
@@ -140,6 +140,8 @@ pub(crate) struct Validator<'a> {
     pub issues: Vec<Issue>,
     /// (sheet, cell) of the cells that could not be read at all.
     unreadable: HashSet<(String, String)>,
+    /// The day the file was received, which bounds the dates it can mean.
+    received_day: Option<NaiveDate>,
 }
 
 /// A sheet located by its contract title.
@@ -154,6 +156,10 @@ impl SheetRef<'_> {
 }
 
 impl<'a> Validator<'a> {
+    fn new(config: &'a Config, file: &str, received_day: Option<NaiveDate>) -> Validator<'a> {
+        Validator { config, file: file.to_string(), issues: Vec::new(), unreadable: HashSet::new(), received_day }
+    }
+
     /// Records an issue. A cell that could not be read at all (an error cell, a
     /// formula without its value, a text over the length limit) gets that one issue: what follows from it
     /// being empty ("no content", "no status") would only repeat it.
@@ -372,8 +378,23 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Reads a date cell: a real date, or `dd/mm/yyyy` text.
+    /// Reads a date cell: a real date, or `dd/mm/yyyy` text; a date no report
+    /// can mean (see [`Validator::plausible_date`]) is refused.
     pub fn date(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        value: Option<&CellValue>,
+        what_vi: &str,
+        what_en: &str,
+    ) -> Option<NaiveDate> {
+        let day = self.any_date(sheet, row, col, value, what_vi, what_en)?;
+        self.plausible_date(sheet, row, col, day, what_vi, what_en)
+    }
+
+    /// The date a cell holds, whatever the day.
+    fn any_date(
         &mut self,
         sheet: &str,
         row: u32,
@@ -394,27 +415,124 @@ impl<'a> Validator<'a> {
                 {
                     return Some(d);
                 }
-                let shown = self.text(sheet, row, col, Some(other)).unwrap_or_default();
-                let issue = self
-                    .at(Code::NotADate, sheet, row, col)
-                    .message(
-                        format!("{what_vi}: «{}» không phải là ngày.", preview(&shown)),
-                        format!("{what_en}: \"{}\" is not a date.", preview(&shown)),
-                    )
-                    .hint(
-                        "Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.",
-                        "Type the date as dd/mm/yyyy, for example 05/09/2025.",
-                    );
-                self.issue(issue);
+                let issue = match other {
+                    CellValue::Number(n) => self.number_not_a_date(sheet, row, col, *n, what_vi, what_en),
+                    _ => {
+                        let shown = self.text(sheet, row, col, Some(other)).unwrap_or_default();
+                        self.at(Code::NotADate, sheet, row, col).message(
+                            format!("{what_vi}: «{}» không phải là ngày.", preview(&shown)),
+                            format!("{what_en}: \"{}\" is not a date.", preview(&shown)),
+                        )
+                    }
+                };
+                self.issue(issue.hint(
+                    "Nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.",
+                    "Type the date as dd/mm/yyyy, for example 05/09/2025.",
+                ));
                 None
             }
         }
     }
+
+    /// The day, when a report received on the file's day can mean it
+    /// ([`text::plausible_days`]): 01/01/1900, the year 0 or 2099 are slips,
+    /// and would count a task done a century ago or overdue by 739,889 days.
+    fn plausible_date(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        col: u32,
+        day: NaiveDate,
+        what_vi: &str,
+        what_en: &str,
+    ) -> Option<NaiveDate> {
+        if text::plausible_days(self.received_day).contains(&day) {
+            return Some(day);
+        }
+        let (range_vi, range_en) = self.plausible_range_words();
+        let issue = self
+            .at(Code::ImplausibleDate, sheet, row, col)
+            .message(
+                format!("{what_vi}: ngày {} nằm ngoài khoảng ngày hợp lý của báo cáo ({range_vi}).", vi_date(day)),
+                format!("{what_en}: {} is outside the dates a report can mean ({range_en}).", vi_date(day)),
+            )
+            .hint(
+                "Kiểm tra lại ngày, nhất là năm; nhập ngày dạng dd/mm/yyyy, ví dụ 05/09/2025.",
+                "Check the date, the year above all; type it as dd/mm/yyyy, for example 05/09/2025.",
+            );
+        self.issue(issue);
+        None
+    }
+
+    /// The plausible days in words: "từ 01/01/2000 đến 08/09/2035", and in English.
+    pub(crate) fn plausible_range_words(&self) -> (String, String) {
+        let days = text::plausible_days(self.received_day);
+        let first = vi_date(*days.start());
+        if *days.end() == NaiveDate::MAX {
+            return (format!("từ {first}"), format!("from {first}"));
+        }
+        let last = vi_date(*days.end());
+        (format!("từ {first} đến {last}"), format!("from {first} to {last}"))
+    }
+
+    /// A number where a date is expected: a number typed in a date column, or
+    /// a date-formatted cell storing a serial no calendar day has (−1e300,
+    /// NaN, the fictitious 29/02/1900), which the reader leaves a number.
+    fn number_not_a_date(&self, sheet: &str, row: u32, col: u32, n: f64, what_vi: &str, what_en: &str) -> Issue {
+        self.at(Code::NotADate, sheet, row, col).message(
+            format!(
+                "{what_vi}: ô chứa số {}, không phải một ngày có thật (ngày trong bảng tính đi từ 01/01/1900 đến 31/12/9999, không có 29/02/1900).",
+                shown_vi(n)
+            ),
+            format!(
+                "{what_en}: the cell holds the number {}, not a day that exists (spreadsheet dates run from 01/01/1900 to 31/12/9999, without 29/02/1900).",
+                shown_en(n)
+            ),
+        )
+    }
 }
 
-/// A number written as text the way a reporter would read it (no exponent, no trailing zeros).
+/// A day as messages write it: `05/09/2025`.
+pub(crate) fn vi_date(day: NaiveDate) -> String {
+    day.format("%d/%m/%Y").to_string()
+}
+
+/// Where numbers in messages switch to a power of ten: written out, larger
+/// ones would be hundreds of digits (a cell may hold 1.7 × 10^308).
+const WRITTEN_OUT_BELOW: f64 = 1e16;
+
+/// A number written as text the way a reporter would read it (no exponent,
+/// no trailing zeros), except the huge ones, which keep Rust's exponent (`1e300`).
 pub(crate) fn plain_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    if n.abs() >= WRITTEN_OUT_BELOW {
+        format!("{n:e}")
+    } else if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A number for a Vietnamese message: `1.234,5`, or `1,7 × 10^308` when huge.
+pub(crate) fn shown_vi(n: f64) -> String {
+    if n.is_finite() && n.abs() >= WRITTEN_OUT_BELOW {
+        power_of_ten(n).replace('.', ",")
+    } else {
+        text::format_vi_number(n, 3)
+    }
+}
+
+/// A number for an English message: `1234.5`, or `1.7 × 10^308` when huge.
+pub(crate) fn shown_en(n: f64) -> String {
+    if n.is_finite() && n.abs() >= WRITTEN_OUT_BELOW { power_of_ten(n) } else { plain_number(n) }
+}
+
+/// `1.7 × 10^308`: three decimals at most, no trailing zeros.
+fn power_of_ten(n: f64) -> String {
+    let scientific = format!("{n:.3e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific.as_str(), "0"));
+    let mantissa = if mantissa.contains('.') { mantissa.trim_end_matches('0').trim_end_matches('.') } else { mantissa };
+    format!("{mantissa} × 10^{exponent}")
 }
 
 /// Shortened text for messages.
@@ -500,5 +618,23 @@ pub(crate) fn check_merged(v: &mut Validator<'_>, sheet: &RawSheet, header_row: 
                 );
             v.issue(issue);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_numbers_are_shown_as_powers_of_ten() {
+        assert_eq!(shown_vi(1.7e308), "1,7 × 10^308");
+        assert_eq!(shown_en(-1.7e308), "-1.7 × 10^308");
+        assert_eq!(shown_en(1e16), "1 × 10^16");
+        assert_eq!(shown_vi(1e15), "1.000.000.000.000.000");
+        assert_eq!(shown_en(1e15), "1000000000000000");
+        assert_eq!(shown_vi(1234.5), "1.234,5");
+        assert_eq!(plain_number(1e300), "1e300");
+        assert_eq!(plain_number(94402.0), "94402");
+        assert_eq!(plain_number(12.5), "12.5");
     }
 }

@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::{SheetRef, Validator, check_merged, find_header, header_missing, preview};
+use super::{SheetRef, Validator, check_merged, find_header, header_missing, preview, vi_date};
 use crate::contract::header;
 use crate::issue::{Code, Issue, Location};
 use crate::model::{CellValue, Deadline, RawSheet, TaskReport, TaskStatus};
 use crate::schema::{TaskDef, Unit, parse_deadline};
-use crate::text::{fold_key, is_label_key};
+use crate::text::{self, fold_key, is_label_key};
 
 /// Reads a status the way reporters write it: the schema's labels, codes and common synonyms.
 fn parse_status(text: &str, labels: &[crate::schema::Labelled]) -> Option<TaskStatus> {
@@ -294,7 +294,7 @@ impl<'a> Validator<'a> {
             return Err(Dropped);
         }
         if let Some(deadline) = row.deadline_text.as_deref().and_then(parse_deadline) {
-            return Ok(deadline);
+            return self.plausible_deadline(tasks, row.row, deadline);
         }
         let shown = row.deadline_text.clone().unwrap_or_default();
         let issue = self
@@ -314,6 +314,39 @@ impl<'a> Validator<'a> {
             .hint(
                 "Ghi như văn bản giao: «chậm nhất ngày 30/10/2025», «trước ngày 15/10/2025», «trong tháng 11/2025», «trong năm 2025», hoặc một ngày dd/mm/yyyy.",
                 "Write it as the assigning document does: \"chậm nhất ngày 30/10/2025\", \"trước ngày 15/10/2025\", \"trong tháng 11/2025\", \"trong năm 2025\", or a dd/mm/yyyy date.",
+            );
+        self.issue(issue);
+        Err(Dropped)
+    }
+
+    /// A deadline whose last day a report can mean: one in the year 0 would
+    /// make the task overdue by 739,889 days, one in 2099 never overdue.
+    fn plausible_deadline(
+        &mut self,
+        tasks: &TasksSheet<'_>,
+        row: u32,
+        deadline: Deadline,
+    ) -> Result<Deadline, Dropped> {
+        if text::plausible_days(self.received_day).contains(&deadline.last_day) {
+            return Ok(deadline);
+        }
+        let (range_vi, range_en) = self.plausible_range_words();
+        let last_day = vi_date(deadline.last_day);
+        let issue = self
+            .at(Code::TaskBadDeadline, tasks.name(), row, tasks.deadline_col_or_place())
+            .message(
+                format!(
+                    "Thời hạn «{}» (ngày {last_day}) nằm ngoài khoảng ngày hợp lý của báo cáo ({range_vi}).",
+                    preview(&deadline.text)
+                ),
+                format!(
+                    "The deadline \"{}\" ({last_day}) is outside the dates a report can mean ({range_en}).",
+                    preview(&deadline.text)
+                ),
+            )
+            .hint(
+                "Kiểm tra lại năm của thời hạn, ghi như văn bản giao, ví dụ «chậm nhất ngày 30/10/2025».",
+                "Check the deadline's year; write it as the assigning document does, for example \"chậm nhất ngày 30/10/2025\".",
             );
         self.issue(issue);
         Err(Dropped)
