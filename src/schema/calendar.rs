@@ -188,6 +188,32 @@ impl Calendar {
         self.week_due(due).filter(|w| w.from <= day && day <= w.to)
     }
 
+    /// The configured week that shares the most days with `from`–`to` (the
+    /// later one on a tie), for the hint of a period typed on other weekdays:
+    /// Monday 22/09 – Sunday 28/09 is the week of 20/09 – 26/09, not the next one.
+    ///
+    /// ```
+    /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
+    /// let d = |day| chrono::NaiveDate::from_ymd_opt(2025, 9, day).unwrap();
+    /// assert_eq!(config.calendar.week_overlapping_most(d(22), d(28)).unwrap().label(), "2025-W40");
+    /// ```
+    pub fn week_overlapping_most(&self, from: NaiveDate, to: NaiveDate) -> Option<ReportWeek> {
+        let (from, to) = if from <= to { (from, to) } else { (to, from) };
+        let days = (to - from).num_days().min(366);
+        let mut best: Option<(i64, ReportWeek)> = None;
+        for offset in 0..=days {
+            let Some(week) = from.checked_add_days(Days::new(offset as u64)).and_then(|d| self.week_containing(d))
+            else {
+                continue;
+            };
+            let overlap = (week.to.min(to) - week.from.max(from)).num_days() + 1;
+            if best.is_none_or(|(most, _)| overlap >= most) {
+                best = Some((overlap, week));
+            }
+        }
+        best.map(|(_, week)| week)
+    }
+
     /// Vietnamese names of the weekdays a period starts and ends on (`thứ Bảy`, `thứ Sáu` by default).
     pub fn period_weekdays_vi(&self) -> (&'static str, &'static str) {
         let due = self.first_due;

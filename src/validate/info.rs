@@ -278,7 +278,7 @@ impl<'a> Validator<'a> {
         let calendar = &self.config.calendar;
         let fmt = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
         let Some(week) = calendar.week_for_period(from, to) else {
-            let suggestion = calendar.week_containing(to).or_else(|| calendar.week_containing(from));
+            let suggestion = calendar.week_overlapping_most(from, to);
             let (hint_vi, hint_en) = match suggestion {
                 Some(w) => (
                     format!(

@@ -880,6 +880,24 @@ fn m005_period_monday_to_sunday_is_not_a_configured_week() {
 }
 
 #[test]
+fn m005_hint_proposes_the_week_sharing_most_days_with_the_typed_period() {
+    // Monday 22/09 – Sunday 28/09 overlaps 2025-W40 (20/09 – 26/09) by five days and
+    // 2025-W41 (27/09 – 03/10) by two: the hint is W40, never a future week.
+    let (_, r) = province_with(|b| {
+        b.set_info(L_FROM, date(2025, 9, 22));
+        b.set_info(L_TO, date(2025, 9, 28));
+    });
+    let issue = r.issues().into_iter().find(|i| i.code == "M005").expect("M005");
+    let hint =
+        r.json["issues"].as_array().expect("issues").iter().find(|i| i["code"] == "M005").expect("M005")["hint_en"]
+            .as_str()
+            .expect("hint")
+            .to_string();
+    assert!(hint.contains("2025-W40") && hint.contains("20/09/2025"), "{hint} ({issue})");
+    assert!(!hint.contains("2025-W41"), "{hint}");
+}
+
+#[test]
 fn m006_period_in_the_future_of_the_received_time() {
     let (book, r) = province_with(|b| b.received = vn_time(2025, 9, 4, 10, 0));
     assert_issue(&r, "M006", Some(INFO), Some(&book.info_cell(L_TO)));
