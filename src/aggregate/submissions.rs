@@ -21,7 +21,11 @@ pub(crate) fn resolve<'r>(
 ) -> (Winners<'r>, SubmissionSummary, HashMap<String, String>) {
     let mut accepted: BTreeMap<Key, Vec<&FileReport>> = BTreeMap::new();
     let mut rejected: BTreeMap<Key, Vec<&FileReport>> = BTreeMap::new();
-    for r in reports {
+    let withdrawn = withdrawn(reports);
+    for (i, r) in reports.iter().enumerate() {
+        if withdrawn.contains(&i) {
+            continue;
+        }
         let (Some(unit), Some(week)) = (&r.unit, &r.week) else { continue };
         let key = (unit.clone(), week.due);
         match (r.status, &r.submission) {
@@ -78,6 +82,29 @@ pub(crate) fn resolve<'r>(
     summary.not_received = summary.rows.iter().filter(not_received).cloned().collect();
     summary.late_rows = summary.rows.iter().filter(|r| r.timeliness == Timeliness::Late).cloned().collect();
     (Winners { by_key }, summary, superseded_by)
+}
+
+/// The versions of a path (several only in a build from the archive) that a
+/// later version at the same path, of another unit, replaced: withdrawn, as
+/// they are from a build of the folder, where the path holds the later file
+/// only. A later version of the same unit withdraws nothing (a unit keeping one
+/// file name week after week loses no week).
+fn withdrawn(reports: &[FileReport]) -> std::collections::HashSet<usize> {
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in reports.iter().enumerate().filter(|(_, r)| r.submission.is_some()) {
+        by_path.entry(r.file.path.as_str()).or_default().push(i);
+    }
+    let mut out = std::collections::HashSet::new();
+    for versions in by_path.values().filter(|v| v.len() > 1) {
+        for &i in versions {
+            let (unit, at) = (&reports[i].unit, reports[i].file.received);
+            let replaced = versions.iter().any(|&j| reports[j].file.received > at && reports[j].unit != *unit);
+            if replaced {
+                out.insert(i);
+            }
+        }
+    }
+    out
 }
 
 /// The files received for each (unit, week), accepted ones in received order.

@@ -298,3 +298,24 @@ fn latest_cycle_with_data_is_chosen() {
     );
     assert!(resolve_cycle(&config.calendar, &CycleChoice::Latest, &[]).is_err());
 }
+
+#[test]
+fn a_path_overwritten_with_another_units_report_withdraws_the_earlier_one() {
+    let config = config();
+    let mut f = Fixture::new();
+    f.add(&config, "01", due(W40), MORNING, &[("B01", 100.0)]);
+    // The same path later holds Hải Phòng's report (a file overwritten in place).
+    let path = f.reports[0].file.path.clone();
+    f.add(&config, "31", due(W40), (0, 11, 0), &[("B01", 40.0)]).file.path = path.clone();
+    let s = aggregate(&config, &cycle(&config), &f.reports, "vi");
+    assert_eq!(figure(&s, "B01").value, Some(40.0), "Hà Nội's version no longer counts");
+    let ha_noi = s.submissions.rows.iter().find(|r| r.unit == "01" && r.week == "2025-W40").unwrap();
+    assert_eq!(ha_noi.timeliness, Timeliness::Missing);
+    // A later version of the same unit at the path withdraws nothing of another week.
+    let mut g = Fixture::new();
+    g.add(&config, "01", due(W39), MORNING, &[("B01", 100.0)]);
+    let path = g.reports[0].file.path.clone();
+    g.add(&config, "01", due(W40), MORNING, &[("B01", 150.0)]).file.path = path;
+    let s = aggregate(&config, &cycle(&config), &g.reports, "vi");
+    assert_eq!(figure(&s, "B01").value, Some(250.0));
+}
