@@ -113,6 +113,7 @@ codes! {
     MissingContact = "M010", Warning, "Thiếu thông tin người lập, lãnh đạo phê duyệt", "Contact details missing";
     UnitMismatch = "M011", Error, "Mã đơn vị và tên đơn vị không khớp", "Unit code and name disagree";
     WeekFolderMismatch = "M012", Warning, "Kỳ báo cáo khác tuần của thư mục chứa tệp", "Period is not the week of the folder holding the file";
+    UnitFolderMismatch = "M013", Error, "Báo cáo của đơn vị khác trong thư mục của đơn vị", "Another unit's report in a unit's folder";
     // V: values
     RequiredMissing = "V001", Error, "Chưa nhập số liệu bắt buộc", "Required value missing";
     NotANumber = "V002", Error, "Không phải là số", "Not a number";

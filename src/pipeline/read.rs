@@ -56,6 +56,7 @@ pub(super) fn validated(config: &Config, read: Ingested, clock: &StageClock) -> 
         Err(issue) => validate::unreadable(read.meta, issue),
     };
     check_week_folder(&mut report);
+    check_unit_folder(config, &mut report);
     clock.add_validate(start);
     report
 }
@@ -81,6 +82,34 @@ fn check_week_folder(report: &mut FileReport) {
     if report.status != FileStatus::Ignored {
         report.status = FileStatus::from_issues(&report.issues);
     }
+}
+
+/// `M013` when a file lies in a unit's folder (named by the unit's code, `38`
+/// or `38 - Thanh Hóa`) but reports for another unit: where each unit may write
+/// only in its own folder, the folder tells who dropped the file, and a report
+/// in another unit's name is refused naming both.
+fn check_unit_folder(config: &Config, report: &mut FileReport) {
+    let Some(claimed) = report.unit.clone() else { return };
+    let folder_unit = report.file.path.rsplit('/').skip(1).find_map(|part| {
+        let code = part.split_once(" - ").map_or(part, |(code, _)| code).trim();
+        config.units.get(code)
+    });
+    let Some(owner) = folder_unit.filter(|u| u.code != claimed) else { return };
+    let claimed_name = config.units.get(&claimed).map_or(claimed.clone(), |u| format!("{} {}", u.code, u.short));
+    let owner_name = format!("{} {}", owner.code, owner.short);
+    let issue = Issue::new(Code::UnitFolderMismatch, Location::file(&report.file.path))
+        .message(
+            format!("Tệp nằm trong thư mục của đơn vị {owner_name} nhưng «Mã đơn vị» ghi {claimed_name}."),
+            format!("The file is in the folder of {owner_name}, but its «Mã đơn vị» names {claimed_name}."),
+        )
+        .hint(
+            "Mỗi đơn vị chỉ nộp báo cáo của mình vào thư mục của mình: kiểm tra «Mã đơn vị» hoặc chuyển tệp sang đúng thư mục.",
+            "Each unit submits its own report in its own folder: check «Mã đơn vị», or move the file to the right folder.",
+        )
+        .in_sheet(crate::contract::READ_SHEETS[0].0);
+    report.issues.push(issue);
+    report.status = FileStatus::Rejected;
+    report.submission = None;
 }
 
 /// Whether a folder name is a week's label, `2025-W40`.

@@ -482,3 +482,24 @@ fn a_report_in_another_weeks_folder_is_said_with_both_weeks() {
     let at_root = reports.iter().find(|r| r.path().ends_with("38-o-goc.xlsx")).expect("the report at the root");
     assert!(!at_root.issues().iter().any(|i| i.code == "M012"), "a file outside week folders is not judged by them");
 }
+
+#[test]
+fn a_report_in_another_units_folder_is_refused_naming_both() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for folder in ["01 - Hà Nội", "38 - Thanh Hóa", "BNV"] {
+        std::fs::create_dir_all(dir.path().join(folder)).expect("unit folder");
+    }
+    // Thanh Hóa's report (the fixture's unit) in Hà Nội's folder, and in its own.
+    Book::province().write(&dir.path().join("01 - Hà Nội"), "bc.xlsx");
+    Book::province().write(&dir.path().join("38 - Thanh Hóa"), "bc.xlsx");
+    Book::ministry().write(&dir.path().join("BNV"), "bc.xlsx");
+    let reports = check_json(&[dir.path()]);
+    let wrong = reports.iter().find(|r| r.path().starts_with("01 - Hà Nội/")).expect("the report in Hà Nội's folder");
+    let issue = assert_issue(wrong, "M013", Some(INFO), None);
+    assert!(issue.message_vi.contains("01 Hà Nội") && issue.message_vi.contains("38 Thanh Hóa"), "{issue}");
+    assert_status(wrong, "rejected");
+    for own in ["38 - Thanh Hóa/", "BNV/"] {
+        let r = reports.iter().find(|r| r.path().starts_with(own)).expect("a report in its own folder");
+        assert!(!r.issues().iter().any(|i| i.code == "M013"), "{own}");
+    }
+}
