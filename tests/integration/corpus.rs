@@ -39,7 +39,7 @@ enum Content {
     Unreadable(Vec<u8>),
 }
 
-struct Case {
+pub(crate) struct Case {
     name: String,
     content: Content,
     status: &'static str,
@@ -96,7 +96,7 @@ fn value_case(name: &str, code: &str, value: Cell, issue: &'static str, status: 
     Case::new(name, xlsx(&book), status).issue(issue, s(CRITERIA), Some(cell))
 }
 
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let valid = Book::province();
 
@@ -791,8 +791,12 @@ fn xlsx_million_rows() -> Vec<u8> {
     }
     xml.push_str("</sheetData></worksheet>");
     let bytes = xlsx_package(&[(CRITERIA, xml.into_bytes())], None);
+    // Written whole under another name, then renamed: a test building the
+    // corpus at the same time reads the old cache or the new one, never half.
     std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
-    std::fs::write(&cache, &bytes).unwrap();
+    let mut partial = tempfile::NamedTempFile::new_in(cache.parent().unwrap()).unwrap();
+    partial.write_all(&bytes).unwrap();
+    partial.persist(&cache).unwrap();
     bytes
 }
 
@@ -837,15 +841,16 @@ fn corpus_dir() -> PathBuf {
     crate_dir().join("target/bad-corpus")
 }
 
-fn write_corpus(dir: &Path, cases: &[Case]) {
+/// Writes the cases into `dir`; the targets of its links go into `outside`
+/// (which must not be under `dir`, or the links would point inside it).
+pub(crate) fn write_corpus(dir: &Path, outside: &Path, cases: &[Case]) {
     if dir.exists() {
         // A mode-000 file left by a previous run must be removable.
         let _ = Command::new("chmod").args(["-R", "u+rwX"]).arg(dir).status();
         std::fs::remove_dir_all(dir).unwrap();
     }
     std::fs::create_dir_all(dir).unwrap();
-    let outside = dir.with_file_name("bad-corpus-outside");
-    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::create_dir_all(outside).unwrap();
     for case in cases {
         let path = dir.join(&case.name);
         match &case.content {
@@ -912,7 +917,7 @@ fn bad_input_corpus_in_one_run() {
     assert_eq!(names.len(), cases.len(), "case names are unique");
 
     let dir = corpus_dir();
-    write_corpus(&dir, &cases);
+    write_corpus(&dir, &dir.with_file_name("bad-corpus-outside"), &cases);
     let (code, json) = check_with_deadline(&dir, Duration::from_secs(300));
     assert_eq!(code, 1, "some files are rejected");
 

@@ -17,6 +17,7 @@ mod extremes;
 mod file_names;
 mod full_disk;
 mod fuzz_regressions;
+mod hostile_folder;
 mod injection;
 mod kill;
 mod language;

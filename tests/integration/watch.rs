@@ -80,7 +80,7 @@ pub(crate) fn eventually(limit: Duration, what: &str, mut check: impl FnMut() ->
 }
 
 /// Where the receipt of the file at `path` (relative to the inputs folder) is, with `ext`.
-fn receipt_path(root: &Path, week: Option<&str>, unit: Option<&str>, path: &str, ext: &str) -> PathBuf {
+pub(crate) fn receipt_path(root: &Path, week: Option<&str>, unit: Option<&str>, path: &str, ext: &str) -> PathBuf {
     let stem = tonghop::render::receipt::receipt_stem(week, unit, path);
     tonghop::render::receipt::with_extension(&root.join("out").join(stem), ext)
 }
