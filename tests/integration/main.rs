@@ -10,6 +10,7 @@ mod build;
 mod check_cli;
 mod claims;
 mod corpus;
+mod deployment;
 mod docs;
 mod docx;
 mod extremes;
