@@ -306,10 +306,16 @@ fn commands_shown_in_the_docs_use_options_the_program_has() {
         for (line_number, piece) in code_pieces(&text) {
             // Each `tonghop` of the piece starts a command, up to the next one.
             for command in piece.split("tonghop ").skip(1) {
-                let words: Vec<&str> = command.split_whitespace().collect();
-                let Some(subcommand) = words.iter().find(|w| !w.starts_with('-') && SUBCOMMANDS.contains(w)) else {
-                    continue;
+                // The subcommand is the first word that is not a global option or its value.
+                let mut words = command.split_whitespace();
+                let subcommand = loop {
+                    match words.next() {
+                        Some("--config" | "--lang") => _ = words.next(),
+                        Some(w) if w.starts_with("--config=") || w.starts_with("--lang=") => {}
+                        other => break other,
+                    }
                 };
+                let Some(subcommand) = subcommand.filter(|w| SUBCOMMANDS.contains(w)) else { continue };
                 commands += 1;
                 for option in long_options(command) {
                     if !help[subcommand].contains(&option) {
