@@ -1,4 +1,4 @@
-//! The pipeline benchmark (issue 8, PRODUCT §8): how close `check` and `build`
+//! The pipeline benchmark (issue 8, docs/product.md §8): how close `check` and `build`
 //! come to the cost of reading the files at all, on one core and on all cores,
 //! and how much memory they hold.
 //!

@@ -1,7 +1,7 @@
 //! Stage 5: from validated files to the summary of a meeting cycle.
 //!
 //! [`aggregate`] is a pure function: validated file reports in, [`Summary`]
-//! out, no I/O and no clock. The rules it follows (PRODUCT §4–§5):
+//! out, no I/O and no clock. The rules it follows (docs/product.md §4–§5):
 //! - `flow` criteria are summed over the cycle's weeks and units;
 //! - `stock` criteria take each unit's latest week in the cycle, then sum units;
 //! - ratios divide aggregated numerator by aggregated denominator, over the

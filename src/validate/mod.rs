@@ -3,7 +3,7 @@
 //! Validation never stops at the first problem: it collects every issue it can
 //! locate, so that a reporter fixes the file in one pass. A file with any error
 //! is rejected; warnings leave it accepted. Data are found by header text and
-//! code, never by fixed cell address (PRODUCT §6).
+//! code, never by fixed cell address (docs/product.md §6).
 
 mod criteria;
 mod info;

@@ -126,7 +126,9 @@ fn rebuilt_after_last_verdict(log: &str) -> bool {
     let lines: Vec<&str> = log.lines().collect();
     let last_verdict = lines.iter().rposition(|l| l.contains(" → ")).unwrap_or(0);
     lines[last_verdict..].iter().any(|l| {
-        l.contains("status board and draft refreshed") || l.contains("draft report not rebuilt") || l.contains("rebuild failed")
+        l.contains("status board and draft refreshed")
+            || l.contains("draft report not rebuilt")
+            || l.contains("rebuild failed")
     })
 }
 

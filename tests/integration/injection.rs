@@ -1,4 +1,4 @@
-//! Reporter text is data, never code, in every output (PRODUCT §8).
+//! Reporter text is data, never code, in every output (docs/product.md §8).
 //!
 //! Reports whose free text (narrative rows, proposal addressees, task notes,
 //! own tasks, contacts) carries markup, spreadsheet formulas, CDATA ends,

@@ -1,6 +1,6 @@
 //! Crash safety: `tonghop build` killed with SIGKILL at any moment leaves each
 //! output file either the previous complete version or the new complete
-//! version, never a partial file (PRODUCT §8).
+//! version, never a partial file (docs/product.md §8).
 //!
 //! A generated input set (KILL_FILES reports, 200 by default, cached under
 //! `target/kill-inputs/`) in two variants: A (nine files in ten) and

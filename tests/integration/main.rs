@@ -11,6 +11,7 @@ mod check_cli;
 mod claims;
 mod corpus;
 mod dates;
+mod deployment;
 mod docs;
 mod docx;
 mod extremes;

@@ -6,7 +6,7 @@
 //! columns, other rows, another sheet order, an extra sheet, a blank column
 //! between the code and value columns is absent but section rows are present,
 //! etc. The only things shared with the implementation are the workbook
-//! contract (sheet titles, labels, headers; PRODUCT.md §6) and the criteria
+//! contract (sheet titles, labels, headers; docs/product.md §6) and the criteria
 //! schema, which is read from `report_templates/` with the crate's own loader so
 //! that the fixture follows whatever the administrator configured.
 
@@ -43,7 +43,7 @@ pub fn config() -> &'static Config {
     CONFIG.get_or_init(|| Config::load(&crate_dir().join("report_templates")).expect("report_templates/ loads"))
 }
 
-// Sheet titles, labels and headers of the workbook contract (PRODUCT.md §6),
+// Sheet titles, labels and headers of the workbook contract (docs/product.md §6),
 // written out here rather than taken from `tonghop::contract`.
 pub const INSTRUCTIONS: &str = "Hướng dẫn";
 pub const INFO: &str = "Thông tin chung";
