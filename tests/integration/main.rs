@@ -13,6 +13,7 @@ mod docs;
 mod docx;
 mod fuzz_regressions;
 mod injection;
+mod invisible_chars;
 mod kill;
 mod language;
 mod libreoffice;
