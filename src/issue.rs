@@ -125,7 +125,7 @@ codes! {
     NotADate = "V008", Error, "Không phải là ngày", "Not a date";
     ErrorCell = "V009", Error, "Ô chứa lỗi công thức", "Cell holds a formula error";
     LegacyEncoding = "V010", Warning, "Văn bản gõ bằng bảng mã cũ (TCVN3/VNI) đã được chuyển sang Unicode", "Legacy-encoded text (TCVN3/VNI) converted to Unicode";
-    ControlCharacters = "V011", Warning, "Văn bản có ký tự điều khiển đã bị loại bỏ", "Control characters removed from text";
+    ControlCharacters = "V011", Warning, "Văn bản có ký tự điều khiển hoặc ký tự ẩn đã bị loại bỏ", "Control or invisible characters removed from text";
     TextTooLong = "V012", Error, "Văn bản quá dài", "Text too long";
     UncalculatedFormula = "V013", Error, "Công thức chưa được tính giá trị", "Formula without a computed value";
     ImplausibleDate = "V014", Error, "Ngày nằm ngoài khoảng hợp lý", "Date outside the plausible range";

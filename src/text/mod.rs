@@ -14,8 +14,9 @@
 //! - `normalise`: NFC normalisation and look-alike folding
 //!   ([`normalize_text`]), and loose comparison keys ([`fold_key`],
 //!   [`is_label_key`]);
-//! - `control_chars`: characters an XLSX cell cannot carry
-//!   ([`has_control_chars`], [`strip_control_chars`]);
+//! - `control_chars`: characters an XLSX cell cannot carry and invisible
+//!   ones that disguise text (bidirectional overrides, zero-width characters)
+//!   ([`has_control_chars`], [`strip_control_chars`], [`unwanted_char_names`]);
 //! - `legacy`: the TCVN3 and VNI legacy font encodings and their conversion
 //!   to Unicode ([`LegacyEncoding`], [`convert_legacy`]);
 //! - `syllable`: the spelling check of one Vietnamese syllable that detection
@@ -41,7 +42,7 @@ mod yes_no;
 #[cfg(test)]
 mod tests;
 
-pub use control_chars::{has_control_chars, strip_control_chars};
+pub use control_chars::{has_control_chars, has_invisible_chars, strip_control_chars, unwanted_char_names};
 pub use dates::{FIRST_PLAUSIBLE_DAY, PLAUSIBLE_YEARS_AHEAD, parse_date_text, plausible_days};
 pub use legacy::{LegacyEncoding, convert_legacy};
 pub use legacy_detection::detect_legacy;

@@ -6,6 +6,8 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use super::control_chars::is_invisible_char;
+
 /// Normalises cell text so that visually identical texts compare equal.
 ///
 /// The text is put in Unicode NFC (macOS and some web forms produce NFD), the
@@ -110,7 +112,9 @@ pub fn fold_key(s: &str) -> String {
         return out;
     }
     for c in s.nfd() {
-        if is_combining_mark(c) {
+        // An invisible character (a zero-width space, a direction mark) joins
+        // what it sits between: "Chỉ\u{200B}tiêu" reads, and folds, as "Chỉtiêu".
+        if is_combining_mark(c) || is_invisible_char(c) {
             continue;
         }
         let c = match c {
@@ -180,5 +184,11 @@ mod tests {
         assert_eq!(fold_key("ƯỚC TÍNH"), "uoc tinh");
         assert_eq!(fold_key("...,,,"), "");
         assert_eq!(fold_key(""), "");
+    }
+
+    #[test]
+    fn fold_key_ignores_invisible_characters() {
+        assert_eq!(fold_key("Mã\u{200B} đơn\u{202E} vị"), "ma don vi");
+        assert_eq!(fold_key("\u{FEFF}Chỉ ti\u{200D}êu"), "chi tieu");
     }
 }

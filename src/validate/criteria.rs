@@ -240,9 +240,10 @@ impl Validator<'_> {
         cell: Option<&CellValue>,
         c: &Criterion,
     ) -> Option<Value> {
+        // A cell holding only invisible characters is as empty as it looks.
         let blank = match cell {
             None => true,
-            Some(CellValue::Text(t)) => t.trim().is_empty(),
+            Some(CellValue::Text(t)) => text::strip_control_chars(t).trim().is_empty(),
             _ => false,
         };
         if blank {
@@ -278,7 +279,7 @@ impl Validator<'_> {
             CellValue::Bool(b) => Some(*b),
             CellValue::Number(n) if *n == 1.0 => Some(true),
             CellValue::Number(n) if *n == 0.0 => Some(false),
-            CellValue::Text(t) => text::parse_yes_no(&text::normalize_text(t)),
+            CellValue::Text(t) => text::parse_yes_no(&text::normalize_text(&self.visible_text(sheet, row, col, t))),
             _ => None,
         };
         if answer.is_none() {
@@ -313,7 +314,10 @@ impl Validator<'_> {
     fn read_number(&mut self, sheet: &str, row: u32, col: u32, cell: &CellValue, c: &Criterion) -> Option<f64> {
         match cell {
             CellValue::Number(n) => Some(*n),
-            CellValue::Text(t) => self.number_from_text(sheet, row, col, &text::normalize_text(t), c),
+            CellValue::Text(t) => {
+                let visible = self.visible_text(sheet, row, col, t);
+                self.number_from_text(sheet, row, col, &text::normalize_text(&visible), c)
+            }
             other => {
                 let shown = self.text(sheet, row, col, Some(other)).unwrap_or_default();
                 let issue = self

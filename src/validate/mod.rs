@@ -172,6 +172,10 @@ impl<'a> Validator<'a> {
             if matches!(issue.code, Code::ErrorCell | Code::UncalculatedFormula | Code::TextTooLong) {
                 self.unreadable.insert(key);
             }
+            // A cell read twice (parsed, then quoted in a message) is cleaned twice.
+            if issue.code == Code::ControlCharacters && self.issues.iter().any(|i| same_place(i, &issue)) {
+                return;
+            }
         }
         self.issues.push(issue);
     }
@@ -217,7 +221,7 @@ impl<'a> Validator<'a> {
         let sheets = [find(info_title), find(criteria_title), find(tasks_title), find(narrative_title)];
         for (found, (title, _)) in sheets.iter().zip(READ_SHEETS) {
             if found.is_none() {
-                let present = workbook.sheet_names.join("», «");
+                let present = text::strip_control_chars(&workbook.sheet_names.join("», «"));
                 let issue = Issue::new(Code::MissingSheet, Location::file(&self.file))
                     .message(
                         format!("Không tìm thấy trang tính «{title}». Các trang có trong tệp: «{present}»."),
@@ -278,21 +282,7 @@ impl<'a> Validator<'a> {
                 return None;
             }
         };
-        let mut text = raw;
-        if text::has_control_chars(&text) {
-            text = text::strip_control_chars(&text);
-            let issue = self
-                .at(Code::ControlCharacters, sheet, row, col)
-                .message(
-                    "Văn bản có ký tự điều khiển không in được; đã loại bỏ.",
-                    "The text holds non-printing control characters; they were removed.",
-                )
-                .hint(
-                    "Gõ lại nội dung ô, không dán từ phần mềm khác.",
-                    "Retype the cell rather than pasting it from another program.",
-                );
-            self.issue(issue);
-        }
+        let mut text = self.visible_text(sheet, row, col, &raw);
         if let Some(encoding) = text::detect_legacy(&text) {
             let converted = text::convert_legacy(&text, encoding);
             let name = match encoding {
@@ -331,6 +321,37 @@ impl<'a> Validator<'a> {
             return None;
         }
         if text.is_empty() { None } else { Some(text) }
+    }
+
+    /// The text without its control and invisible characters, which are
+    /// reported (`V011`, once per cell): what is aggregated and shown is what
+    /// the reporter saw, never text reversed by a U+202E or split by a U+200B.
+    pub fn visible_text(&mut self, sheet: &str, row: u32, col: u32, raw: &str) -> String {
+        if !text::has_control_chars(raw) {
+            return raw.to_string();
+        }
+        let names = text::unwanted_char_names(raw, 5).join(", ");
+        let (vi, en) = if text::has_invisible_chars(raw) {
+            (
+                format!(
+                    "Văn bản có ký tự ẩn ({names}: ký tự điều khiển, đảo chiều chữ hoặc độ rộng bằng 0) làm nội dung hiển thị khác nội dung thật; đã loại bỏ."
+                ),
+                format!(
+                    "The text holds invisible characters ({names}: controls, direction overrides or zero-width characters) that make it read otherwise than it is; they were removed."
+                ),
+            )
+        } else {
+            (
+                format!("Văn bản có ký tự điều khiển không in được ({names}); đã loại bỏ."),
+                format!("The text holds non-printing control characters ({names}); they were removed."),
+            )
+        };
+        let issue = self.at(Code::ControlCharacters, sheet, row, col).message(vi, en).hint(
+            "Gõ lại nội dung ô, không dán từ phần mềm khác hay trang web.",
+            "Retype the cell rather than pasting it from another program or a web page.",
+        );
+        self.issue(issue);
+        text::strip_control_chars(raw)
     }
 
     /// The issue for an error cell: a formula error such as `#DIV/0!` (`V009`),
@@ -411,7 +432,8 @@ impl<'a> Validator<'a> {
             }
             other => {
                 if let CellValue::Text(t) = other
-                    && let Some(d) = text::parse_date_text(&text::normalize_text(t))
+                    && let Some(d) =
+                        text::parse_date_text(&text::normalize_text(&self.visible_text(sheet, row, col, t)))
                 {
                     return Some(d);
                 }
@@ -490,6 +512,11 @@ impl<'a> Validator<'a> {
             ),
         )
     }
+}
+
+/// Whether two issues have the same code at the same cell.
+fn same_place(a: &Issue, b: &Issue) -> bool {
+    a.code == b.code && a.location == b.location
 }
 
 /// A day as messages write it: `05/09/2025`.

@@ -20,6 +20,7 @@ mod full_disk;
 mod fuzz_regressions;
 mod hostile_folder;
 mod injection;
+mod invisible_chars;
 mod kill;
 mod language;
 mod libreoffice;
