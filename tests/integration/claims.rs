@@ -32,6 +32,11 @@ fn summary(data: &Value) -> &Value {
     data.get("summary").unwrap_or(data)
 }
 
+/// Every figure of the summary, section after section.
+fn figures_of(s: &Value) -> Vec<&Value> {
+    s["sections"].as_array().expect("sections").iter().flat_map(|x| x["figures"].as_array().expect("figures")).collect()
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).expect("an output")
 }
@@ -99,12 +104,7 @@ fn the_summary_states_coverage_and_suspect_figures_as_data_json_has_them() {
         assert!(md.contains(&format!("{name} {}", row["week"].as_str().expect("week"))), "{name} in:\n{md}");
     }
     // A flow is counted in weekly reports, never as all units when a week is missing.
-    let figures: Vec<&Value> = s["sections"]
-        .as_array()
-        .expect("sections")
-        .iter()
-        .flat_map(|x| x["figures"].as_array().expect("figures"))
-        .collect();
+    let figures = figures_of(s);
     let b01 = figures.iter().find(|f| f["code"] == "B01").expect("B01");
     let cov = &b01["coverage"];
     assert!(
@@ -155,12 +155,7 @@ fn the_meeting_document_states_coverage_and_suspect_changes_as_data_json_has_the
     let sub = &s["submissions"];
     let opening = paragraphs.iter().find(|p| p.starts_with("Thực hiện Nghị quyết")).expect("opening");
     assert!(opening.contains(&format!("đã nhận {}/{} báo cáo tuần", sub["received"], sub["expected"])), "{opening}");
-    let figures: Vec<&Value> = s["sections"]
-        .as_array()
-        .expect("sections")
-        .iter()
-        .flat_map(|x| x["figures"].as_array().expect("figures"))
-        .collect();
+    let figures = figures_of(s);
     let b01 = figures.iter().find(|f| f["code"] == "B01").expect("B01");
     let fmt = |v: &Value| tonghop::text::format_vi_number(v.as_f64().expect("a number"), 0);
     let sentence = paragraphs.iter().find(|p| p.contains(&fmt(&b01["value"]))).expect("the B01 sentence");
@@ -222,12 +217,7 @@ fn the_reviewers_page_states_coverage_and_suspect_figures_as_data_json_has_them(
         let name = crate::common::config().units.get(row["unit"].as_str().expect("unit")).expect("unit").short.clone();
         assert!(text.contains(&format!("{name} {}", row["week"].as_str().expect("week"))), "{name} not named");
     }
-    let figures: Vec<&Value> = s["sections"]
-        .as_array()
-        .expect("sections")
-        .iter()
-        .flat_map(|x| x["figures"].as_array().expect("figures"))
-        .collect();
+    let figures = figures_of(s);
     let b01 = figures.iter().find(|f| f["code"] == "B01").expect("B01");
     let cov = &b01["coverage"];
     let fmt = |v: &Value| tonghop::text::format_vi_number(v.as_f64().expect("a number"), 0);
