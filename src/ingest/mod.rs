@@ -360,7 +360,19 @@ fn cell_from_ref(value: DataRef<'_>) -> Option<CellValue> {
     })
 }
 
-fn cell_from_data(value: &Data) -> Option<CellValue> {
+/// The value of a cell as read from an .xls or .ods range (`None` for an
+/// empty cell). Public for the fuzz target, which feeds it arbitrary floats
+/// and date serials: it must never panic, and a `Date` it gives lies between
+/// 1 January 1900 and 31 December 9999.
+///
+/// ```
+/// use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
+/// use tonghop::{ingest::cell_value, model::CellValue};
+/// let serial = |v| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+/// assert!(matches!(cell_value(&serial(45905.0)), Some(CellValue::Date(_))));
+/// assert_eq!(cell_value(&serial(-1e300)), Some(CellValue::Number(-1e300)));
+/// ```
+pub fn cell_value(value: &Data) -> Option<CellValue> {
     Some(match value {
         Data::Empty => return None,
         Data::String(s) => CellValue::Text(s.clone()),
@@ -492,7 +504,7 @@ fn range_sheet(
         check_extent(&Dimensions::new(start, end), name, location, limits)?;
         for (r, c, value) in range.used_cells() {
             let (row, col) = (start.0 + r as u32, start.1 + c as u32);
-            if let Some(value) = cell_from_data(value) {
+            if let Some(value) = cell_value(value) {
                 budget.keep(&value, name, row, col)?;
                 sheet.cells.push(RawCell { row, col, value });
             }
