@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::figures::{Computed, Excluded};
-use super::summary::{Excluding, QualityFlag, SuspectUnit};
+use super::summary::{Excluding, QualityFlag, Source, SuspectUnit};
 
 /// Criterion code → the units whose value of it is flagged in the cycle.
 pub(crate) fn excluded(flags: &[QualityFlag]) -> Excluded {
@@ -44,37 +44,37 @@ fn same_direction(a: Option<f64>, b: Option<f64>) -> bool {
     matches!((a, b), (Some(a), Some(b)) if sign(a) == sign(b))
 }
 
+/// The figures without the flagged `units`, when one of them counts in `sources`.
+fn excluding(
+    units: Vec<SuspectUnit>,
+    sources: &[Source],
+    change: Option<f64>,
+    without: (Option<f64>, Option<f64>, Option<f64>, Option<f64>),
+) -> Option<Excluding> {
+    let counted = units.iter().any(|u| sources.iter().any(|s| s.unit == u.unit));
+    let (value, previous, change_without, change_ratio) = without;
+    counted.then(|| Excluding {
+        direction_differs: !same_direction(change, change_without),
+        units,
+        value,
+        previous,
+        change: change_without,
+        change_ratio,
+    })
+}
+
 /// Gives each figure and ratio of `all` that counts a flagged value its
 /// counterpart from `without` (the same figures computed without them).
 pub(crate) fn annotate(all: &mut Computed, without: &Computed, flags: &[QualityFlag]) {
     for f in all.sections.iter_mut().flat_map(|s| s.figures.iter_mut()) {
+        let Some(o) = without.sections.iter().flat_map(|s| &s.figures).find(|o| o.code == f.code) else { continue };
         let units = suspect_units(flags, &[&f.code]);
-        let counted = units.iter().any(|u| f.sources.iter().any(|s| s.unit == u.unit));
-        let Some(other) = without.sections.iter().flat_map(|s| &s.figures).find(|o| o.code == f.code) else { continue };
-        if counted {
-            f.suspect = Some(Excluding {
-                direction_differs: !same_direction(f.change, other.change),
-                units,
-                value: other.value,
-                previous: other.previous,
-                change: other.change,
-                change_ratio: other.change_ratio,
-            });
-        }
+        f.suspect = excluding(units, &f.sources, f.change, (o.value, o.previous, o.change, o.change_ratio));
     }
     for r in &mut all.ratios {
+        let Some(o) = without.ratios.iter().find(|o| o.code == r.code) else { continue };
         let units = suspect_units(flags, &[&r.numerator_code, &r.denominator_code]);
-        let counted = units.iter().any(|u| r.sources.iter().any(|s| s.unit == u.unit));
-        let Some(other) = without.ratios.iter().find(|o| o.code == r.code) else { continue };
-        if counted {
-            r.suspect = Some(Excluding {
-                direction_differs: !same_direction(r.change, other.change),
-                units,
-                value: other.value,
-                previous: other.previous,
-                change: other.change,
-                change_ratio: other.change,
-            });
-        }
+        // A ratio's change is in points: its "relative" change repeats it.
+        r.suspect = excluding(units, &r.sources, r.change, (o.value, o.previous, o.change, o.change));
     }
 }
