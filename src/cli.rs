@@ -3,6 +3,10 @@
 //! and says how the run ended. Exit codes: 0 all good, 1 some file rejected,
 //! 2 usage or configuration error (every [`Error`]).
 
+mod approval;
+
+pub use approval::{CHANGES_TEMPLATE, approve, diff, rebuild, verify};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -56,6 +56,31 @@ pub enum Error {
     NoSuchPath { path: PathBuf },
     #[error("--from-archive cần --state (needs --state)")]
     ArchiveWithoutState,
+    #[error(
+        "chưa có bản dự thảo {} (no draft to approve): chạy `tonghop build` và xem lại bản dự thảo trước khi phê duyệt (run `tonghop build` and review the draft first)",
+        path.display()
+    )]
+    NotBuilt { path: PathBuf },
+    #[error(
+        "dữ liệu đầu vào đã thay đổi kể từ lần tổng hợp {} (the inputs changed since the last build):\n{}\n  Chạy lại `tonghop build`, xem lại bản dự thảo rồi phê duyệt (build again, review the draft, then approve).",
+        draft.display(),
+        changed_files(files)
+    )]
+    InputsChanged { draft: PathBuf, files: Vec<crate::aggregate::FileChange> },
+    #[error("{} đã có, không ghi đè phiên bản đã phê duyệt (an approved version is never overwritten)", path.display())]
+    VersionExists { path: PathBuf },
+    #[error("kỳ {cycle} không có phiên bản phê duyệt v{version} (no approved version v{version} of this cycle)")]
+    NoSuchApproval { cycle: String, version: u32 },
+    #[error(
+        "phiên bản này được phê duyệt bằng ngôn ngữ {lang}; chạy lại với --lang {lang} (approved in {lang}; run with --lang {lang})"
+    )]
+    ApprovedInAnotherLanguage { lang: String },
+    #[error(
+        "thiếu hoặc hỏng bản lưu của phiên bản đã phê duyệt: {what} (an archived copy of an approved version is missing or altered)"
+    )]
+    ApprovedCopyMissing { what: String },
+    #[error("{} thay đổi trong khi phê duyệt (changed while approving); chạy lại (run again)", path.display())]
+    ChangedWhileApproving { path: PathBuf },
     #[error("{}: {source}", path.display())]
     Watch { path: PathBuf, source: notify::Error },
     /// A command-line value that names nothing usable; the message says what to type.
@@ -65,6 +90,22 @@ pub enum Error {
     Sample(#[from] crate::sample::SampleError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+/// The files an approval found changed since the draft, one per line.
+fn changed_files(files: &[crate::aggregate::FileChange]) -> String {
+    use crate::aggregate::FileChangeKind as K;
+    let line = |f: &crate::aggregate::FileChange| {
+        let how = match f.how {
+            K::Added => "mới (added)",
+            K::Replaced => "nội dung khác (replaced)",
+            K::Removed => "không còn (removed)",
+            K::Superseded => "bị thay thế (superseded)",
+            K::Rejudged => "kết quả kiểm tra khác (judged otherwise)",
+        };
+        format!("  {}: {how}", crate::render::console::one_line(&f.path))
+    };
+    files.iter().map(line).collect::<Vec<_>>().join("\n")
 }
 
 impl Error {

@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 /// How serious an issue is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The file is rejected.
@@ -164,6 +164,13 @@ impl Serialize for Code {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let text = String::deserialize(d)?;
+        Code::from_code(&text).ok_or_else(|| serde::de::Error::custom(format!("unknown issue code {text}")))
+    }
+}
+
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -171,7 +178,7 @@ impl std::fmt::Display for Code {
 }
 
 /// Where an issue is: the file, and the sheet and cell when it concerns one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Location {
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -210,7 +217,7 @@ impl std::fmt::Display for Location {
 ///     .hint("Nhập số, ví dụ 94.402.", "Type a number, for example 94402.");
 /// assert_eq!(issue.code.as_str(), "V002");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Issue {
     pub code: Code,
     pub severity: Severity,

@@ -169,6 +169,75 @@ impl ConsoleWords {
     }
 }
 
+/// What the approval commands print, and the draft's marks where no template
+/// holds them (`[approval]`): `{name}` placeholders are filled as in `[console]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalWords {
+    /// The draft mark: "DỰ THẢO".
+    pub draft: String,
+    /// Said under the draft mark.
+    pub draft_note: String,
+    /// strftime format of an approval's time.
+    pub time: String,
+    /// `{version}`, `{by}`, `{at}`, `{sha}`: an approved version, stated in it.
+    pub approved_line: String,
+    /// `{cycle}`, `{version}`, `{by}`, `{at}`: `approve` done.
+    pub approved: String,
+    /// `{dir}`, `{files}`: where the approved version is.
+    pub approved_dir: String,
+    /// `{count}`, `{sha}`: the inputs approved.
+    pub inputs: String,
+    /// `{dir}`, `{version}`: the draft now compares with the version.
+    pub draft_compares: String,
+    /// `{file}`, `{name}`, `{version}`, `{cycle}`, `{by}`, `{at}`: `verify` found the file.
+    pub verify_match: String,
+    /// `{file}`, `{sha}`: `verify` found no approved file with these bytes.
+    pub verify_none: String,
+    /// `{version}`, `{cycle}`, `{same}`, `{total}`: a version rebuilt from the archive.
+    pub rebuilt: String,
+    /// `{name}`: a rebuilt output unlike the approved one.
+    pub rebuilt_differs: String,
+    /// `{name}`, `{dir}`: an approved output missing, written again.
+    pub rebuilt_written: String,
+    /// The configuration changed since the approval.
+    pub config_changed: String,
+}
+
+impl ApprovalWords {
+    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 10] {
+        [
+            ("approved_line", &self.approved_line, &["version", "by", "at", "sha"]),
+            ("approved", &self.approved, &["cycle", "version", "by", "at"]),
+            ("approved_dir", &self.approved_dir, &["dir", "files"]),
+            ("inputs", &self.inputs, &["count", "sha"]),
+            ("draft_compares", &self.draft_compares, &["dir", "version"]),
+            ("verify_match", &self.verify_match, &["file", "name", "version", "cycle", "by", "at"]),
+            ("verify_none", &self.verify_none, &["file", "sha"]),
+            ("rebuilt", &self.rebuilt, &["version", "cycle", "same", "total"]),
+            ("rebuilt_differs", &self.rebuilt_differs, &["name"]),
+            ("rebuilt_written", &self.rebuilt_written, &["name", "dir"]),
+        ]
+    }
+
+    /// Refuses a placeholder a pattern cannot be given.
+    fn check(&self) -> Result<(), String> {
+        for (key, pattern, allowed) in self.patterns() {
+            if let Some(name) = placeholders(pattern).find(|name| !allowed.contains(name)) {
+                return Err(format!("{key}: {{{name}}} is not one of {{{}}}", allowed.join("}, {")));
+            }
+        }
+        Ok(())
+    }
+
+    /// An approval's time, in the reporting time zone, as this language writes it.
+    pub fn time_of(&self, rfc3339: &str) -> String {
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .map(|t| t.format(&self.time).to_string())
+            .unwrap_or_else(|_| rfc3339.to_string())
+    }
+}
+
 /// The `{name}` placeholders of a pattern.
 fn placeholders(pattern: &str) -> impl Iterator<Item = &str> {
     pattern.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
@@ -333,6 +402,7 @@ struct Settings {
     /// The fallback language's "this week" and "in the period", for labels shown in it.
     fallback_period: Option<(String, String)>,
     console: Option<ConsoleWords>,
+    approval: Option<ApprovalWords>,
     charts: ChartWords,
     document: DocumentWords,
     workbook: WorkbookWords,
@@ -372,6 +442,8 @@ struct RawSettings {
     words: Words,
     #[serde(default)]
     console: Option<ConsoleWords>,
+    #[serde(default)]
+    approval: Option<ApprovalWords>,
     charts: ChartWords,
     document: RawDocument,
     workbook: WorkbookWords,
@@ -431,6 +503,10 @@ impl Language {
             {
                 let words = fallback.document();
                 settings.fallback_period = Some((words.this_week.clone(), words.in_the_period.clone()));
+                // Without words of its own for drafts and approvals, the fallback's are used.
+                if settings.approval.is_none() {
+                    settings.approval = fallback.approval().cloned();
+                }
             }
             return Ok(lang);
         }
@@ -563,6 +639,11 @@ impl Language {
         } else if code == fallback.code() {
             return Err(error(None, format!("a built-in language ({code}) needs its [console] table")));
         }
+        if let Some(approval) = &raw.approval {
+            approval.check().map_err(|m| error(text.find("[approval]"), m))?;
+        } else if code == fallback.code() {
+            return Err(error(None, format!("a built-in language ({code}) needs its [approval] table")));
+        }
         for (pattern, name) in [(&raw.document.period_weeks, "{n}"), (&raw.document.as_of, "{date}")] {
             if pattern.get_ref().matches(name).count() != 1 {
                 return Err(error(
@@ -591,6 +672,7 @@ impl Language {
             months_short,
             words: raw.words,
             console: raw.console,
+            approval: raw.approval,
             fallback_period: None,
             charts: raw.charts,
             document: DocumentWords {
@@ -671,6 +753,11 @@ impl Language {
     /// The words of the console, when this language has them (the built-in ones do).
     pub fn console(&self) -> Option<&ConsoleWords> {
         self.0.console.as_ref()
+    }
+
+    /// The words of approvals and drafts, when this language has them (the built-in ones do).
+    pub fn approval(&self) -> Option<&ApprovalWords> {
+        self.0.approval.as_ref()
     }
 
     pub fn words(&self) -> &Words {

@@ -86,6 +86,11 @@ fn archived_files(archive: &Path) -> usize {
     entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_file())).count()
 }
 
+/// The extension a version of `path` is archived under (`bin` when it has none).
+pub fn extension_of(path: &str) -> String {
+    Path::new(path).extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string()
+}
+
 /// The content-addressed archive of a state folder.
 #[derive(Debug, Clone)]
 pub struct Archive {
@@ -96,6 +101,19 @@ impl Archive {
     /// Where a version is kept.
     pub fn path(&self, sha256: &str, extension: &str) -> PathBuf {
         self.dir.join(format!("{sha256}.{}", extension.to_lowercase()))
+    }
+
+    /// Keeps `bytes` under their hash. A copy that is not these bytes (lost,
+    /// damaged, replaced) is written again; one that is, is left alone.
+    pub fn keep(&self, sha256: &str, extension: &str, bytes: &[u8]) -> Result<PathBuf, LedgerError> {
+        let archived = self.path(sha256, extension);
+        if archived_hash(&archived).ok().as_deref() != Some(sha256) {
+            std::fs::create_dir_all(&self.dir)
+                .map_err(|source| LedgerError::Archive { path: self.dir.clone(), source })?;
+            crate::fs::write_atomic(&archived, bytes)
+                .map_err(|source| LedgerError::Archive { path: archived.clone(), source })?;
+        }
+        Ok(archived)
     }
 
     /// The archived copy of a version, checked against its hash: a copy lost,
@@ -220,6 +238,39 @@ impl Ledger {
                 UNIQUE(path, sha256)
             );
             CREATE INDEX IF NOT EXISTS files_unit_week ON files(unit, week);
+            CREATE TABLE IF NOT EXISTS approvals (
+                id INTEGER PRIMARY KEY,
+                cycle TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                approved_by TEXT NOT NULL,
+                approved_at TEXT NOT NULL,
+                note TEXT,
+                lang TEXT NOT NULL,
+                weeks TEXT NOT NULL,
+                inputs_sha256 TEXT NOT NULL,
+                config_sha256 TEXT NOT NULL,
+                other_weeks_files INTEGER NOT NULL,
+                UNIQUE(cycle, version)
+            );
+            CREATE TABLE IF NOT EXISTS approval_inputs (
+                approval INTEGER NOT NULL REFERENCES approvals(id),
+                seq INTEGER NOT NULL,
+                path TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                received TEXT,
+                status TEXT NOT NULL,
+                settled TEXT,
+                PRIMARY KEY(approval, seq)
+            );
+            CREATE TABLE IF NOT EXISTS approval_outputs (
+                approval INTEGER NOT NULL REFERENCES approvals(id),
+                name TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                PRIMARY KEY(approval, name)
+            );
+            CREATE INDEX IF NOT EXISTS approval_outputs_sha ON approval_outputs(sha256);
             CREATE TABLE IF NOT EXISTS events (
                 id INTEGER PRIMARY KEY,
                 at TEXT NOT NULL,
@@ -260,13 +311,30 @@ impl Ledger {
     }
 
     fn has_files_table(&self) -> rusqlite::Result<bool> {
+        self.has_table("files")
+    }
+
+    /// Whether the database has a table (a ledger written before approvals has none of theirs).
+    pub(crate) fn has_table(&self, name: &str) -> rusqlite::Result<bool> {
         self.conn
-            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'files'", [], |_| Ok(()))
+            .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", [name], |_| Ok(()))
             .optional()
             .map(|found| found.is_some())
     }
 
-    fn db_error(&self, source: rusqlite::Error) -> LedgerError {
+    pub(crate) fn database_path(&self) -> PathBuf {
+        self.dir.join(DATABASE)
+    }
+
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(crate) fn db_error(&self, source: rusqlite::Error) -> LedgerError {
         LedgerError::Database { path: self.dir.join(DATABASE), source }
     }
 
@@ -299,14 +367,8 @@ impl Ledger {
         bytes: Option<&[u8]>,
         seen: DateTime<Tz>,
     ) -> Result<Option<i64>, LedgerError> {
-        let extension = Path::new(&report.file.path).extension().and_then(|e| e.to_str()).unwrap_or("bin").to_string();
-        let archived = self.archive_path(&report.file.sha256, &extension);
-        // A copy that is not these bytes (lost, damaged, replaced) is written again.
-        if let Some(bytes) = bytes
-            && archived_hash(&archived).ok().as_deref() != Some(report.file.sha256.as_str())
-        {
-            crate::fs::write_atomic(&archived, bytes)
-                .map_err(|source| LedgerError::Archive { path: archived.clone(), source })?;
+        if let Some(bytes) = bytes {
+            self.archive().keep(&report.file.sha256, &extension_of(&report.file.path), bytes)?;
         }
         let week = report.week.map(|w| w.label());
         let status =

@@ -28,6 +28,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod aggregate;
+pub mod approvals;
 pub mod cli;
 pub mod contract;
 pub mod error;

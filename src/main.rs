@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use tonghop::cli::{self, FormOptions};
+use tonghop::pipeline::approve::ApproveRequest;
 use tonghop::pipeline::{BuildRequest, Pipeline, Sources};
 use tonghop::schema::Config;
 use tonghop::watch::WatchOptions;
@@ -81,6 +82,54 @@ enum Command {
         /// Dựng lại từ kho lưu mọi phiên bản đã nhận (rebuild from the archive of every version received).
         #[arg(long)]
         from_archive: bool,
+        /// Dựng lại phiên bản đã phê duyệt N từ kho lưu và so với bản đã phê duyệt; cần --meeting
+        /// (rebuild approved version N from the archive and compare it with the approved files).
+        #[arg(long, requires = "meeting", value_name = "N")]
+        approved: Option<u32>,
+    },
+    /// Phê duyệt kỳ họp như lần tổng hợp gần nhất: ghi outputs/<kỳ>/v<N>/ (approve the cycle as last built).
+    Approve {
+        /// Ngày họp, yyyy-mm-dd (the meeting date).
+        #[arg(long)]
+        meeting: chrono::NaiveDate,
+        /// Người phê duyệt: "HỌ TÊN, CHỨC VỤ" (the approver: "NAME, TITLE").
+        #[arg(long)]
+        by: String,
+        /// Ghi chú (a note).
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, default_value = "inputs")]
+        inputs: PathBuf,
+        #[arg(long, default_value = "outputs")]
+        out: PathBuf,
+        #[arg(long, default_value = "state")]
+        state: PathBuf,
+        /// Như build --from-archive (as build --from-archive).
+        #[arg(long)]
+        from_archive: bool,
+        /// Mẫu văn bản của người dùng (template overrides).
+        #[arg(long)]
+        templates: Option<PathBuf>,
+    },
+    /// So sánh hai bản tổng hợp: data.json hoặc thư mục chứa nó (compare two builds: data.json files or their folders).
+    Diff {
+        /// Bản trước, ví dụ outputs/2025-10-02/v1 (the earlier build).
+        old: PathBuf,
+        /// Bản sau, ví dụ outputs/2025-10-02 (the later build).
+        new: PathBuf,
+        /// In dạng JSON (print JSON).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Kiểm tra một tệp kết quả có đúng là bản đã phê duyệt (is this file an approved version?).
+    Verify {
+        /// Tệp kết quả, ví dụ bao-cao-tong-hop.docx (an output file).
+        file: PathBuf,
+        #[arg(long, default_value = "state")]
+        state: PathBuf,
+        /// In dạng JSON (print JSON).
+        #[arg(long)]
+        json: bool,
     },
     /// Theo dõi thư mục dùng chung: phiếu tiếp nhận, sổ ghi, bảng theo dõi (watch the shared folder).
     Watch {
@@ -157,7 +206,9 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
     let config = Config::load(&args.config)?;
     // Languages may live in the templates folder too; the commands that render say what they lack.
     let (templates, renders) = match &args.command {
-        Command::Build { templates, .. } | Command::Watch { templates, .. } => (templates.clone(), true),
+        Command::Build { templates, .. } | Command::Watch { templates, .. } | Command::Approve { templates, .. } => {
+            (templates.clone(), true)
+        }
         _ => (None, false),
     };
     let lang = cli::load_language(&config, templates.as_deref(), &args.lang, renders)?;
@@ -171,6 +222,9 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
         }
         Command::Sample { out, force } => cli::sample(&config, &out, force),
         Command::Template { out } => cli::template(&config, out.as_deref(), &lang),
+        Command::Build { meeting: Some(meeting), out, state, approved: Some(version), .. } => {
+            cli::rebuild(&pipeline, &state, &out, &cli::cycle_choice(Some(meeting), None), version)
+        }
         Command::Build { meeting, weeks, inputs, out, json, state, from_archive, .. } => {
             let sources = Sources { inputs, state: Some(state), from_archive };
             cli::build(&pipeline, &BuildRequest { sources, out, choice: cli::cycle_choice(meeting, weeks) }, json)
@@ -191,6 +245,14 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
             };
             cli::watch(&pipeline, &options)
         }
+        Command::Approve { meeting, by, note, inputs, out, state, from_archive, .. } => {
+            let sources = Sources { inputs, state: Some(state), from_archive };
+            let at = chrono::Utc::now().with_timezone(&config.calendar.timezone);
+            let choice = cli::cycle_choice(Some(meeting), None);
+            cli::approve(&pipeline, &ApproveRequest { sources, out, choice, by, note, at })
+        }
+        Command::Diff { old, new, json } => cli::diff(&pipeline, &old, &new, json),
+        Command::Verify { file, state, json } => cli::verify(&pipeline, &state, &file, json),
         Command::Status { week, inputs, state, json } => {
             // With a ledger, everything ever received counts, even a file since deleted.
             let from_archive = state.join(tonghop::ledger::DATABASE).exists();

@@ -11,6 +11,7 @@
 //! - for each (unit, week) the last accepted file received wins; earlier ones
 //!   are superseded; timeliness is that of the first accepted file.
 
+mod changes;
 mod cycle;
 mod figures;
 mod quality;
@@ -23,6 +24,10 @@ mod winners;
 
 use chrono::NaiveDate;
 
+pub use changes::{
+    Cause, Changes, FileChange, FileChangeKind, Snapshot, StatusChange, SubmissionChange, TaskChange, ValueChange,
+    compare,
+};
 pub use cycle::{CycleChoice, CycleError, CycleSpec, resolve_cycle};
 pub use summary::*;
 
@@ -118,6 +123,9 @@ pub fn aggregate(config: &Config, cycle: &CycleSpec, reports: &[FileReport], lan
         files,
         other_weeks_files: 0,
         issues,
+        status: DocumentStatus::Draft,
+        approval: None,
+        changes: None,
         by_unit,
     }
 }

@@ -36,10 +36,42 @@ pub struct Summary {
     pub issues: Vec<FileIssue>,
     /// The headline figures of this and earlier cycles, oldest first.
     pub trend: Vec<CyclePoint>,
+    /// A draft until a leader approves the cycle (`tonghop approve`).
+    pub status: DocumentStatus,
+    /// Who approved this version, when, from which inputs (approved versions only).
+    pub approval: Option<Approval>,
+    /// What differs from the cycle's latest approved version before this one
+    /// (none when the cycle has no approved version).
+    pub changes: Option<super::Changes>,
     /// The cycle unit by unit: own ratios, rankings, units expected. For the renderers only
     /// (`matrix` carries the values into data.json).
     #[serde(skip_serializing)]
     pub by_unit: UnitFigures,
+}
+
+/// Whether a build's outputs are a draft or an approved version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentStatus {
+    Draft,
+    Approved,
+}
+
+/// An approval, as the outputs state it: which version, who, when, and the
+/// fingerprint of the input file versions it was built from.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Approval {
+    /// 1 for the cycle's first approved version, then 2, 3…
+    pub version: u32,
+    /// The approver, as typed: "NAME, TITLE".
+    pub by: String,
+    /// RFC 3339, in the reporting time zone.
+    pub at: String,
+    pub note: Option<String>,
+    /// SHA-256 of the list of input file versions (path, SHA-256, received time), one per line, sorted.
+    pub inputs_sha256: String,
+    /// How many input file versions the approved build used.
+    pub inputs: usize,
 }
 
 fn is_zero(n: &usize) -> bool {

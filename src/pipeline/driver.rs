@@ -116,7 +116,8 @@ impl<'c> Pipeline<'c> {
             Some(meeting) => CycleChoice::Meeting(meeting),
             None => request.choice.clone(),
         };
-        let written = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out)?;
+        let state = request.sources.state.as_deref();
+        let written = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out, state)?;
         let timings = Timings {
             read_and_validate_wall: read_wall,
             read_thread_seconds: clock.read_seconds(),
@@ -136,7 +137,8 @@ impl<'c> Pipeline<'c> {
         let reports = self.read_all(sources, &Quiet)?;
         let board = self.write_boards(&reports, out, today);
         let has_data = reports.iter().any(|r| r.status != FileStatus::Ignored && r.submission.is_some());
-        let draft = has_data.then(|| self.write_cycle(&reports, &CycleChoice::Latest, 0, out));
+        let draft =
+            has_data.then(|| self.write_cycle(&reports, &CycleChoice::Latest, 0, out, sources.state.as_deref()));
         Ok(Refreshed { board, draft })
     }
 
@@ -261,6 +263,8 @@ pub struct Written {
     pub summary: Summary,
     /// The file names written in the cycle's folder.
     pub outputs: Vec<String>,
+    /// Each output's name, SHA-256 and size.
+    pub hashes: Vec<(String, String, u64)>,
     /// The cycle's folder.
     pub dir: PathBuf,
     pub timings: Timings,

@@ -16,6 +16,7 @@
 //! The commands (`cli`) and the watcher's event loop (`watch`) call these and
 //! nothing below them; nothing here calls back up.
 
+pub mod approve;
 mod driver;
 pub mod inputs;
 mod progress;

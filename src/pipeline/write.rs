@@ -31,13 +31,44 @@ impl Pipeline<'_> {
         choice: &CycleChoice,
         other_weeks_files: usize,
         out: &Path,
+        state: Option<&Path>,
     ) -> Result<Written> {
+        let stage = Instant::now();
+        let (cycle, summary) = self.summarize(reports, choice, other_weeks_files, state)?;
+        let aggregate = stage.elapsed().as_secs_f64();
+        let mut written = self.write_summary(&cycle, summary, reports, out, &out.join(&cycle.id))?;
+        written.timings.aggregate = aggregate;
+        Ok(written)
+    }
+
+    /// The summary of a cycle as a draft: aggregated, and compared with the
+    /// cycle's latest approved version when the ledger in `state` has one.
+    pub(super) fn summarize(
+        &self,
+        reports: &[FileReport],
+        choice: &CycleChoice,
+        other_weeks_files: usize,
+        state: Option<&Path>,
+    ) -> Result<(CycleSpec, aggregate::Summary)> {
         let cycle = aggregate::resolve_cycle(&self.config.calendar, choice, reports)
             .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
-        let stage = Instant::now();
         let mut summary = aggregate::aggregate(self.config, &cycle, reports, self.lang.code());
         summary.other_weeks_files = other_weeks_files;
-        let aggregate = stage.elapsed().as_secs_f64();
+        let baseline = super::approve::approved_baseline(state, &cycle.id, None)?;
+        summary.changes = baseline.map(|approved| self.changes_since(&approved, &summary)).transpose()?;
+        Ok((cycle, summary))
+    }
+
+    /// Renders a summary and writes it into `dir` (the cycle's folder, or an
+    /// approved version's), with the receipts of the cycle's files in `out`.
+    pub(super) fn write_summary(
+        &self,
+        cycle: &CycleSpec,
+        summary: aggregate::Summary,
+        reports: &[FileReport],
+        out: &Path,
+        dir: &Path,
+    ) -> Result<Written> {
         let stage = Instant::now();
         let outputs = render::render_all(self.config, &summary, &self.templates, &self.lang)?;
         // Parsed before anything is written, so a broken template changes nothing.
@@ -45,12 +76,20 @@ impl Pipeline<'_> {
         let render = stage.elapsed().as_secs_f64();
         let stage = Instant::now();
         let _lock = lock(out)?;
-        let dir = out.join(&cycle.id);
-        remove_stale_temporaries(&dir);
-        render::write_outputs(&dir, &outputs).map_err(|(path, source)| Error::Write { path, source })?;
-        self.write_receipts(reports, &cycle, out, &template);
-        let timings = Timings { aggregate, render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
-        Ok(Written { cycle, summary, outputs: outputs.into_iter().map(|o| o.name).collect(), dir, timings })
+        remove_stale_temporaries(dir);
+        render::write_outputs(dir, &outputs).map_err(|(path, source)| Error::Write { path, source })?;
+        self.write_receipts(reports, cycle, out, &template);
+        let timings = Timings { render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
+        let hashes =
+            outputs.iter().map(|o| (o.name.clone(), crate::fs::sha256_hex(&o.bytes), o.bytes.len() as u64)).collect();
+        Ok(Written {
+            cycle: cycle.clone(),
+            summary,
+            outputs: outputs.into_iter().map(|o| o.name).collect(),
+            hashes,
+            dir: dir.to_path_buf(),
+            timings,
+        })
     }
 
     /// The cycle's files (and those whose week is unknown) get their receipts, so

@@ -41,7 +41,12 @@ pub fn number(value: f64, decimals: usize, lang: &Language) -> String {
 /// assert_eq!(percent(1.0, &Language::load(&dir, "en").unwrap()), "100%");
 /// ```
 pub fn percent(ratio: f64, lang: &Language) -> String {
-    lang.numbers().percent.replace("{}", &number(ratio * 100.0, 1, lang))
+    percent_to(ratio, 1, lang)
+}
+
+/// A ratio as a percentage with `decimals` decimals (a change too small for one).
+pub fn percent_to(ratio: f64, decimals: usize, lang: &Language) -> String {
+    lang.numbers().percent.replace("{}", &number(ratio * 100.0, decimals, lang))
 }
 
 /// A change with its sign: `+1.250`, `-3,5`, `0`.
@@ -52,7 +57,12 @@ pub fn signed(value: f64, decimals: usize, lang: &Language) -> String {
 
 /// A change of a ratio in percentage points: +1,2 điểm % / +1.2 pts.
 pub fn points(change: f64, lang: &Language) -> String {
-    lang.numbers().points.replace("{}", &signed(change * 100.0, 1, lang))
+    points_to(change, 1, lang)
+}
+
+/// [`points`] with `decimals` decimals.
+pub fn points_to(change: f64, decimals: usize, lang: &Language) -> String {
+    lang.numbers().points.replace("{}", &signed(change * 100.0, decimals, lang))
 }
 
 /// A date: `05/09/2025` in Vietnamese, `5 Sep 2025` in English.

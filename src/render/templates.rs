@@ -116,7 +116,7 @@ fn number_arg(value: &Value) -> Option<f64> {
 
 /// A tera instance with the formatting filters of `lang`.
 ///
-/// Filters: `num(decimals=0)`, `pct`, `signed(decimals=0)`, `points`, `date`
+/// Filters: `num(decimals=0)`, `pct(decimals=1)`, `signed(decimals=0)`, `points(decimals=1)`, `date`
 /// (ISO date string in), `datetime` (RFC 3339 in), `duration` (minutes in),
 /// `unit` (unit code → its name in the language), `slug`.
 /// A missing value renders as an em dash.
@@ -128,8 +128,9 @@ pub fn tera_for(config: &Config, lang: &Language) -> Tera {
         Ok(number_arg(v).map(|n| format::number(n, decimals, &l)).unwrap_or_else(|| "—".into()))
     });
     let l = lang.clone();
-    tera.register_filter("pct", move |v: &Value, _: Kwargs, _: &State| {
-        number_arg(v).map(|n| format::percent(n, &l)).unwrap_or_else(|| "—".into())
+    tera.register_filter("pct", move |v: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let decimals = kwargs.get::<i64>("decimals")?.unwrap_or(1).clamp(0, 6) as usize;
+        Ok(number_arg(v).map(|n| format::percent_to(n, decimals, &l)).unwrap_or_else(|| "—".into()))
     });
     let l = lang.clone();
     tera.register_filter("signed", move |v: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -137,8 +138,9 @@ pub fn tera_for(config: &Config, lang: &Language) -> Tera {
         Ok(number_arg(v).map(|n| format::signed(n, decimals, &l)).unwrap_or_else(|| "—".into()))
     });
     let l = lang.clone();
-    tera.register_filter("points", move |v: &Value, _: Kwargs, _: &State| {
-        number_arg(v).map(|n| format::points(n, &l)).unwrap_or_else(|| "—".into())
+    tera.register_filter("points", move |v: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let decimals = kwargs.get::<i64>("decimals")?.unwrap_or(1).clamp(0, 6) as usize;
+        Ok(number_arg(v).map(|n| format::points_to(n, decimals, &l)).unwrap_or_else(|| "—".into()))
     });
     let l = lang.clone();
     tera.register_filter("date", move |v: &Value, _: Kwargs, _: &State| {
@@ -220,17 +222,27 @@ fn label_periods(value: &mut serde_json::Value, lang: &Language) {
     let count = weeks.len();
     let last_to = weeks.last().and_then(|w| w["to"].as_str()).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
     let as_of = last_to.map(|d| lang.format_date(d)).unwrap_or_default();
+    let changed: Vec<&mut serde_json::Value> = match value.pointer_mut("/changes/figures") {
+        Some(serde_json::Value::Array(figures)) => figures.iter_mut().collect(),
+        _ => Vec::new(),
+    };
+    changed.into_iter().for_each(|figure| label_period(figure, lang, count, &as_of));
     let Some(sections) = value.get_mut("sections").and_then(serde_json::Value::as_array_mut) else { return };
     for figure in sections.iter_mut().filter_map(|s| s.get_mut("figures")?.as_array_mut()).flatten() {
-        let kind = match figure["kind"].as_str() {
-            Some("flow") => crate::schema::Aggregation::Flow,
-            Some("stock") => crate::schema::Aggregation::Stock,
-            _ => continue,
-        };
-        let label = figure["label"].as_str().unwrap_or_default();
-        let period = lang.period_label(label, kind, count, &as_of);
-        figure["period_label"] = serde_json::Value::String(period);
+        label_period(figure, lang, count, &as_of);
     }
+}
+
+/// Adds `period_label` to a figure of kind `flow` or `stock`: its label naming the period.
+fn label_period(figure: &mut serde_json::Value, lang: &Language, count: usize, as_of: &str) {
+    let kind = match figure["kind"].as_str() {
+        Some("flow") => crate::schema::Aggregation::Flow,
+        Some("stock") => crate::schema::Aggregation::Stock,
+        _ => return,
+    };
+    let label = figure["label"].as_str().unwrap_or_default();
+    let period = lang.period_label(label, kind, count, as_of);
+    figure["period_label"] = serde_json::Value::String(period);
 }
 
 /// The template context of any data: its fields, with the labels of `lang` added.

@@ -173,6 +173,9 @@ fn overview_sheet(wb: &mut Workbook, cx: &Ctx) -> Result<(), XlsxError> {
         0,
         format!("{} {}", w.cutoff, crate::render::format::date(cx.summary.cycle.cutoff, cx.lang)),
     )?;
+    if let Some(status) = status_line(cx) {
+        sheet.write_string_with_format(2, 0, status, &s.bold)?;
+    }
     let cols = titles(&w.columns.overview);
     headers(sheet, 3, &cols, &[7.0, 60.0, 12.0, 10.0, 14.0, 14.0, 12.0, 11.0, 11.0, 11.0, 40.0, 16.0, 14.0, 30.0], s)?;
     // After the criteria, a blank row, a heading, then the ratios…
@@ -186,6 +189,23 @@ fn overview_sheet(wb: &mut Workbook, cx: &Ctx) -> Result<(), XlsxError> {
     write_checklist(sheet, cx, checklist_heading + 1)?;
     sheet.insert_chart(3, 12, &ratio_chart(cx, first_ratio, after_ratios.saturating_sub(1)))?;
     Ok(())
+}
+
+/// Whether the workbook is a draft or an approved version, in a line of its own.
+fn status_line(cx: &Ctx) -> Option<String> {
+    let words = cx.lang.approval()?;
+    Some(match &cx.summary.approval {
+        Some(a) if cx.summary.status == crate::aggregate::DocumentStatus::Approved => crate::language::fill(
+            &words.approved_line,
+            &[
+                ("version", a.version.to_string()),
+                ("by", a.by.clone()),
+                ("at", words.time_of(&a.at)),
+                ("sha", a.inputs_sha256.clone()),
+            ],
+        ),
+        _ => format!("{} — {}", words.draft, words.draft_note),
+    })
 }
 
 /// The overview's title: the meeting and its weeks, or the weeks alone when the
