@@ -3,6 +3,7 @@
 
 mod common;
 
+mod approval;
 mod archive_check;
 mod bad_inputs;
 mod browser;
