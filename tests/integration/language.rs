@@ -129,7 +129,7 @@ fn with_french(root: &Path) -> PathBuf {
     std::fs::write(fr.join("language.toml"), FRENCH).expect("language.toml");
     edit(&fr.join("index.html"), "<html lang=\"en\">", "<html lang=\"fr\">");
     edit(&fr.join("index.html"), "Headline figures and change since the previous meeting", "Chiffres clés");
-    edit(&fr.join("tom-tat.md"), "# Weekly reports summary", "# Synthèse des rapports hebdomadaires");
+    edit(&fr.join("tom-tat.md"), "{% endif %}Weekly reports summary", "{% endif %}Synthèse des rapports hebdomadaires");
     edit(&fr.join("receipt.html"), "Receipt of a weekly report", "Accusé de réception d'un rapport hebdomadaire");
     edit(&fr.join("status.html"), "<h1>Submissions for week", "<h1>Remises de la semaine");
 
@@ -240,7 +240,7 @@ fn a_language_added_without_code_is_built_end_to_end() {
 
     // The summary: French title, French labels, French numbers; English where no French label exists.
     let md = std::fs::read_to_string(dir.join("tom-tat.md")).expect("md");
-    assert!(md.starts_with("# Synthèse des rapports hebdomadaires — meeting of 2 octobre 2025"), "{md}");
+    assert!(md.starts_with("# DRAFT — Synthèse des rapports hebdomadaires — meeting of 2 octobre 2025"), "{md}");
     for expected in [
         // Labels name the period: a weekly count summed over the cycle, a level at its date.
         format!("- {}: **{b01}** dossiers", B01_FR.replace(" cette semaine", " sur la période (2 semaines)")),
