@@ -34,11 +34,12 @@ pub mod info {
     pub const EMAIL: &str = "Email";
     pub const APPROVED_BY: &str = "Lãnh đạo phê duyệt";
     pub const VERSION: &str = "Phiên bản biểu mẫu";
-    /// Informational only: the form's unit type, written by the generator.
+    /// The form's unit type, written by the generator; read only to check the
+    /// other sheets of a file whose unit is not known.
     pub const UNIT_TYPE: &str = "Loại đơn vị";
 
     /// Every label with its accepted English synonym.
-    pub const LABELS: [(&str, &str); 8] = [
+    pub const LABELS: [(&str, &str); 9] = [
         (UNIT, "Unit code"),
         (FROM, "From"),
         (TO, "To"),
@@ -47,6 +48,7 @@ pub mod info {
         (EMAIL, "E-mail"),
         (APPROVED_BY, "Approved by"),
         (VERSION, "Form version"),
+        (UNIT_TYPE, "Unit type"),
     ];
 }
 

@@ -114,6 +114,7 @@ codes! {
     UnitMismatch = "M011", Error, "Mã đơn vị và tên đơn vị không khớp", "Unit code and name disagree";
     WeekFolderMismatch = "M012", Warning, "Kỳ báo cáo khác tuần của thư mục chứa tệp", "Period is not the week of the folder holding the file";
     UnitFolderMismatch = "M013", Error, "Báo cáo của đơn vị khác trong thư mục của đơn vị", "Another unit's report in a unit's folder";
+    CheckedWithoutUnit = "M014", Info, "Kiểm tra khi chưa xác định được đơn vị", "Checked without knowing the unit";
     // V: values
     RequiredMissing = "V001", Error, "Chưa nhập số liệu bắt buộc", "Required value missing";
     NotANumber = "V002", Error, "Không phải là số", "Not a number";

@@ -192,6 +192,17 @@ impl TaskDef {
         })
     }
 
+    /// Whether every unit of this type is responsible, whichever it is; with
+    /// no type, whether every unit is. What can be said of a file whose unit
+    /// is not known.
+    pub fn assigned_to_every_unit_of(&self, unit_type: Option<&UnitType>) -> bool {
+        self.responsible.iter().any(|r| match r {
+            Responsible::All => true,
+            Responsible::Type(t) => Some(t) == unit_type,
+            Responsible::Unit(_) => false,
+        })
+    }
+
     /// Whether any unit of this type can be responsible (for the form's task rows).
     pub fn concerns_type(&self, unit_type: &UnitType, registry: &Registry) -> bool {
         self.responsible.iter().any(|r| match r {

@@ -2,13 +2,14 @@
 
 use std::collections::HashMap;
 
+use super::reporter::{Reporter, type_labels};
 use super::{
     SheetRef, Validator, check_merged, find_header, header_missing, plain_number, preview, shown_en, shown_vi,
 };
 use crate::contract::header;
 use crate::issue::{Code, Issue, Location};
 use crate::model::{CellValue, RawSheet, ReportedValue, Value};
-use crate::schema::{Criterion, Unit, ValueType};
+use crate::schema::{Criterion, UnitType, ValueType};
 use crate::text::{self, NumberTextError, format_vi_number};
 
 /// Where the criteria sheet's data are: the sheet and the columns its header row names.
@@ -28,7 +29,8 @@ impl CriteriaSheet<'_> {
 /// The rows below the header that hold a criterion code, sorted by what the
 /// code is for this unit.
 struct CodedRows {
-    /// (code, row) of the criteria this unit's type reports.
+    /// (code, row) of the criteria this unit's type reports (of any known
+    /// criterion, when the type is not known).
     own: Vec<(String, u32)>,
     /// (code, row) of criteria of other unit types.
     foreign: Vec<(String, u32)>,
@@ -37,20 +39,28 @@ struct CodedRows {
 }
 
 impl Validator<'_> {
-    pub(crate) fn check_criteria(&mut self, sheet: &SheetRef<'_>, unit: &Unit) -> Vec<ReportedValue> {
+    pub(crate) fn check_criteria(&mut self, sheet: &SheetRef<'_>, reporter: Reporter<'_>) -> Vec<ReportedValue> {
         let Some(criteria) = self.criteria_sheet(sheet) else {
             return Vec::new();
         };
         check_merged(self, criteria.raw, criteria.header_row + 1, &[criteria.value_col]);
-        let rows = self.read_criterion_rows(&criteria, unit);
+        let rows = self.read_criterion_rows(&criteria, reporter.unit_type);
 
         let config = self.config;
-        let applicable: Vec<&Criterion> = config.schema.criteria_for(&unit.unit_type).collect();
+        let Some(unit_type) = reporter.unit_type else {
+            // Which rows the form must hold depends on the unit type: without
+            // it, each row's value is still checked against its criterion, and
+            // the rules between them.
+            let present: Vec<&Criterion> = config.schema.criteria.iter().collect();
+            let (values, cells) = self.read_values(&criteria, &present, &rows.own);
+            self.check_rules(criteria.name(), criteria.value_col, &values, &cells);
+            return values;
+        };
+        let applicable: Vec<&Criterion> = config.schema.criteria_for(unit_type).collect();
         // An optional criterion's row may be absent (a form from before it was added).
         let missing: Vec<&Criterion> =
             applicable.iter().copied().filter(|c| c.required && !rows.seen.contains_key(&c.code)).collect();
-        let type_label =
-            config.units.type_def(&unit.unit_type).map(|d| (d.vi.clone(), d.en.clone())).unwrap_or_default();
+        let type_label = type_labels(unit_type, &config.units);
         // Rows missing and rows of another type together mean the whole form is
         // the wrong one: one issue says so, instead of one per row.
         if !missing.is_empty() && !rows.foreign.is_empty() {
@@ -79,8 +89,9 @@ impl Validator<'_> {
 
     /// Reads the code of every row below the header. A repeated code is dropped
     /// (the first row counts) and an unknown one reported; the others are sorted
-    /// into this unit type's criteria and other types'.
-    fn read_criterion_rows(&mut self, criteria: &CriteriaSheet<'_>, unit: &Unit) -> CodedRows {
+    /// into this unit type's criteria and other types' (all the unit's, when
+    /// its type is not known).
+    fn read_criterion_rows(&mut self, criteria: &CriteriaSheet<'_>, unit_type: Option<&UnitType>) -> CodedRows {
         let (raw, name, code_col) = (criteria.raw, criteria.name(), criteria.code_col);
         let schema = &self.config.schema;
         let mut rows = CodedRows { own: Vec::new(), foreign: Vec::new(), seen: HashMap::new() };
@@ -102,7 +113,7 @@ impl Validator<'_> {
             }
             rows.seen.insert(code.clone(), row);
             match schema.criterion(&code) {
-                Some(c) if c.reported_by_type(&unit.unit_type) => rows.own.push((code, row)),
+                Some(c) if unit_type.is_none_or(|t| c.reported_by_type(t)) => rows.own.push((code, row)),
                 Some(_) => rows.foreign.push((code, row)),
                 None => {
                     let issue = self.unknown_criterion(name, row, code_col, &code);

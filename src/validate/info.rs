@@ -6,14 +6,23 @@ use super::{SheetRef, Validator, preview};
 use crate::contract::info;
 use crate::issue::{Code, Issue, Location};
 use crate::model::{CellValue, RawSheet, ReportContacts, ReportWeek};
-use crate::schema::{Unit, UnitVia};
-use crate::text::fold_key;
+use crate::schema::{Unit, UnitType, UnitVia};
+use crate::text::{self, fold_key};
 
 pub(crate) struct InfoChecked<'a> {
     pub unit: Option<&'a Unit>,
+    /// The unit type the form declares, for when the unit is not known.
+    pub declared_type: Option<DeclaredType<'a>>,
     pub week: Option<ReportWeek>,
     pub version: Option<String>,
     pub contacts: ReportContacts,
+}
+
+/// The unit type written in the form's `Loại đơn vị` cell, and that cell.
+pub(crate) struct DeclaredType<'a> {
+    pub unit_type: &'a UnitType,
+    pub row: u32,
+    pub col: u32,
 }
 
 /// Where a label's value is: the first non-empty cell right of the label, or the cell next to it.
@@ -158,7 +167,25 @@ impl<'a> Validator<'a> {
                 self.issue(issue);
             }
         }
-        InfoChecked { unit, week, version, contacts }
+        let declared_type = self.declared_type(raw);
+        InfoChecked { unit, declared_type, week, version, contacts }
+    }
+
+    /// The unit type the form declares in its `Loại đơn vị` cell, by code or
+    /// label. Read quietly: the cell is the generator's, not the reporter's, and
+    /// a file is never faulted for it; it only tells how to check the other
+    /// sheets when the unit is not known.
+    fn declared_type(&self, index: &InfoIndex<'_>) -> Option<DeclaredType<'a>> {
+        let entry = index.find_entry(label_pair(info::UNIT_TYPE))?;
+        let CellValue::Text(written) = entry.value? else { return None };
+        let key = fold_key(&text::strip_control_chars(written));
+        let units = &self.config.units;
+        let names_it = |t: &UnitType| {
+            fold_key(t.as_str()) == key
+                || units.type_def(t).is_some_and(|d| fold_key(&d.vi) == key || fold_key(&d.en) == key)
+        };
+        let unit_type = units.types().iter().find(|t| names_it(t))?;
+        Some(DeclaredType { unit_type, row: entry.row, col: entry.col })
     }
 
     fn check_unit(&mut self, sheet: &str, e: &Entry<'_>) -> Option<&'a Unit> {

@@ -8,6 +8,7 @@
 mod criteria;
 mod info;
 mod narrative;
+mod reporter;
 mod tasks;
 
 use std::collections::HashSet;
@@ -17,9 +18,12 @@ use chrono::NaiveDate;
 use crate::contract::READ_SHEETS;
 use crate::ingest;
 use crate::issue::{Code, Issue, Location, Severity, a1};
-use crate::model::{CellRef, CellValue, FileMeta, FileReport, FileStatus, RawSheet, RawWorkbook, Submission};
+use crate::model::{
+    CellRef, CellValue, FileMeta, FileReport, FileStatus, RawSheet, RawWorkbook, ReportedValue, Submission,
+};
 use crate::schema::{Config, Unit};
 use crate::text::{self, fold_key};
+use reporter::Reporter;
 
 /// Longest text accepted in one cell.
 pub const MAX_TEXT_CHARS: usize = 5_000;
@@ -57,14 +61,13 @@ pub fn validate(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> File
 fn validate_unguarded(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -> FileReport {
     let received_day = meta.received.map(|t| t.date_naive());
     let mut v = Validator::new(config, &meta.path, received_day);
-    let result = v.run(workbook, received_day);
+    let Checked { unit, week, submission, values } = v.run(workbook, received_day);
     let status = FileStatus::from_issues(&v.issues);
-    let (unit, week, submission, read_values) = match result {
-        Some(Checked { unit, week, submission }) if status == FileStatus::Rejected => {
-            (unit, week, None, submission.map(|s| s.values).unwrap_or_default())
-        }
-        Some(Checked { unit, week, submission }) => (unit, week, submission, Vec::new()),
-        None => (None, None, None, Vec::new()),
+    // A rejected file's values are shown on its receipt, never aggregated.
+    let (submission, read_values) = match submission {
+        Some(s) if status == FileStatus::Rejected => (None, s.values),
+        Some(s) => (Some(s), Vec::new()),
+        None => (None, values),
     };
     FileReport {
         file: meta,
@@ -131,6 +134,8 @@ struct Checked {
     unit: Option<String>,
     week: Option<crate::model::ReportWeek>,
     submission: Option<Submission>,
+    /// The values read, when they could not make a submission.
+    values: Vec<ReportedValue>,
 }
 
 /// One pass over one file, collecting issues.
@@ -212,7 +217,7 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn run(&mut self, workbook: &RawWorkbook, received_day: Option<NaiveDate>) -> Option<Checked> {
+    fn run(&mut self, workbook: &RawWorkbook, received_day: Option<NaiveDate>) -> Checked {
         let find = |title: (&str, &str)| {
             let keys = [fold_key(title.0), fold_key(title.1)];
             workbook.sheets.iter().find(|s| keys.contains(&fold_key(&s.name))).map(|sheet| SheetRef { sheet })
@@ -237,35 +242,48 @@ impl<'a> Validator<'a> {
         }
         self.check_duplicate_sheets(workbook, &sheets);
         let [info_sheet, criteria_sheet, tasks_sheet, narrative_sheet] = sheets;
-        let info = info_sheet.map(|s| self.check_info(&s, received_day));
+        let info = info_sheet.as_ref().map(|s| self.check_info(s, received_day));
         let unit: Option<&'a Unit> = info.as_ref().and_then(|i| i.unit);
         let week = info.as_ref().and_then(|i| i.week);
-        let values = match (&criteria_sheet, unit) {
-            (Some(sheet), Some(unit)) => self.check_criteria(sheet, unit),
-            _ => Vec::new(),
+        // An unknown unit stops nothing: the other sheets are checked for the
+        // form's unit type, so that every fault is told in one round.
+        let reporter = match unit {
+            Some(unit) => Reporter::of_unit(unit),
+            None if criteria_sheet.is_some() || tasks_sheet.is_some() => self.reporter_without_unit(
+                info.as_ref().and_then(|i| i.declared_type.as_ref()),
+                info_sheet.as_ref().map(|s| s.name()),
+                criteria_sheet.as_ref(),
+            ),
+            None => Reporter { unit: None, unit_type: None },
         };
-        let tasks = match (&tasks_sheet, unit) {
-            (Some(sheet), Some(unit)) => self.check_tasks(sheet, unit, received_day),
-            _ => Vec::new(),
+        let values = match &criteria_sheet {
+            Some(sheet) => self.check_criteria(sheet, reporter),
+            None => Vec::new(),
+        };
+        let tasks = match &tasks_sheet {
+            Some(sheet) => self.check_tasks(sheet, reporter, received_day),
+            None => Vec::new(),
         };
         let narrative = match &narrative_sheet {
             Some(sheet) => self.check_narrative(sheet),
             None => Vec::new(),
         };
-        let info = info?;
-        let submission = match (unit, week, info.version) {
-            (Some(unit), Some(week), Some(form_version)) => Some(Submission {
-                unit: unit.code.clone(),
-                week,
-                form_version,
-                contacts: info.contacts,
-                values,
-                tasks,
-                narrative,
-            }),
-            _ => None,
+        let Some(info) = info else {
+            return Checked { unit: None, week: None, submission: None, values };
         };
-        Some(Checked { unit: unit.map(|u| u.code.clone()), week, submission })
+        let (Some(unit), Some(week), Some(form_version)) = (unit, week, info.version) else {
+            return Checked { unit: unit.map(|u| u.code.clone()), week, submission: None, values };
+        };
+        let submission = Submission {
+            unit: unit.code.clone(),
+            week,
+            form_version,
+            contacts: info.contacts,
+            values,
+            tasks,
+            narrative,
+        };
+        Checked { unit: Some(unit.code.clone()), week: Some(week), submission: Some(submission), values: Vec::new() }
     }
 
     /// Reads a text cell the way every text is read: legacy encodings converted

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::reporter::{Assignment, Reporter};
 use super::{SheetRef, Validator, check_merged, find_header, header_missing, preview, vi_date};
 use crate::contract::header;
 use crate::issue::{Code, Issue, Location};
 use crate::model::{CellValue, Deadline, RawSheet, TaskReport, TaskStatus};
-use crate::schema::{TaskDef, Unit, parse_deadline};
+use crate::schema::{TaskDef, parse_deadline};
 use crate::text::{self, fold_key, is_label_key};
 
 /// Reads a status the way reporters write it: the schema's labels, codes and common synonyms.
@@ -101,7 +102,7 @@ impl<'a> Validator<'a> {
     pub(crate) fn check_tasks(
         &mut self,
         sheet: &SheetRef<'_>,
-        unit: &Unit,
+        reporter: Reporter<'_>,
         received_day: Option<NaiveDate>,
     ) -> Vec<TaskReport> {
         let Some(tasks) = self.tasks_sheet(sheet) else {
@@ -119,11 +120,11 @@ impl<'a> Validator<'a> {
             if row.is_blank() {
                 continue;
             }
-            if let Ok(report) = self.check_task_row(&tasks, row, unit, received_day, &mut seen) {
+            if let Ok(report) = self.check_task_row(&tasks, row, reporter, received_day, &mut seen) {
                 out.push(report);
             }
         }
-        self.check_assigned_rows_present(tasks.name(), unit, &seen);
+        self.check_assigned_rows_present(tasks.name(), reporter, &seen);
         out
     }
 
@@ -174,11 +175,11 @@ impl<'a> Validator<'a> {
         &mut self,
         tasks: &TasksSheet<'_>,
         row: TaskRow<'_>,
-        unit: &Unit,
+        reporter: Reporter<'_>,
         received_day: Option<NaiveDate>,
         seen: &mut HashMap<String, u32>,
     ) -> Result<TaskReport, Dropped> {
-        let schema_task = self.schema_task(tasks, &row, unit, seen)?;
+        let schema_task = self.schema_task(tasks, &row, reporter, seen)?;
         let deadline = match schema_task {
             Some(t) => t.deadline.clone(),
             None => self.own_task_deadline(tasks, &row)?,
@@ -206,14 +207,14 @@ impl<'a> Validator<'a> {
         &mut self,
         tasks: &TasksSheet<'_>,
         row: &TaskRow<'_>,
-        unit: &Unit,
+        reporter: Reporter<'_>,
         seen: &mut HashMap<String, u32>,
     ) -> Result<Option<&'a TaskDef>, Dropped> {
         let Some(code) = &row.code else {
             return Ok(None);
         };
         self.check_task_not_repeated(tasks, row.row, code, seen)?;
-        self.known_task(tasks, row, code, unit).map(Some)
+        self.known_task(tasks, row, code, reporter).map(Some)
     }
 
     /// The first row of a task counts; a second one is dropped, as two statuses
@@ -241,13 +242,14 @@ impl<'a> Validator<'a> {
     }
 
     /// The schema's task for a code. An unknown code drops the row; a task
-    /// assigned to other units is recorded anyway, with a warning.
+    /// assigned to other units is recorded anyway, with a warning, and so is,
+    /// silently, one that may be the reporter's when its unit is not known.
     fn known_task(
         &mut self,
         tasks: &TasksSheet<'_>,
         row: &TaskRow<'_>,
         code: &str,
-        unit: &Unit,
+        reporter: Reporter<'_>,
     ) -> Result<&'a TaskDef, Dropped> {
         let config = self.config;
         let Some(t) = config.schema.task(code) else {
@@ -264,17 +266,22 @@ impl<'a> Validator<'a> {
             self.issue(issue);
             return Err(Dropped);
         };
-        if !t.assigned_to(&unit.code, &unit.unit_type) {
-            // A form for a unit type lists tasks of single units of that
-            // type (BNV's, BKHCN's); other units leave those rows empty.
-            if row.status_text.is_none() && row.done_cell.is_none() {
-                return Err(Dropped);
-            }
+        let assignment = reporter.assignment(t, &config.units);
+        if assignment == Assignment::Assigned {
+            return Ok(t);
+        }
+        // A form for a unit type lists tasks of single units of that
+        // type (BNV's, BKHCN's); other units leave those rows empty.
+        if row.status_text.is_none() && row.done_cell.is_none() {
+            return Err(Dropped);
+        }
+        if assignment == Assignment::NotAssigned {
+            let (vi, en) = reporter.names(&config.units);
             let issue = self
                 .at(Code::TaskNotAssigned, tasks.name(), row.row, tasks.code_col)
                 .message(
-                    format!("Nhiệm vụ {code} không giao cho {}; vẫn được ghi nhận.", unit.short),
-                    format!("Task {code} is not assigned to {}; it is recorded anyway.", unit.en),
+                    format!("Nhiệm vụ {code} không giao cho {vi}; vẫn được ghi nhận."),
+                    format!("Task {code} is not assigned to {en}; it is recorded anyway."),
                 )
                 .hint("Kiểm tra mã nhiệm vụ.", "Check the task code.");
             self.issue(issue);
@@ -436,10 +443,12 @@ impl<'a> Validator<'a> {
         self.issue(issue);
     }
 
-    /// Every assigned task needs a row: a missing one would silently hide an overdue task.
-    fn check_assigned_rows_present(&mut self, sheet: &str, unit: &Unit, seen: &HashMap<String, u32>) {
+    /// Every assigned task needs a row: a missing one would silently hide an
+    /// overdue task. For an unknown unit, the tasks of every unit of its type.
+    fn check_assigned_rows_present(&mut self, sheet: &str, reporter: Reporter<'_>, seen: &HashMap<String, u32>) {
         let config = self.config;
-        for t in config.schema.tasks.iter().filter(|t| t.assigned_to(&unit.code, &unit.unit_type)) {
+        let assigned = |t: &&TaskDef| reporter.assignment(t, &config.units) == Assignment::Assigned;
+        for t in config.schema.tasks.iter().filter(assigned) {
             if !seen.contains_key(&t.code) {
                 let issue = Issue::new(Code::TaskMissingStatus, Location::file(&self.file))
                     .message(

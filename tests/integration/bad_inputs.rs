@@ -731,7 +731,7 @@ fn m001_unit_missing() {
     });
     assert_eq!(book.info_cell(L_UNIT), "C4");
     assert_issue(&r, "M001", Some(INFO), Some("C4"));
-    assert_codes(&r, &["M001"]);
+    assert_codes(&r, &["M001", "M014"]);
     assert_status(&r, REJECTED);
 }
 
@@ -747,7 +747,7 @@ fn m001_unit_missing_with_a_guidance_column() {
         b.clear(INFO, "C4");
     });
     assert_issue(&r, "M001", Some(INFO), Some("C4"));
-    assert_codes(&r, &["M001"]);
+    assert_codes(&r, &["M001", "M014"]);
     assert_status(&r, REJECTED);
 }
 
@@ -766,7 +766,10 @@ fn guidance_column_right_of_filled_values_is_harmless() {
 fn m002_unknown_unit() {
     let (book, r) = province_with(|b| b.set_info(L_UNIT, "Tỉnh Atlantis"));
     assert_issue(&r, "M002", Some(INFO), Some(&book.info_cell(L_UNIT)));
-    assert_codes(&r, &["M002"]);
+    // The other sheets are still checked, for the type the criteria rows tell (tests/integration/unknown_unit.rs).
+    let note = assert_issue_sev(&r, "M014", "info", Some(CRITERIA), None);
+    assert!(note.message_en.contains("Province"), "{note}");
+    assert_codes(&r, &["M002", "M014"]);
     assert_status(&r, REJECTED);
     assert_eq!(r.unit(), None);
 }

@@ -2,7 +2,8 @@
 //! playwright-core from `tests/browser`): no request leaves the page, no console
 //! error, the key figures are on screen, injected reporter text stays text.
 //! Screenshots and the printed PDF are kept in `target/browser-artifacts/`.
-//! Under CI (`CI` set) a missing browser or driver fails the test.
+//! A missing browser, Node.js or driver fails the test, saying how to install
+//! it, unless `TONGHOP_SKIP_TOOL_TESTS=1` (see `common::tools`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,19 +14,19 @@ use tonghop::form::{Fill, FillValue, FormRequest, NarrativeFill, TaskFill, write
 use tonghop::model::TaskStatus;
 use tonghop::schema::Config;
 
-fn browser_ready() -> bool {
-    let chromium = Path::new(&std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())).exists();
-    let driver = Path::new("tests/browser/node_modules/playwright-core").exists();
-    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
-    if chromium && driver && node {
-        return true;
-    }
-    let state = format!("chromium: {chromium}, node: {node}, tests/browser/node_modules/playwright-core: {driver}");
-    if std::env::var_os("CI").is_some() {
-        panic!("browser test prerequisites missing under CI ({state}); .ci/run installs them");
-    }
-    eprintln!("skipping browser test ({state}); run `apt-get install chromium` and `npm ci --prefix tests/browser`");
-    false
+use crate::common::tools::{Tool, install, tools_ready};
+
+/// Whether Chromium, Node.js and playwright-core are here (see `common::tools`).
+fn browser_ready(test: &str) -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    tools_ready(
+        test,
+        &[
+            Tool::file("chromium", Path::new(&chromium), install::CHROMIUM),
+            Tool::program("node", &["--version"], install::NODE),
+            Tool::file("playwright-core", Path::new("tests/browser/node_modules/playwright-core"), install::PLAYWRIGHT),
+        ],
+    )
 }
 
 /// The hostile texts a reporter could type; each must show as text and do nothing.
@@ -125,7 +126,7 @@ fn build(lang: &str) -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn report_is_self_contained_inert_and_shows_the_key_figures() {
-    if !browser_ready() {
+    if !browser_ready("report_is_self_contained_inert_and_shows_the_key_figures") {
         return;
     }
     let (_tmp, report) = build("vi");
@@ -157,7 +158,7 @@ fn report_is_self_contained_inert_and_shows_the_key_figures() {
 
 #[test]
 fn english_report_reads_in_english() {
-    if !browser_ready() {
+    if !browser_ready("english_report_reads_in_english") {
         return;
     }
     let (_tmp, report) = build("en");
@@ -197,7 +198,7 @@ fn build_sample(lang: &str) -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn the_first_screen_names_who_is_missing_and_marks_the_suspect_figures() {
-    if !browser_ready() {
+    if !browser_ready("the_first_screen_names_who_is_missing_and_marks_the_suspect_figures") {
         return;
     }
     for (lang, words) in [

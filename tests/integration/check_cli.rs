@@ -462,7 +462,18 @@ fn blank_generated_form_points_at_the_empty_input_cells() {
     assert_issue(&r, "M004", Some(INFO), Some("B6"));
     assert_issue(&r, "M010", Some(INFO), Some("B7"));
     assert_issue(&r, "M010", Some(INFO), Some("B10"));
-    assert_codes(&r, &["M001", "M004", "M004", "M010", "M010"]);
+    // The unit is unknown, but the form says it is a province's: every value and
+    // every task of a province is owed, and said so in the same round.
+    let note = assert_issue_sev(&r, "M014", "info", Some(INFO), Some("B3"));
+    assert!(note.message_en.contains("Province or centrally-run city"), "{note}");
+    let config = common::config();
+    let province = tonghop::schema::UnitType("province".into());
+    let criteria = config.schema.criteria_for(&province).filter(|c| c.required).count();
+    let tasks = config.schema.tasks.iter().filter(|t| t.assigned_to_every_unit_of(Some(&province))).count();
+    let mut codes = vec!["M001", "M004", "M004", "M010", "M010", "M014"];
+    codes.extend(std::iter::repeat_n("V001", criteria));
+    codes.extend(std::iter::repeat_n("T003", tasks));
+    assert_codes(&r, &codes);
     assert_status(&r, "rejected");
 }
 

@@ -337,11 +337,11 @@ pub(crate) fn cases() -> Vec<Case> {
     // --- S: structure -------------------------------------------------------------
     for (tag, title) in [("info", INFO), ("criteria", CRITERIA), ("tasks", TASKS), ("narrative", NARRATIVE)] {
         let book = province(|b| b.remove_sheet(title));
-        cases.push(Case::new(format!("s-missing-{tag}-sheet.xlsx"), xlsx(&book), REJECTED).issue(
-            "S001",
-            s(title),
-            None,
-        ));
+        let case =
+            Case::new(format!("s-missing-{tag}-sheet.xlsx"), xlsx(&book), REJECTED).issue("S001", s(title), None);
+        // Without its unit, the file is checked for the type its criteria rows tell.
+        let case = if title == INFO { case.issue("M014", s(CRITERIA), None) } else { case };
+        cases.push(case);
     }
     let book = province(|b| {
         b.rename_sheet(CRITERIA, "CHI TIEU");
@@ -411,17 +411,17 @@ pub(crate) fn cases() -> Vec<Case> {
         let cell = b.info_cell(L_UNIT);
         b.clear(INFO, &cell);
     });
-    cases.push(Case::new("m-unit-missing.xlsx", xlsx(&book), REJECTED).issue(
-        "M001",
-        s(INFO),
-        Some(book.info_cell(L_UNIT)),
-    ));
+    cases.push(
+        Case::new("m-unit-missing.xlsx", xlsx(&book), REJECTED)
+            .issue("M001", s(INFO), Some(book.info_cell(L_UNIT)))
+            .issue("M014", s(CRITERIA), None),
+    );
     let book = province(|b| b.set_info(L_UNIT, "Tỉnh Atlantis"));
-    cases.push(Case::new("m-unknown-unit.xlsx", xlsx(&book), REJECTED).issue(
-        "M002",
-        s(INFO),
-        Some(book.info_cell(L_UNIT)),
-    ));
+    cases.push(
+        Case::new("m-unknown-unit.xlsx", xlsx(&book), REJECTED)
+            .issue("M002", s(INFO), Some(book.info_cell(L_UNIT)))
+            .issue("M014", s(CRITERIA), None),
+    );
     let book = province(|b| b.set_info(L_UNIT, "BNV"));
     cases.push(
         Case::new("m-form-of-another-unit-type.xlsx", xlsx(&book), REJECTED)

@@ -3,12 +3,12 @@
 //! - `contrib/tonghop-watch.service` is checked by `systemd-analyze verify`, with
 //!   `ExecStart` pointing at the binary under test (the unit names the installed
 //!   path, `/usr/local/bin/tonghop`, absent on a test machine). Where
-//!   `systemd-analyze` is missing the check is skipped with a message, under CI
-//!   too: CI runs in containers, where systemd is usually absent, and `.ci/run`
-//!   does not install it.
+//!   `systemd-analyze` is missing the check is skipped, saying so on the
+//!   terminal, under CI too: CI runs in containers, where systemd is usually
+//!   absent, and `.ci/run` does not install it.
 //! - `contrib/smb.conf.example` is checked by `testparm -s` (package
-//!   `samba-common-bin`). Where `testparm` is missing the check is skipped with a
-//!   message; under CI (`CI` set) that is a failure, and `.ci/run` installs it.
+//!   `samba-common-bin`). Without `testparm` the test fails, saying how to
+//!   install it, unless `TONGHOP_SKIP_TOOL_TESTS=1` (see `common::tools`).
 //!
 //! Without either tool, the unit's `ExecStart` is still checked against
 //! `tonghop watch --help`, and its sandbox against the folders it names.
@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::common;
+use crate::common::tools::{self, Tool};
 
 const UNIT: &str = "contrib/tonghop-watch.service";
 const SMB: &str = "contrib/smb.conf.example";
@@ -130,7 +131,12 @@ fn service_unit_passes_systemd_analyze_verify() {
     std::fs::write(&copy, unit.replace(INSTALLED, env!("CARGO_BIN_EXE_tonghop"))).expect("write unit");
 
     let Some(output) = run("systemd-analyze", &["verify".as_ref(), copy.as_os_str()]) else {
-        eprintln!("skipping {UNIT}: systemd-analyze is not installed (package systemd)");
+        // Not a tool to install for a test: it comes with systemd, which
+        // containers (and so CI) usually lack. Skipped there, saying so.
+        tools::say_skipped(
+            "service_unit_passes_systemd_analyze_verify",
+            &format!("systemd-analyze is not installed (it comes with systemd), so {UNIT} is not verified"),
+        );
         return;
     };
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -158,13 +164,11 @@ fn smb_sections(dump: &str) -> Vec<(String, Vec<(String, String)>)> {
 #[test]
 fn samba_example_passes_testparm_and_lets_each_unit_write_its_own_folder_only() {
     let path = common::crate_dir().join(SMB);
-    let Some(output) = run("testparm", &["-s".as_ref(), path.as_os_str()]) else {
-        if std::env::var_os("CI").is_some() {
-            panic!("testparm missing under CI; .ci/run installs samba-common-bin");
-        }
-        eprintln!("skipping {SMB}: testparm is not installed (package samba-common-bin)");
+    let testparm = Tool::program("testparm", &["--version"], tools::install::SAMBA);
+    if !tools::tools_ready("samba_example_passes_testparm_and_lets_each_unit_write_its_own_folder_only", &[testparm]) {
         return;
-    };
+    }
+    let output = run("testparm", &["-s".as_ref(), path.as_os_str()]).expect("testparm is installed");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "testparm -s {SMB} failed:\n{stderr}");
     assert!(stderr.contains("Loaded services file OK"), "testparm -s {SMB}:\n{stderr}");

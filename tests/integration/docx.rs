@@ -2,11 +2,13 @@
 //! sample's cycle of 2 October 2025 and checked as a package (zip, XML), as an
 //! official document (Decree 30/2020/NĐ-CP page, margins, fonts, the parts in
 //! order), and as a template engine (tags Word split across runs, table-row
-//! loops, hostile text, syntax errors, determinism). Where LibreOffice Writer
-//! and poppler are installed it is also converted to PDF and read back; under
-//! CI (`CI` set) their absence is a failure, not a skip.
+//! loops, hostile text, syntax errors, determinism). It is also converted to
+//! PDF by LibreOffice Writer and read back with pdftotext: without them that
+//! test fails, saying how to install them, unless `TONGHOP_SKIP_TOOL_TESTS=1`
+//! (see `common::tools`).
 
 use crate::common;
+use crate::common::tools::{Tool, install, tools_ready};
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -569,28 +571,16 @@ fn two_renders_give_identical_bytes_and_english_works() {
 // LibreOffice
 // ---------------------------------------------------------------------------
 
-/// Whether LibreOffice Writer and pdftotext are here; under CI a missing tool fails the test.
-fn office_present() -> bool {
-    let soffice = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
-    let writer = ["/usr/lib/libreoffice/program/libswlo.so", "/opt/libreoffice/program/libswlo.so"]
-        .iter()
-        .any(|p| Path::new(p).exists())
-        || Command::new("sh")
-            .args(["-c", "ls $(dirname $(readlink -f $(command -v soffice)))/libswlo.so"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-    let pdftotext = Command::new("pdftotext").arg("-v").output().is_ok();
-    if soffice && writer && pdftotext {
-        return true;
-    }
-    let state = format!("soffice: {soffice}, Writer: {writer}, pdftotext: {pdftotext}");
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "LibreOffice Writer or poppler missing under CI ({state}); .ci/run installs libreoffice-writer-nogui and poppler-utils"
-        );
-    }
-    eprintln!("skipping the LibreOffice conversion ({state}); apt-get install libreoffice-writer-nogui poppler-utils");
-    false
+/// Whether LibreOffice Writer and pdftotext are here (see `common::tools`).
+fn office_present(test: &str) -> bool {
+    tools_ready(
+        test,
+        &[
+            Tool::program("soffice", &["--version"], install::WRITER),
+            Tool::libreoffice_module("LibreOffice Writer", "libswlo.so", install::WRITER),
+            Tool::startable("pdftotext", &["-v"], install::POPPLER),
+        ],
+    )
 }
 
 fn soffice(args: &[&str], file: &Path, out: &Path, profile: &Path) {
@@ -615,7 +605,7 @@ fn pdf_text(pdf: &Path) -> String {
 
 #[test]
 fn libreoffice_converts_the_document_to_pdf_with_title_header_and_figures() {
-    if !office_present() {
+    if !office_present("libreoffice_converts_the_document_to_pdf_with_title_header_and_figures") {
         return;
     }
     let (summary, _) = summaries();

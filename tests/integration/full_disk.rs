@@ -52,7 +52,10 @@ fn a_full_disk_names_the_file_and_leaves_the_previous_outputs_whole() {
     );
     let Some(output) = on_small_disk(&out, "16m", &script) else {
         assert!(std::env::var_os("CI").is_none(), "CI must be able to mount a tmpfs in a namespace");
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        crate::common::tools::say_skipped(
+            "a_full_disk_names_the_file_and_leaves_the_previous_outputs_whole",
+            "cannot mount a tmpfs here (needs root and user namespaces)",
+        );
         return;
     };
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -1,30 +1,33 @@
 //! Forms filled and saved by other programs: openpyxl fills a blank form,
 //! LibreOffice Calc saves it as .xls and .ods, and every version is accepted
-//! with the same figures. Runs where LibreOffice and openpyxl are installed;
-//! under CI (`CI` set) their absence is a failure, not a skip.
+//! with the same figures. Without LibreOffice Calc or openpyxl the tests fail,
+//! saying how to install them, unless `TONGHOP_SKIP_TOOL_TESTS=1` (see `common::tools`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
+use crate::common::tools::{Tool, install, tools_ready};
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_tonghop"))
 }
 
-/// Whether the tools are here; under CI a missing tool fails the test.
-fn tools_present() -> bool {
-    let soffice = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
-    let openpyxl = Command::new("python3").args(["-c", "import openpyxl"]).output().is_ok_and(|o| o.status.success());
-    if soffice && openpyxl {
-        return true;
-    }
-    let missing = format!("soffice present: {soffice}, python3 openpyxl present: {openpyxl}");
-    if std::env::var_os("CI").is_some() {
-        panic!("LibreOffice round-trip tools missing under CI ({missing}); .ci/run installs them");
-    }
-    eprintln!("skipping LibreOffice round trip: {missing}");
-    false
+/// Whether LibreOffice Calc and openpyxl are here (see `common::tools`).
+fn tools_present(test: &str) -> bool {
+    tools_ready(
+        test,
+        &[
+            Tool::program("soffice", &["--version"], install::CALC),
+            Tool::libreoffice_module("LibreOffice Calc", "libsclo.so", install::CALC),
+            Tool::other(
+                "python3 with openpyxl",
+                Command::new("python3").args(["-c", "import openpyxl"]).output().is_ok_and(|o| o.status.success()),
+                install::OPENPYXL,
+            ),
+        ],
+    )
 }
 
 fn convert(files: &[PathBuf], format: &str, out: &Path, profile: &Path) {
@@ -54,7 +57,7 @@ fn values(report: &Value) -> Vec<(String, Value)> {
 
 #[test]
 fn form_filled_by_openpyxl_and_resaved_by_libreoffice_is_accepted_in_every_format() {
-    if !tools_present() {
+    if !tools_present("form_filled_by_openpyxl_and_resaved_by_libreoffice_is_accepted_in_every_format") {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");
@@ -96,7 +99,7 @@ fn form_filled_by_openpyxl_and_resaved_by_libreoffice_is_accepted_in_every_forma
 
 #[test]
 fn generated_reports_survive_a_libreoffice_round_trip() {
-    if !tools_present() {
+    if !tools_present("generated_reports_survive_a_libreoffice_round_trip") {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");

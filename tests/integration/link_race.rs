@@ -76,7 +76,10 @@ fn check_never_hangs_on_a_pipe_put_in_place_of_a_listed_file() {
     std::fs::remove_file(&inside).expect("rm");
     let made = std::process::Command::new("mkfifo").arg(&inside).status();
     if !made.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: mkfifo is not available");
+        crate::common::tools::say_skipped(
+            "check_never_hangs_on_a_pipe_put_in_place_of_a_listed_file",
+            "mkfifo is not available",
+        );
         return;
     }
     let (tx, rx) = std::sync::mpsc::channel();

@@ -32,6 +32,7 @@ mod pinned;
 mod properties;
 mod read_only_state;
 mod received_log;
+mod unknown_unit;
 mod unprivileged;
 mod watch;
 mod watch_intake;

@@ -30,7 +30,7 @@ pub fn tonghop(test: &str) -> Option<Command> {
             .output()
             .is_ok_and(|o| o.status.success());
     if !works {
-        eprintln!("{test}: skipped: needs root, setpriv and a checkout the user nobody can read");
+        common::tools::say_skipped(test, "needs root, setpriv and a checkout the user nobody can read");
         return None;
     }
     let mut cmd = setpriv(bin);

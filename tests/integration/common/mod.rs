@@ -11,6 +11,7 @@
 //! that the fixture follows whatever the administrator configured.
 
 mod formats;
+pub mod tools;
 #[allow(unused_imports)]
 pub use formats::*;
 
