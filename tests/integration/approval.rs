@@ -111,6 +111,24 @@ fn vi_integer(n: f64) -> String {
     if n < 0.0 { format!("-{grouped}") } else { grouped }
 }
 
+/// Where two JSON values first differ, as a path and the two values.
+fn first_difference(a: &Value, b: &Value) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().find_map(|k| {
+                first_difference(x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null))
+                    .map(|d| format!("/{k}{d}"))
+            })
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find_map(|(i, (u, v))| first_difference(u, v).map(|d| format!("[{i}]{d}")))
+        }
+        _ if a == b => None,
+        _ => Some(format!(": {a} ≠ {b}")),
+    }
+}
+
 /// The corrected W40 report of Thanh Hóa, received on the Tuesday after its deadline.
 fn drop_corrected(folder: &Folder) {
     let mut book = Book::valid("38", "2025-W40");
@@ -213,7 +231,7 @@ fn an_approved_version_stays_and_the_draft_says_what_changed_since() {
     let diff = run(["diff", folder.v1().to_str().unwrap(), folder.draft().to_str().unwrap(), "--json"]);
     assert_eq!(diff.code, 1, "changes found: {}", diff.stderr);
     let listed: Value = serde_json::from_str(&diff.stdout).expect("json");
-    assert_eq!(&listed, changes);
+    assert_eq!(first_difference(&listed, changes), None, "diff --json and the draft's section differ");
     let people = run(["diff", folder.v1().to_str().unwrap(), folder.draft().to_str().unwrap()]);
     for code in &stated {
         assert!(people.stdout.contains(&format!("- {code} ")), "{code} in:\n{}", people.stdout);
