@@ -34,4 +34,5 @@ mod received_log;
 mod unprivileged;
 mod watch;
 mod watch_intake;
+mod watch_language;
 mod window;
