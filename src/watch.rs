@@ -8,7 +8,8 @@
 //! rejected). Each new version is validated, recorded in the ledger, archived,
 //! and gets its receipt; a burst of files gives one rebuild of the draft report.
 //! A file that cannot be read is recorded as such once and tried again at
-//! every rescan: it never holds back the others or the rebuild.
+//! every rescan: it never holds back the others or the rebuild. The log says
+//! each of these in the words of the language's `[watch]` table.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -180,6 +181,16 @@ impl Log<'_> {
         let message = message.strip_suffix('.').unwrap_or(message).to_string();
         let values = [("code", first.code.to_string()), ("place", place), ("message", message), ("more", more)];
         fill(&self.words.reason, &values)
+    }
+
+    /// Says what the received-times log gives for the files already there: its
+    /// problems always, its summary when verbose.
+    fn received_log(&self, issues: &[Issue], verbose: bool) {
+        for issue in issues.iter().filter(|i| verbose || i.code != crate::issue::Code::ReceivedLogFile) {
+            let values =
+                [("file", crate::ingest::RECEIVED_LOG.to_string()), ("message", self.message(issue).to_string())];
+            self.say(&self.words.received_log, &values);
+        }
     }
 
     /// An issue's message in the built-in language of this one.
@@ -496,18 +507,6 @@ impl Watch<'_, '_> {
                 log.say(&words.board_refreshed, &[("new", new.to_string()), ("board", board)])
             }
             _ => {}
-        }
-    }
-}
-
-impl Log<'_> {
-    /// Says what the received-times log gives for the files already there: its
-    /// problems always, its summary when verbose.
-    fn received_log(&self, issues: &[Issue], verbose: bool) {
-        for issue in issues.iter().filter(|i| verbose || i.code != crate::issue::Code::ReceivedLogFile) {
-            let values =
-                [("file", crate::ingest::RECEIVED_LOG.to_string()), ("message", self.message(issue).to_string())];
-            self.say(&self.words.received_log, &values);
         }
     }
 }
