@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use crate::aggregate::CycleChoice;
 use crate::error::{Error, Result};
 use crate::form::{FormRequest, write_form};
-use crate::language::{ConsoleWords, Language};
+use crate::language::{ConsoleWords, Language, WatchWords};
 use crate::model::{FileCounts, ReportWeek};
 use crate::pipeline::{BuildRequest, Pipeline, Progress, Sources};
 use crate::render::console;
@@ -69,10 +69,24 @@ fn console_words(config: &Config, lang: &Language) -> Result<ConsoleWords> {
     if let Some(words) = lang.console() {
         return Ok(words.clone());
     }
-    let fallback = Language::load(&[config.dir.as_path()], lang.fallback().code())
-        .map_err(|e| Error::language(e, config.dir.clone()))?;
     // A built-in language cannot load without its [console] table.
+    let fallback = fallback_language(config, lang)?;
     Ok(fallback.console().cloned().unwrap_or_else(|| unreachable!("checked when the language is loaded")))
+}
+
+/// The words of `watch`'s log: the language's own, or those of its built-in fallback.
+fn watch_words(config: &Config, lang: &Language) -> Result<WatchWords> {
+    if let Some(words) = lang.watch() {
+        return Ok(words.clone());
+    }
+    // A built-in language cannot load without its [watch] table.
+    let fallback = fallback_language(config, lang)?;
+    Ok(fallback.watch().cloned().unwrap_or_else(|| unreachable!("checked when the language is loaded")))
+}
+
+/// The built-in language `lang` names as its fallback, for the words it leaves out.
+fn fallback_language(config: &Config, lang: &Language) -> Result<Language> {
+    Language::load(&[config.dir.as_path()], lang.fallback().code()).map_err(|e| Error::language(e, config.dir.clone()))
 }
 
 /// Options of `tonghop form`.
@@ -266,13 +280,14 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
     }
 }
 
-/// `tonghop watch`: runs until Ctrl-C.
+/// `tonghop watch`: runs until Ctrl-C or SIGTERM, its log in the language's words.
 pub fn watch(pipeline: &Pipeline<'_>, options: &crate::watch::WatchOptions) -> Result<ExitCode> {
+    let words = watch_words(pipeline.config(), pipeline.lang())?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = stop.clone();
     ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
         .map_err(|e| Error::Usage(e.to_string()))?;
-    crate::watch::run(pipeline, options, stop)?;
+    crate::watch::run(pipeline, options, &words, stop)?;
     Ok(ExitCode::from(EXIT_OK))
 }
 

@@ -5,10 +5,12 @@
 //! and duration words).
 //!
 //! Vietnamese and English are also built into the program: the validation
-//! messages of the issue catalogue and the console's messages exist in those
-//! two only. Every language names one of them as its `fallback`, used for those
-//! messages and for any label of `schema.toml` or `units.toml` that has no text
-//! in the language. Adding a language is adding a folder and labels, without
+//! messages of the issue catalogue exist in those two only, and both must have
+//! the console's words (`[console]`) and those of `watch`'s log (`[watch]`),
+//! which another language may leave out. Every language names one of them as
+//! its `fallback`, used for those messages and words and for any label of
+//! `schema.toml` or `units.toml` that has no text in the language. Adding a
+//! language is adding a folder and labels, without
 //! recompiling (`docs/configuration.md`, §9).
 
 use std::fmt;
@@ -158,15 +160,133 @@ impl ConsoleWords {
 
     /// Refuses a placeholder a pattern cannot be given (a typo would print as is).
     fn check(&self) -> Result<(), String> {
-        for (key, pattern, allowed) in self.patterns() {
-            for name in placeholders(pattern) {
-                if !allowed.contains(&name) {
-                    return Err(format!("{key}: {{{name}}} is not one of {{{}}}", allowed.join("}, {")));
-                }
+        check_placeholders(&self.patterns())
+    }
+}
+
+/// What `tonghop watch` writes in its log, in the built-in languages (`[watch]`):
+/// each line a pattern whose `{name}` placeholders are filled in. A part of a
+/// line that may be absent (the unit and week, the reason of a rejection, the
+/// receipt) is its own pattern, filled into the line or left empty.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchWords {
+    /// `{inputs}`, `{mode}`, `{out}`, `{state}`, `{known}`: the first line.
+    pub start: String,
+    /// `{interval}`: the mode with file-system events (the rescan's interval).
+    pub events: String,
+    /// `{interval}`: the mode without them.
+    pub polling: String,
+    /// `{error}`, `{interval}`: events asked for but not available.
+    pub no_events: String,
+    /// `{n}`: a duration in seconds.
+    pub seconds: String,
+    /// `{file}`, `{message}`: a problem of the received-times log.
+    pub received_log: String,
+    /// `{path}`, `{verdict}`, `{about}`, `{reason}`, `{receipt}`, `{retry}`: a file recorded.
+    pub file: String,
+    /// The verdicts.
+    pub accepted: String,
+    pub accepted_with_warnings: String,
+    pub rejected: String,
+    pub ignored: String,
+    /// `{unit}`, `{week}`: the `{about}` of a file whose unit and week were read.
+    pub about_unit_week: String,
+    /// `{unit}`: the `{about}` of a file whose week was not read.
+    pub about_unit: String,
+    /// `{code}`, `{place}`, `{message}`, `{more}`: the `{reason}` of a rejection, its first error.
+    pub reason: String,
+    /// `{n}`: the `{more}` of a rejection with other errors, how many.
+    pub more: String,
+    /// `{path}`: the `{receipt}` of a file, where its receipt is.
+    pub receipt: String,
+    /// `{interval}`: the `{retry}` of a file that cannot be read.
+    pub retry: String,
+    /// `{path}`, `{error}`.
+    pub receipt_not_written: String,
+    /// `{path}`, `{reason}`, `{interval}`: a file already recorded as unreadable.
+    pub unreadable: String,
+    /// `{path}`: a file that changed as it was opened (verbose).
+    pub vanished: String,
+    /// `{path}`: a file that does not open yet (verbose).
+    pub incomplete: String,
+    /// `{path}`: a file gone from the folder.
+    pub deleted: String,
+    /// `{new}`, `{board}`, `{dir}`: the board and the draft refreshed.
+    pub refreshed: String,
+    /// `{new}`, `{board}`: the board refreshed, no draft (no file with figures yet).
+    pub board_refreshed: String,
+    /// `{error}`.
+    pub board_not_written: String,
+    /// `{error}`.
+    pub draft_not_rebuilt: String,
+    /// `{error}`: the folder could not be read for a refresh.
+    pub rebuild_failed: String,
+    /// `{error}`: the file-system watcher's error.
+    pub watch_error: String,
+    /// `{received}`, `{deleted}`, `{rebuilds}`: the last line.
+    pub stopped: String,
+}
+
+impl WatchWords {
+    /// The placeholders each pattern may hold.
+    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 29] {
+        const NONE: &[&str] = &[];
+        const PATH: &[&str] = &["path"];
+        const ERROR: &[&str] = &["error"];
+        [
+            ("start", &self.start, &["inputs", "mode", "out", "state", "known"]),
+            ("events", &self.events, &["interval"]),
+            ("polling", &self.polling, &["interval"]),
+            ("no_events", &self.no_events, &["error", "interval"]),
+            ("seconds", &self.seconds, &["n"]),
+            ("received_log", &self.received_log, &["file", "message"]),
+            ("file", &self.file, &["path", "verdict", "about", "reason", "receipt", "retry"]),
+            ("accepted", &self.accepted, NONE),
+            ("accepted_with_warnings", &self.accepted_with_warnings, NONE),
+            ("rejected", &self.rejected, NONE),
+            ("ignored", &self.ignored, NONE),
+            ("about_unit_week", &self.about_unit_week, &["unit", "week"]),
+            ("about_unit", &self.about_unit, &["unit"]),
+            ("reason", &self.reason, &["code", "place", "message", "more"]),
+            ("more", &self.more, &["n"]),
+            ("receipt", &self.receipt, PATH),
+            ("retry", &self.retry, &["interval"]),
+            ("receipt_not_written", &self.receipt_not_written, &["path", "error"]),
+            ("unreadable", &self.unreadable, &["path", "reason", "interval"]),
+            ("vanished", &self.vanished, PATH),
+            ("incomplete", &self.incomplete, PATH),
+            ("deleted", &self.deleted, PATH),
+            ("refreshed", &self.refreshed, &["new", "board", "dir"]),
+            ("board_refreshed", &self.board_refreshed, &["new", "board"]),
+            ("board_not_written", &self.board_not_written, ERROR),
+            ("draft_not_rebuilt", &self.draft_not_rebuilt, ERROR),
+            ("rebuild_failed", &self.rebuild_failed, ERROR),
+            ("watch_error", &self.watch_error, ERROR),
+            ("stopped", &self.stopped, &["received", "deleted", "rebuilds"]),
+        ]
+    }
+
+    /// Refuses a placeholder a pattern cannot be given (a typo would print as is).
+    fn check(&self) -> Result<(), String> {
+        check_placeholders(&self.patterns())
+    }
+}
+
+/// Refuses, in each `(key, pattern, allowed)`, a placeholder not allowed.
+fn check_placeholders(patterns: &[(&'static str, &str, &'static [&'static str])]) -> Result<(), String> {
+    for (key, pattern, allowed) in patterns {
+        for name in placeholders(pattern) {
+            if !allowed.contains(&name) {
+                return Err(if allowed.is_empty() {
+                    format!("{key}: {{{name}}}: this line takes no placeholder")
+                } else {
+                    format!("{key}: {{{name}}} is not one of {{{}}}", allowed.join("}, {"))
+                });
             }
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// What the approval commands print, and the draft's marks where no template
@@ -403,6 +523,7 @@ struct Settings {
     fallback_period: Option<(String, String)>,
     console: Option<ConsoleWords>,
     approval: Option<ApprovalWords>,
+    watch: Option<WatchWords>,
     charts: ChartWords,
     document: DocumentWords,
     workbook: WorkbookWords,
@@ -444,6 +565,7 @@ struct RawSettings {
     console: Option<ConsoleWords>,
     #[serde(default)]
     approval: Option<ApprovalWords>,
+    watch: Option<WatchWords>,
     charts: ChartWords,
     document: RawDocument,
     workbook: WorkbookWords,
@@ -644,6 +766,11 @@ impl Language {
         } else if code == fallback.code() {
             return Err(error(None, format!("a built-in language ({code}) needs its [approval] table")));
         }
+        if let Some(watch) = &raw.watch {
+            watch.check().map_err(|m| error(text.find("[watch]"), m))?;
+        } else if code == fallback.code() {
+            return Err(error(None, format!("a built-in language ({code}) needs its [watch] table")));
+        }
         for (pattern, name) in [(&raw.document.period_weeks, "{n}"), (&raw.document.as_of, "{date}")] {
             if pattern.get_ref().matches(name).count() != 1 {
                 return Err(error(
@@ -673,6 +800,7 @@ impl Language {
             words: raw.words,
             console: raw.console,
             approval: raw.approval,
+            watch: raw.watch,
             fallback_period: None,
             charts: raw.charts,
             document: DocumentWords {
@@ -758,6 +886,11 @@ impl Language {
     /// The words of approvals and drafts, when this language has them (the built-in ones do).
     pub fn approval(&self) -> Option<&ApprovalWords> {
         self.0.approval.as_ref()
+    }
+
+    /// The words of `watch`'s log, when this language has them (the built-in ones do).
+    pub fn watch(&self) -> Option<&WatchWords> {
+        self.0.watch.as_ref()
     }
 
     pub fn words(&self) -> &Words {
@@ -948,6 +1081,7 @@ fn check_sheets(sheets: &Sheets) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn bundled() -> &'static Path {
         Path::new("report_templates")
@@ -1031,6 +1165,64 @@ mod tests {
         let e = Language::parse(&good, Path::new("vi/language.toml"), "vi").unwrap_err();
         assert!(e.message.contains("itself"), "{e}");
         assert!(Language::parse(&good, path, "fr").is_ok());
+    }
+
+    /// The keys of a TOML value, as `table.key` paths, tables included.
+    fn keys(value: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
+        if let toml::Value::Table(table) = value {
+            for (key, inner) in table {
+                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                keys(inner, &path, out);
+                out.insert(path);
+            }
+        }
+    }
+
+    fn bundled_keys(code: &str) -> BTreeSet<String> {
+        let text = std::fs::read_to_string(bundled().join(code).join(SETTINGS_FILE)).expect("language.toml");
+        let mut out = BTreeSet::new();
+        keys(&toml::Value::Table(toml::from_str(&text).expect("TOML")), "", &mut out);
+        out
+    }
+
+    /// Both built-in languages say everything, `[console]` and `[watch]` included,
+    /// with the same keys: a line added to one is added to the other.
+    #[test]
+    fn vietnamese_and_english_have_the_same_keys() {
+        let (vi, en) = (bundled_keys("vi"), bundled_keys("en"));
+        assert_eq!(vi.symmetric_difference(&en).collect::<Vec<_>>(), Vec::<&String>::new());
+        for table in ["console", "watch"] {
+            assert!(vi.contains(table), "[{table}]");
+        }
+        let watch = en.iter().filter(|k| k.starts_with("watch.")).count();
+        let vi_lang = Language::load(&[bundled()], "vi").expect("vi");
+        let words = vi_lang.watch().expect("[watch]");
+        assert_eq!(watch, words.patterns().len(), "every [watch] line has its placeholders checked");
+        assert!(words.start.contains("{known}") && words.file.contains("{receipt}"));
+    }
+
+    #[test]
+    fn watch_lines_are_checked_and_may_be_left_to_the_fallback() {
+        let path = Path::new("fr/language.toml");
+        let good = english_text();
+        let start = good.lines().find(|l| l.starts_with("start = ")).expect("[watch] start");
+        // Translated, the log speaks the language.
+        let text = good.replacen(start, "start = \"surveillance de {inputs} ({mode}) : {known} versions\"", 1);
+        let fr = Language::parse(&text, path, "fr").expect("fr");
+        assert!(fr.watch().expect("[watch]").start.starts_with("surveillance de "));
+        // A placeholder the line cannot be given is refused at its table.
+        let text = good.replacen(start, "start = \"watching {folder}\"", 1);
+        let e = Language::parse(&text, path, "fr").unwrap_err();
+        assert!(e.message.contains("start: {folder} is not one of {inputs}"), "{e}");
+        assert_eq!(e.line, Some(text[..text.find("[watch]").expect("table")].matches('\n').count() + 1));
+        let text = good.replacen("accepted = \"accepted\"", "accepted = \"{verdict}\"", 1);
+        assert!(Language::parse(&text, path, "fr").unwrap_err().message.contains("takes no placeholder"));
+        // Left out: the fallback's words are used (by the command); a built-in language needs it.
+        let watch = &good[good.find("[watch]").expect("[watch]")..good.find("[charts]").expect("[charts]")];
+        let without = good.replacen(watch, "", 1);
+        assert!(Language::parse(&without, path, "fr").expect("fr").watch().is_none());
+        let e = Language::parse(&without, Path::new("en/language.toml"), "en").unwrap_err();
+        assert!(e.message.contains("needs its [watch] table"), "{e}");
     }
 
     #[test]

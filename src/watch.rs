@@ -8,10 +8,11 @@
 //! rejected). Each new version is validated, recorded in the ledger, archived,
 //! and gets its receipt; a burst of files gives one rebuild of the draft report.
 //! A file that cannot be read is recorded as such once and tried again at
-//! every rescan: it never holds back the others or the rebuild.
+//! every rescan: it never holds back the others or the rebuild. The log says
+//! each of these in the words of the language's `[watch]` table.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -25,6 +26,7 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_op
 use crate::error::{Error, Result};
 use crate::ingest::FoundKind;
 use crate::issue::{Issue, Severity};
+use crate::language::{Lang, Language, WatchWords, fill};
 use crate::ledger::Ledger;
 use crate::model::{FileReport, FileStatus};
 use crate::pipeline::inputs::ReceivedBeforeStart;
@@ -101,18 +103,115 @@ impl Pending {
 /// before its content is hashed again (a copy may keep both).
 const RECHECK_AFTER: Duration = Duration::from_secs(300);
 
-/// One line of the log, timed. Whatever it names (a file, an error about a
-/// file) stays on that line: a file name cannot forge another.
-fn log(line: &str) {
-    eprintln!("{} {}", Utc::now().format("%H:%M:%S"), one_line(line));
+/// The log on stderr: one line per event, timed, in the words of the
+/// language's `[watch]` table.
+struct Log<'w> {
+    words: &'w WatchWords,
+    /// How numbers are written, and which built-in language the issue messages are in.
+    lang: Language,
+    /// The times are those of the configured time zone, as on the receipts and
+    /// the status board (a log read in Hà Nội at 09:15 says 09:15, not 02:15).
+    tz: Tz,
+}
+
+impl Log<'_> {
+    /// One line, timed. Whatever it names (a file, an error about a file)
+    /// stays on that line: a file name cannot forge another.
+    fn line(&self, line: &str) {
+        eprintln!("{} {}", now(self.tz).format("%H:%M:%S"), one_line(line));
+    }
+
+    /// `pattern` filled with `values`, as one line.
+    fn say(&self, pattern: &str, values: &[(&str, String)]) {
+        self.line(&fill(pattern, values));
+    }
+
+    /// A duration as the log says it: `5 giây`, `0,5 giây`; `5 s`, `0.5 s`.
+    fn seconds(&self, d: Duration) -> String {
+        fill(&self.words.seconds, &[("n", crate::render::format::number(d.as_secs_f64(), 3, &self.lang))])
+    }
+
+    /// The line of a file recorded: its verdict, unit and week; for a rejection
+    /// its first error, where it is, and how many more there are; where its
+    /// receipt is (when it was written); and, for a file that cannot be read,
+    /// how often it is tried again.
+    fn verdict(&self, report: &FileReport, receipt: Option<&Path>, retry: Option<Duration>) -> String {
+        let w = self.words;
+        let verdict = match report.status {
+            FileStatus::Accepted => &w.accepted,
+            FileStatus::AcceptedWithWarnings => &w.accepted_with_warnings,
+            FileStatus::Rejected => &w.rejected,
+            FileStatus::Ignored => &w.ignored,
+        };
+        let about = match (&report.unit, report.week) {
+            (Some(unit), Some(week)) => fill(&w.about_unit_week, &[("unit", unit.clone()), ("week", week.label())]),
+            (Some(unit), None) => fill(&w.about_unit, &[("unit", unit.clone())]),
+            _ => String::new(),
+        };
+        let reason = if report.status == FileStatus::Rejected { self.reason(report) } else { String::new() };
+        let receipt = receipt.map(|p| fill(&w.receipt, &[("path", p.display().to_string())])).unwrap_or_default();
+        let retry = retry.map(|d| fill(&w.retry, &[("interval", self.seconds(d))])).unwrap_or_default();
+        let values = [
+            ("path", report.file.path.clone()),
+            ("verdict", verdict.clone()),
+            ("about", about),
+            ("reason", reason),
+            ("receipt", receipt),
+            ("retry", retry),
+        ];
+        fill(&w.file, &values)
+    }
+
+    /// `: [X001] Chỉ tiêu!E12: message (và 2 lỗi khác)`, the message in the
+    /// language's built-in fallback.
+    fn reason(&self, report: &FileReport) -> String {
+        let errors: Vec<&Issue> = report.issues.iter().filter(|i| i.severity == Severity::Error).collect();
+        let Some(first) = errors.first() else { return String::new() };
+        let place = match (&first.location.sheet, &first.location.cell) {
+            (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: "),
+            (Some(sheet), None) => format!("{sheet}: "),
+            _ => String::new(),
+        };
+        let more = match errors.len() - 1 {
+            0 => String::new(),
+            n => fill(&self.words.more, &[("n", n.to_string())]),
+        };
+        // The message's closing full stop would stand before the line's own punctuation.
+        let message = self.message(first);
+        let message = message.strip_suffix('.').unwrap_or(message).to_string();
+        let values = [("code", first.code.to_string()), ("place", place), ("message", message), ("more", more)];
+        fill(&self.words.reason, &values)
+    }
+
+    /// Says what the received-times log gives for the files already there: its
+    /// problems always, its summary when verbose.
+    fn received_log(&self, issues: &[Issue], verbose: bool) {
+        for issue in issues.iter().filter(|i| verbose || i.code != crate::issue::Code::ReceivedLogFile) {
+            let values =
+                [("file", crate::ingest::RECEIVED_LOG.to_string()), ("message", self.message(issue).to_string())];
+            self.say(&self.words.received_log, &values);
+        }
+    }
+
+    /// An issue's message in the built-in language of this one.
+    fn message<'i>(&self, issue: &'i Issue) -> &'i str {
+        match self.lang.fallback() {
+            Lang::Vi => &issue.message_vi,
+            Lang::En => &issue.message_en,
+        }
+    }
 }
 
 /// Keeps the file-system watcher alive for the whole run; dropping it stops the events.
 type Watcher = Box<dyn std::any::Any>;
 
 /// Watches `options.inputs` recursively: events, or polling with `--poll` or
-/// where events are not available.
-fn start_watcher(options: &WatchOptions, tx: mpsc::Sender<DebounceEventResult>) -> Result<Watcher> {
+/// where events are not available. Says which with the watcher: true for polling.
+fn start_watcher(
+    options: &WatchOptions,
+    log: &Log<'_>,
+    tx: mpsc::Sender<DebounceEventResult>,
+) -> Result<(Watcher, bool)> {
     let watch_error = |source| Error::Watch { path: options.inputs.clone(), source };
     if !options.poll {
         let events = new_debouncer(DEBOUNCE, None, tx.clone()).and_then(|mut d| {
@@ -120,8 +219,10 @@ fn start_watcher(options: &WatchOptions, tx: mpsc::Sender<DebounceEventResult>) 
             Ok(d)
         });
         match events {
-            Ok(d) => return Ok(Box::new(d)),
-            Err(e) => log(&format!("no file-system events ({e}); polling every {:?}", options.interval)),
+            Ok(d) => return Ok((Box::new(d), false)),
+            Err(e) => {
+                log.say(&log.words.no_events, &[("error", e.to_string()), ("interval", log.seconds(options.interval))])
+            }
         }
     }
     let config = notify::Config::default().with_poll_interval(options.interval);
@@ -129,7 +230,7 @@ fn start_watcher(options: &WatchOptions, tx: mpsc::Sender<DebounceEventResult>) 
         new_debouncer_opt::<_, notify::PollWatcher, _>(DEBOUNCE, None, tx, notify_debouncer_full::NoCache, config)
             .map_err(watch_error)?;
     d.watch(&options.inputs, RecursiveMode::Recursive).map_err(watch_error)?;
-    Ok(Box::new(d))
+    Ok((Box::new(d), true))
 }
 
 /// Events closer together than this are one.
@@ -139,6 +240,7 @@ const DEBOUNCE: Duration = Duration::from_millis(150);
 struct Watch<'p, 'c> {
     pipeline: &'p Pipeline<'c>,
     options: &'p WatchOptions,
+    log: Log<'p>,
     ledger: Ledger,
     pending: HashMap<PathBuf, Pending>,
     stats: WatchStats,
@@ -149,25 +251,35 @@ struct Watch<'p, 'c> {
     before_start: Option<ReceivedBeforeStart>,
 }
 
-/// Runs until `stop` is set (Ctrl-C); the file in hand is finished first.
-pub fn run(pipeline: &Pipeline<'_>, options: &WatchOptions, stop: Arc<AtomicBool>) -> Result<WatchStats> {
+/// Runs until `stop` is set (Ctrl-C, SIGTERM); the file in hand is finished
+/// first. Every line of the log is one of `words`.
+pub fn run(
+    pipeline: &Pipeline<'_>,
+    options: &WatchOptions,
+    words: &WatchWords,
+    stop: Arc<AtomicBool>,
+) -> Result<WatchStats> {
+    let log = Log { words, lang: pipeline.lang().clone(), tz: pipeline.config().calendar.timezone };
     std::fs::create_dir_all(&options.inputs).map_err(Error::write(&options.inputs))?;
     let ledger = Ledger::open(&options.state)?;
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let _watcher = start_watcher(options, tx)?;
-    let known = ledger.entries()?.len();
-    log(&format!(
-        "watching {} ({}); state {}: {known} file versions known; outputs {}",
-        options.inputs.display(),
-        if options.poll { "polling" } else { "file-system events" },
-        options.state.display(),
-        options.out.display()
-    ));
+    let (_watcher, polling) = start_watcher(options, &log, tx)?;
+    let interval = log.seconds(options.interval);
+    let mode = fill(if polling { &words.polling } else { &words.events }, &[("interval", interval)]);
+    let start = [
+        ("inputs", options.inputs.display().to_string()),
+        ("mode", mode),
+        ("out", options.out.display().to_string()),
+        ("state", options.state.display().to_string()),
+        ("known", ledger.entries()?.len().to_string()),
+    ];
+    log.say(&words.start, &start);
     let before_start = ReceivedBeforeStart::load(pipeline.config(), &options.inputs);
-    log_received_log(&before_start.log_issues, options.verbose);
+    log.received_log(&before_start.log_issues, options.verbose);
     let mut watch = Watch {
         pipeline,
         options,
+        log,
         ledger,
         pending: HashMap::new(),
         stats: WatchStats::default(),
@@ -186,7 +298,8 @@ pub fn run(pipeline: &Pipeline<'_>, options: &WatchOptions, stop: Arc<AtomicBool
         let event = rx.recv_timeout(tick);
         let hinted = matches!(event, Ok(Ok(_)));
         if let Ok(Err(errors)) = &event {
-            log(&format!("watch error: {errors:?}; rescanning"));
+            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            watch.log.say(&words.watch_error, &[("error", errors.join("; "))]);
         }
         while rx.try_recv().is_ok() {}
         let due = last_scan.elapsed() >= options.interval;
@@ -208,7 +321,12 @@ pub fn run(pipeline: &Pipeline<'_>, options: &WatchOptions, stop: Arc<AtomicBool
         }
     }
     let stats = watch.stats;
-    log(&format!("stopped: {} received, {} deleted, {} rebuilds", stats.received, stats.deleted, stats.rebuilds));
+    let counts = [
+        ("received", stats.received.to_string()),
+        ("deleted", stats.deleted.to_string()),
+        ("rebuilds", stats.rebuilds.to_string()),
+    ];
+    watch.log.say(&words.stopped, &counts);
     Ok(stats)
 }
 
@@ -291,25 +409,26 @@ impl Watch<'_, '_> {
         let received = if rechecked { now(tz) } else { entry.first_seen };
         let young = rechecked || entry.first_seen_instant.elapsed() < self.options.incomplete_grace;
         let arrival = Arrival { path, display, size: entry.size, received, judge_incomplete: !young };
+        let (log, words) = (&self.log, self.log.words);
+        let named = || [("path", display.to_string())];
         match self.pipeline.receive(&mut self.ledger, &self.options.out, &arrival)? {
             Arrived::Known => entry.handled = Some(Handled::Recorded(Instant::now())),
-            Arrived::Vanished if verbose => log(&format!(
-                "{display} changed as it was opened (removed, or no longer a regular file); looked at again"
-            )),
+            Arrived::Vanished if verbose => log.say(&words.vanished, &named()),
             Arrived::Vanished => {}
             Arrived::Unreadable { reason, recorded } => {
                 entry.handled = Some(Handled::Unreadable(Instant::now()));
-                let again = format!("tried again every {}", seconds(rescan));
                 if let Some((report, receipt)) = recorded {
                     self.stats.received += 1;
-                    log(&format!("{}; {again}", verdict_line(&report)));
+                    let written = receipt.is_ok().then(|| receipt_of(&self.options.out, &report));
+                    log.line(&log.verdict(&report, written.as_deref(), Some(rescan)));
                     if let Err(e) = receipt {
-                        log(&format!("{display}: receipt not written: {e}"));
+                        log.say(&words.receipt_not_written, &[("path", display.to_string()), ("error", e.to_string())]);
                     }
                     return Ok(true);
                 }
                 if !matches!(previous, Some(Handled::Unreadable(_))) {
-                    log(&format!("{display} still cannot be read ({reason}); {again}"));
+                    let values = [("path", display.to_string()), ("reason", reason), ("interval", log.seconds(rescan))];
+                    log.say(&words.unreadable, &values);
                 }
             }
             Arrived::Incomplete => {
@@ -319,7 +438,7 @@ impl Watch<'_, '_> {
                 }
                 // Probably still being copied: try again on a later pass.
                 if verbose {
-                    log(&format!("waiting for {display} to be complete"));
+                    log.say(&words.incomplete, &named());
                 }
             }
             Arrived::Recorded { report, receipt } => {
@@ -327,24 +446,16 @@ impl Watch<'_, '_> {
                 entry.handled = Some(Handled::Recorded(Instant::now()));
                 self.stats.received += 1;
                 match receipt {
-                    Ok(()) => {
-                        log(&format!("{}; receipt {}", verdict_line(&report), self.receipt_of(&report).display()))
-                    }
+                    Ok(()) => log.line(&log.verdict(&report, Some(&receipt_of(&self.options.out, &report)), None)),
                     Err(e) => {
-                        log(&verdict_line(&report));
-                        log(&format!("{display}: receipt not written: {e}"));
+                        log.line(&log.verdict(&report, None, None));
+                        log.say(&words.receipt_not_written, &[("path", display.to_string()), ("error", e.to_string())]);
                     }
                 }
                 return Ok(true);
             }
         }
         Ok(false)
-    }
-
-    /// Where the receipt of `report` is, in the outputs folder.
-    fn receipt_of(&self, report: &FileReport) -> PathBuf {
-        let stem = self.options.out.join(crate::render::receipt::receipt_stem_of(report));
-        crate::render::receipt::with_extension(&stem, ".html")
     }
 
     /// Paths the ledger holds that are gone from the folder are recorded as deleted.
@@ -356,7 +467,7 @@ impl Watch<'_, '_> {
                 self.ledger.mark_deleted(&path, now(tz))?;
                 self.stats.deleted += 1;
                 changed = true;
-                log(&format!("{path} deleted (its versions stay in the archive)"));
+                self.log.say(&self.log.words.deleted, &[("path", path)]);
             }
         }
         Ok(changed)
@@ -370,71 +481,38 @@ impl Watch<'_, '_> {
         let sources =
             Sources { inputs: options.inputs.clone(), state: Some(options.state.clone()), from_archive: true };
         let today = now(self.pipeline.config().calendar.timezone).date_naive();
+        let (log, words) = (&self.log, self.log.words);
         let refreshed = match self.pipeline.refresh_board(&sources, &options.out, today) {
             Ok(r) => r,
-            Err(e) => return log(&format!("rebuild failed: {e}")),
+            Err(e) => return log.say(&words.rebuild_failed, &[("error", e.to_string())]),
         };
-        if let Some(Err(e)) = refreshed.board {
-            log(&format!("status board not written: {e}"));
-        }
+        let board_written = match refreshed.board {
+            Some(Err(e)) => {
+                log.say(&words.board_not_written, &[("error", e.to_string())]);
+                false
+            }
+            Some(Ok(())) => true,
+            None => false,
+        };
         let new = self.stats.received - std::mem::replace(&mut self.refreshed_at, self.stats.received);
+        let said = new > 0 || options.verbose;
+        let board = options.out.join(crate::pipeline::STATUS_BOARD).display().to_string();
         match refreshed.draft {
-            Some(Ok(written)) if new > 0 || options.verbose => log(&format!(
-                "status board and draft refreshed ({new} new file versions since the last refresh): {}",
-                written.dir.display()
-            )),
-            Some(Err(e)) => log(&format!("draft report not rebuilt: {e}")),
+            Some(Ok(written)) if said => {
+                let values = [("new", new.to_string()), ("board", board), ("dir", written.dir.display().to_string())];
+                log.say(&words.refreshed, &values);
+            }
+            Some(Err(e)) => log.say(&words.draft_not_rebuilt, &[("error", e.to_string())]),
+            None if said && board_written => {
+                log.say(&words.board_refreshed, &[("new", new.to_string()), ("board", board)])
+            }
             _ => {}
         }
     }
 }
 
-/// Says what the received-times log gives for the files already there: its
-/// problems always, its summary when verbose.
-fn log_received_log(issues: &[crate::issue::Issue], verbose: bool) {
-    for issue in issues.iter().filter(|i| verbose || i.code != crate::issue::Code::ReceivedLogFile) {
-        log(&format!("{}: {}", crate::ingest::RECEIVED_LOG, issue.message_en));
-    }
-}
-
-/// A duration as the log says it: `5 s`, `0.5 s`.
-fn seconds(d: Duration) -> String {
-    format!("{} s", d.as_secs_f64())
-}
-
-/// The log line of a file recorded: its verdict, unit and week, and for a
-/// rejection its first error, where it is, and how many more there are.
-fn verdict_line(report: &FileReport) -> String {
-    let mut line = format!(
-        "{} → {}{}{}",
-        report.file.path,
-        report.status.label_en(),
-        report.unit.as_deref().map(|u| format!(" ({u}")).unwrap_or_default(),
-        match (&report.unit, report.week) {
-            (Some(_), Some(w)) => format!(", {})", w.label()),
-            (Some(_), None) => ")".to_string(),
-            _ => String::new(),
-        }
-    );
-    if report.status == FileStatus::Rejected {
-        line.push_str(&rejection_reason(report));
-    }
-    line
-}
-
-/// `: [X001] Chỉ tiêu!E12: message (and 2 more errors)`.
-fn rejection_reason(report: &FileReport) -> String {
-    let errors: Vec<&Issue> = report.issues.iter().filter(|i| i.severity == Severity::Error).collect();
-    let Some(first) = errors.first() else { return String::new() };
-    let place = match (&first.location.sheet, &first.location.cell) {
-        (Some(sheet), Some(cell)) => format!("{sheet}!{cell}: "),
-        (Some(sheet), None) => format!("{sheet}: "),
-        _ => String::new(),
-    };
-    let more = match errors.len() - 1 {
-        0 => String::new(),
-        1 => " (and 1 more error)".to_string(),
-        n => format!(" (and {n} more errors)"),
-    };
-    format!(": [{}] {place}{}{more}", first.code, first.message_en)
+/// Where the receipt of `report` is, in the outputs folder `out`.
+fn receipt_of(out: &Path, report: &FileReport) -> PathBuf {
+    let stem = out.join(crate::render::receipt::receipt_stem_of(report));
+    crate::render::receipt::with_extension(&stem, ".html")
 }

@@ -121,7 +121,7 @@ const R01_FR: &str = "Part des dossiers déposés en ligne";
 const HANOI_FR: &str = "Hanoï";
 
 /// `report_templates/` copied, with the folder `fr/` added as the documentation says.
-fn with_french(root: &Path) -> PathBuf {
+pub(crate) fn with_french(root: &Path) -> PathBuf {
     let config = root.join("report_templates");
     copy_dir(&crate_dir().join("report_templates"), &config);
     let fr = config.join("fr");

@@ -36,4 +36,5 @@ mod unknown_unit;
 mod unprivileged;
 mod watch;
 mod watch_intake;
+mod watch_language;
 mod window;

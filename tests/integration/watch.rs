@@ -291,7 +291,7 @@ fn watch_keeps_going_through_long_and_hostile_names() {
     let (clean, log) = watcher.interrupt();
     assert!(clean, "watch goes on after a receipt it cannot write: {log}");
     assert!(receipt(root, "2025-W37", "04", "04-cao-bang.xlsx").is_some(), "its JSON receipt is still written");
-    assert!(log.contains("04-cao-bang.xlsx: receipt not written"), "{log}");
+    assert!(log.contains("04-cao-bang.xlsx: không ghi được phiếu tiếp nhận"), "{log}");
     for line in log.lines() {
         let timed =
             line.len() > 9 && line.as_bytes()[2] == b':' && line.as_bytes()[5] == b':' && line.as_bytes()[8] == b' ';
@@ -299,7 +299,7 @@ fn watch_keeps_going_through_long_and_hostile_names() {
         let from_a_rebuild = line.starts_with("tonghop: ");
         assert!(timed || from_a_rebuild, "a line of the log that is not one of its lines: {line:?}\n{log}");
     }
-    assert!(log.contains("08\\n12:00:00 gia-mao.xlsx → accepted.xlsx → accepted"), "the name shown escaped: {log}");
+    assert!(log.contains("08\\n12:00:00 gia-mao.xlsx → accepted.xlsx → tiếp nhận"), "the name shown escaped: {log}");
 }
 
 #[test]
@@ -308,7 +308,7 @@ fn a_stream_of_drops_refreshes_the_board_and_sigterm_stops_cleanly() {
     let root = tmp.path();
     let sample = sample(root);
     std::fs::create_dir_all(root.join("in")).expect("inputs");
-    let watcher = Watcher::start(root, &["--poll", "--refresh-every", "1.5"]);
+    let watcher = Watcher::start(root, &["--poll", "--refresh-every", "1.5", "--lang", "en"]);
     // Drop a file about every 0.35 s for 6 s: the quiet time is never reached,
     // yet the board must appear while the stream goes on.
     let files: Vec<PathBuf> = walkdir::WalkDir::new(sample.join("2025-W37"))
@@ -333,8 +333,10 @@ fn a_stream_of_drops_refreshes_the_board_and_sigterm_stops_cleanly() {
     assert!(board_during_stream, "the board was refreshed while files kept arriving");
     let (clean, log) = watcher.signal("-TERM");
     assert!(clean, "watch stops cleanly on SIGTERM: {log}");
-    assert!(log.lines().next().is_some_and(|l| l.contains("watching") && l.contains("file versions known")), "{log}");
+    let first = log.lines().next().unwrap_or_default();
+    assert!(first.contains("watching") && first.contains("(polling every 0.5 s)"), "{log}");
+    assert!(first.contains("the ledger knows 0 file versions"), "{log}");
     assert!(log.lines().any(|l| l.contains("→") && l.contains("; receipt ")), "the receipt path is logged: {log}");
-    assert!(log.lines().last().is_some_and(|l| l.contains("stopped:")), "{log}");
+    assert!(log.lines().last().is_some_and(|l| l.contains("stopped: file versions received ")), "{log}");
     assert!(!log.contains("panicked"), "{log}");
 }

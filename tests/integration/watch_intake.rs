@@ -87,8 +87,10 @@ fn files_there_before_the_start_are_received_as_build_counts_them() {
     assert!(received_in(&arrived) >= started - chrono::Duration::seconds(1), "{arrived:#}");
     let (clean, log) = watcher.interrupt();
     assert!(clean, "{log}");
-    let line = log.lines().find(|l| l.contains("2025-W37/79.xlsx → rejected")).unwrap_or_else(|| panic!("{log}"));
+    // The log is in Vietnamese by default.
+    let line = log.lines().find(|l| l.contains("2025-W37/79.xlsx → từ chối")).unwrap_or_else(|| panic!("{log}"));
     assert!(line.contains(": [F003] "), "the line names the reason: {line}");
+    assert!(line.contains("; phiếu tiếp nhận "), "and where the receipt is: {line}");
 }
 
 /// Runs `tonghop watch` on `root` and expects it to stop at once with an
@@ -186,7 +188,7 @@ fn watch_as_nobody(test: &str, root: &Path) -> Option<Watcher> {
     }
     crate::unprivileged::readable_by_all(root);
     let mut cmd = crate::unprivileged::tonghop(test)?;
-    cmd.args(["watch", "-v", "--settle", "0.3", "--interval", "0.5", "--inputs"]).arg(root.join("in"));
+    cmd.args(["--lang", "en", "watch", "-v", "--settle", "0.3", "--interval", "0.5", "--inputs"]).arg(root.join("in"));
     cmd.arg("--out").arg(root.join("out")).arg("--state").arg(root.join("state")).stderr(Stdio::piped());
     Some(Watcher { child: cmd.spawn().expect("start watch") })
 }
