@@ -79,8 +79,10 @@ impl Pipeline<'_> {
             inputs: inputs.len(),
         };
         let stamped = self.stamped(summary, &approval, Some(state))?;
-        let written = self.write_summary(&cycle, stamped, &read.reports, &request.out, &dir)?;
-        let outputs = archive_outputs(&ledger, &written)?;
+        let rendered = render::render_all(self.config, &stamped, &self.templates, &self.lang)?;
+        // Recorded before the folder is written: should writing fail, the
+        // version exists and `build --approved N` writes its files again.
+        let outputs = archive_outputs(&ledger, &rendered)?;
         let weeks = cycle.weeks.iter().map(|w| w.label()).collect::<Vec<_>>().join(",");
         approvals::record(
             &mut ledger,
@@ -96,6 +98,7 @@ impl Pipeline<'_> {
             },
         )?;
         drop(ledger);
+        let written = self.write_rendered(&cycle, stamped, &rendered, &read.reports, &request.out, &dir)?;
         let draft = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out, Some(state))?;
         Ok(ApprovedVersion { approval, written, draft: draft.dir })
     }
@@ -273,17 +276,13 @@ fn archive_inputs(ledger: &Ledger, listed: &[Listed], reports: &[FileReport]) ->
 
 /// Keeps every output of the approved version in the archive (so that a draft
 /// can always be compared with it) and returns their hashes.
-fn archive_outputs(ledger: &Ledger, written: &Written) -> Result<Vec<ApprovedOutput>> {
+fn archive_outputs(ledger: &Ledger, rendered: &[Output]) -> Result<Vec<ApprovedOutput>> {
     let archive = ledger.archive();
     let mut outputs = Vec::new();
-    for (name, sha256, size) in &written.hashes {
-        let path = written.dir.join(name);
-        let bytes = std::fs::read(&path).map_err(Error::write(path.clone()))?;
-        if &crate::fs::sha256_hex(&bytes) != sha256 {
-            return Err(Error::ChangedWhileApproving { path });
-        }
-        archive.keep(sha256, &ledger::extension_of(name), &bytes)?;
-        outputs.push(ApprovedOutput { name: name.clone(), sha256: sha256.clone(), size: *size });
+    for output in rendered {
+        let sha256 = crate::fs::sha256_hex(&output.bytes);
+        archive.keep(&sha256, &ledger::extension_of(&output.name), &output.bytes)?;
+        outputs.push(ApprovedOutput { name: output.name.clone(), sha256, size: output.bytes.len() as u64 });
     }
     Ok(outputs)
 }

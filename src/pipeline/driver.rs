@@ -263,8 +263,6 @@ pub struct Written {
     pub summary: Summary,
     /// The file names written in the cycle's folder.
     pub outputs: Vec<String>,
-    /// Each output's name, SHA-256 and size.
-    pub hashes: Vec<(String, String, u64)>,
     /// The cycle's folder.
     pub dir: PathBuf,
     pub timings: Timings,

@@ -71,22 +71,35 @@ impl Pipeline<'_> {
     ) -> Result<Written> {
         let stage = Instant::now();
         let outputs = render::render_all(self.config, &summary, &self.templates, &self.lang)?;
+        let render = stage.elapsed().as_secs_f64();
+        let mut written = self.write_rendered(cycle, summary, &outputs, reports, out, dir)?;
+        written.timings.render = render;
+        Ok(written)
+    }
+
+    /// Writes rendered outputs into `dir` as one set, and the receipts of the
+    /// cycle's files in `out`, under the output lock.
+    pub(super) fn write_rendered(
+        &self,
+        cycle: &CycleSpec,
+        summary: aggregate::Summary,
+        outputs: &[render::Output],
+        reports: &[FileReport],
+        out: &Path,
+        dir: &Path,
+    ) -> Result<Written> {
         // Parsed before anything is written, so a broken template changes nothing.
         let template = self.receipt_template()?;
-        let render = stage.elapsed().as_secs_f64();
         let stage = Instant::now();
         let _lock = lock(out)?;
         remove_stale_temporaries(dir);
-        render::write_outputs(dir, &outputs).map_err(|(path, source)| Error::Write { path, source })?;
+        render::write_outputs(dir, outputs).map_err(|(path, source)| Error::Write { path, source })?;
         self.write_receipts(reports, cycle, out, &template);
-        let timings = Timings { render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
-        let hashes =
-            outputs.iter().map(|o| (o.name.clone(), crate::fs::sha256_hex(&o.bytes), o.bytes.len() as u64)).collect();
+        let timings = Timings { write: stage.elapsed().as_secs_f64(), ..Timings::default() };
         Ok(Written {
             cycle: cycle.clone(),
             summary,
-            outputs: outputs.into_iter().map(|o| o.name).collect(),
-            hashes,
+            outputs: outputs.iter().map(|o| o.name.clone()).collect(),
             dir: dir.to_path_buf(),
             timings,
         })
