@@ -225,7 +225,7 @@ impl Watch<'_, '_> {
     /// One pass over the folder: new or changed complete files are processed,
     /// vanished paths are recorded as deleted. Returns whether anything changed.
     fn scan(&mut self, stop: &AtomicBool) -> Result<bool> {
-        let found = crate::ingest::discover(std::slice::from_ref(&self.options.inputs));
+        let found = crate::pipeline::inputs::discover_inputs(self.pipeline.config(), &self.options.inputs);
         let before_start = self.before_start.take();
         let mut present = BTreeSet::new();
         let mut workbooks = BTreeSet::new();
@@ -290,7 +290,8 @@ impl Watch<'_, '_> {
         // One unreadable until now keeps its first sight: its bytes have not changed.
         let received = if rechecked { now(tz) } else { entry.first_seen };
         let young = rechecked || entry.first_seen_instant.elapsed() < self.options.incomplete_grace;
-        let arrival = Arrival { path, display, size: entry.size, received, judge_incomplete: !young };
+        let inputs = &self.options.inputs;
+        let arrival = Arrival { inputs, path, display, size: entry.size, received, judge_incomplete: !young };
         match self.pipeline.receive(&mut self.ledger, &self.options.out, &arrival)? {
             Arrived::Known => entry.handled = Some(Handled::Recorded(Instant::now())),
             Arrived::Vanished if verbose => log(&format!(
@@ -303,9 +304,7 @@ impl Watch<'_, '_> {
                 if let Some((report, receipt)) = recorded {
                     self.stats.received += 1;
                     log(&format!("{}; {again}", verdict_line(&report)));
-                    if let Err(e) = receipt {
-                        log(&format!("{display}: receipt not written: {e}"));
-                    }
+                    log_receipt_errors(display, &receipt);
                     return Ok(true);
                 }
                 if !matches!(previous, Some(Handled::Unreadable(_))) {
@@ -326,15 +325,15 @@ impl Watch<'_, '_> {
                 entry.first_seen = received;
                 entry.handled = Some(Handled::Recorded(Instant::now()));
                 self.stats.received += 1;
-                match receipt {
-                    Ok(()) => {
-                        log(&format!("{}; receipt {}", verdict_line(&report), self.receipt_of(&report).display()))
-                    }
-                    Err(e) => {
-                        log(&verdict_line(&report));
-                        log(&format!("{display}: receipt not written: {e}"));
-                    }
+                let mut line = verdict_line(&report);
+                if receipt.outputs.is_ok() {
+                    line.push_str(&format!("; receipt {}", self.receipt_of(&report).display()));
                 }
+                if let Some(Ok(copy)) = &receipt.unit {
+                    line.push_str(&format!(" and {}", copy.display()));
+                }
+                log(&line);
+                log_receipt_errors(display, &receipt);
                 return Ok(true);
             }
         }
@@ -343,7 +342,7 @@ impl Watch<'_, '_> {
 
     /// Where the receipt of `report` is, in the outputs folder.
     fn receipt_of(&self, report: &FileReport) -> PathBuf {
-        let stem = self.options.out.join(crate::render::receipt::receipt_stem_of(report));
+        let stem = self.options.out.join(crate::render::receipt::receipt_stem_of(self.pipeline.config(), report));
         crate::render::receipt::with_extension(&stem, ".html")
     }
 
@@ -394,6 +393,16 @@ impl Watch<'_, '_> {
 fn log_received_log(issues: &[crate::issue::Issue], verbose: bool) {
     for issue in issues.iter().filter(|i| verbose || i.code != crate::issue::Code::ReceivedLogFile) {
         log(&format!("{}: {}", crate::ingest::RECEIVED_LOG, issue.message_en));
+    }
+}
+
+/// Says which of a file's receipts could not be written.
+fn log_receipt_errors(display: &str, receipts: &crate::pipeline::Receipts) {
+    if let Err(e) = &receipts.outputs {
+        log(&format!("{display}: receipt not written: {e}"));
+    }
+    if let Some(Err(e)) = &receipts.unit {
+        log(&format!("{display}: receipt not written in the unit's folder: {e}"));
     }
 }
 

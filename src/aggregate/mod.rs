@@ -24,6 +24,7 @@ mod winners;
 use chrono::NaiveDate;
 
 pub use cycle::{CycleChoice, CycleError, CycleSpec, resolve_cycle};
+pub use submissions::supersessions;
 pub use summary::*;
 
 use crate::model::{FileReport, FileStatus, ReportWeek};

@@ -99,6 +99,15 @@ fn classify(path: &Path, display: &str, file_type: std::fs::FileType) -> FoundKi
 /// Symbolic links are reported, not followed; hidden folders are reported once
 /// and not entered.
 pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
+    discover_skipping(paths, &|_| None)
+}
+
+/// Says of a folder met below a path walked (by its path) whether it is
+/// skipped: `None` to enter it, or the issue it is reported with, once, instead.
+pub type FolderFilter<'a> = dyn Fn(&Path) -> Option<Issue> + 'a;
+
+/// [`discover`], with the folders `skip` names reported once and not entered.
+pub fn discover_skipping(paths: &[PathBuf], skip: &FolderFilter<'_>) -> Vec<Found> {
     let mut found = Vec::new();
     for root in paths {
         let root_meta = match std::fs::symlink_metadata(root) {
@@ -149,6 +158,10 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
                         kind: ignored(Code::HiddenFile, &display, "Thư mục ẩn: không đọc.", "Hidden folder: not read."),
                         display,
                     });
+                } else if let Some(issue) = skip(entry.path()) {
+                    walker.skip_current_dir();
+                    let issue = Issue { location: Location::file(&display), ..issue };
+                    found.push(Found { path: entry.path().to_path_buf(), kind: FoundKind::Ignored(issue), display });
                 }
                 continue;
             }

@@ -24,13 +24,16 @@ impl Pipeline<'_> {
     /// the receipts of the cycle's files.
     ///
     /// `other_weeks_files` counts the files not read past their general
-    /// information because their weeks do not count for the cycle.
+    /// information because their weeks do not count for the cycle. A file in
+    /// a unit's folder of `inputs` laid out by `tonghop init` also gets the
+    /// copy of its receipt in that folder's receipts folder.
     pub fn write_cycle(
         &self,
         reports: &[FileReport],
         choice: &CycleChoice,
         other_weeks_files: usize,
         out: &Path,
+        inputs: &Path,
     ) -> Result<Written> {
         let cycle = aggregate::resolve_cycle(&self.config.calendar, choice, reports)
             .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
@@ -48,7 +51,7 @@ impl Pipeline<'_> {
         let dir = out.join(&cycle.id);
         remove_stale_temporaries(&dir);
         render::write_outputs(&dir, &outputs).map_err(|(path, source)| Error::Write { path, source })?;
-        self.write_receipts(reports, &cycle, out, &template);
+        self.write_receipts(reports, &cycle, out, inputs, &template);
         let timings = Timings { aggregate, render, write: stage.elapsed().as_secs_f64(), ..Timings::default() };
         Ok(Written { cycle, summary, outputs: outputs.into_iter().map(|o| o.name).collect(), dir, timings })
     }
@@ -60,25 +63,39 @@ impl Pipeline<'_> {
     /// A receipt that cannot be written is that file's problem: said on stderr,
     /// while the others are written and the build goes on. Versions of one path
     /// (a build from the archive) share the path's receipt: the last received
-    /// writes it, never two at once.
-    fn write_receipts(&self, reports: &[FileReport], cycle: &CycleSpec, out: &Path, template: &Compiled) {
+    /// writes it, never two at once. The copies in the units' folders that
+    /// cannot be written (a staff member building under an account that may
+    /// not write there) are said in one line, with the first reason.
+    fn write_receipts(&self, reports: &[FileReport], cycle: &CycleSpec, out: &Path, inputs: &Path, template: &Compiled) {
         let in_cycle = |r: &&FileReport| {
             r.status != FileStatus::Ignored && r.week.is_none_or(|w| cycle.weeks.iter().any(|c| c.due == w.due))
         };
         let mut latest: BTreeMap<PathBuf, &FileReport> = BTreeMap::new();
         for report in reports.iter().filter(in_cycle) {
-            latest.insert(receipt::receipt_stem_of(report), report);
+            latest.insert(receipt::receipt_stem_of(self.config, report), report);
         }
         let receipts: Vec<&FileReport> = latest.into_values().collect();
-        let failures: Vec<(&FileReport, receipt::ReceiptError)> = receipts
+        let written: Vec<(&FileReport, Option<receipt::ReceiptError>, Option<receipt::ReceiptError>)> = receipts
             .par_iter()
-            .filter_map(|report| {
-                receipt::write_receipt(self.config, out, report, template, &self.lang).err().map(|e| (*report, e))
+            .map(|report| {
+                let outputs = receipt::write_receipt(self.config, out, report, template, &self.lang).err();
+                let unit = receipt::write_unit_receipt(self.config, inputs, report, template, &self.lang)
+                    .and_then(std::result::Result::err);
+                (*report, outputs, unit)
             })
             .collect();
-        for (report, error) in failures {
+        for (report, error) in written.iter().filter_map(|(r, e, _)| e.as_ref().map(|e| (r, e))) {
             let line =
                 format!("tonghop: {}: phiếu tiếp nhận không ghi được (receipt not written): {error}", report.file.path);
+            eprintln!("{}", one_line(&line));
+        }
+        let unit_failures: Vec<&receipt::ReceiptError> = written.iter().filter_map(|(_, _, e)| e.as_ref()).collect();
+        if let Some(first) = unit_failures.first() {
+            let line = format!(
+                "tonghop: {} phiếu tiếp nhận không ghi được vào thư mục của đơn vị ({} receipts not written in the units' folders): {first}",
+                unit_failures.len(),
+                unit_failures.len()
+            );
             eprintln!("{}", one_line(&line));
         }
     }

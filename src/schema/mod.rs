@@ -10,6 +10,7 @@ mod calendar;
 mod criteria;
 mod deadline;
 mod labels;
+mod layout;
 mod limits;
 mod source;
 mod units;
@@ -23,6 +24,7 @@ pub use criteria::{
 };
 pub use deadline::parse_deadline;
 pub use labels::{LabelOf, Labels, Translations, is_language_code};
+pub use layout::{Layout, UnitSubFolder};
 pub use limits::{CEILINGS as LIMIT_CEILINGS, Limits};
 pub use source::ConfigError;
 use source::SourceFile;
@@ -34,6 +36,8 @@ pub const UNITS_FILE: &str = "units.toml";
 pub const CALENDAR_FILE: &str = "calendar.toml";
 /// Optional: without it, the default [`Limits`].
 pub const LIMITS_FILE: &str = "limits.toml";
+/// Optional: without it, the default [`Layout`] of the shared folder.
+pub const LAYOUT_FILE: &str = "layout.toml";
 
 /// The whole configuration, checked for consistency.
 #[derive(Debug, Clone)]
@@ -43,6 +47,8 @@ pub struct Config {
     pub calendar: Calendar,
     /// The resource limits applied to every file read.
     pub limits: Limits,
+    /// The layout of the shared folder (`tonghop init`).
+    pub layout: Layout,
     /// The folder it was loaded from (templates live beside the config files).
     pub dir: PathBuf,
 }
@@ -57,7 +63,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 
 impl Config {
     /// Loads and cross-checks the configuration files of `dir`: the three
-    /// required ones, and `limits.toml` when there is one.
+    /// required ones, and `limits.toml` and `layout.toml` when there are.
     ///
     /// ```
     /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
@@ -90,7 +96,20 @@ impl Config {
             }
         };
 
-        Ok(Config { schema, units, calendar, limits, dir: dir.to_path_buf() })
+        let layout_path = dir.join(LAYOUT_FILE);
+        let layout = match std::fs::read_to_string(&layout_path) {
+            Ok(text) => Layout::parse(&SourceFile { path: &layout_path, text: &text }, &units)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Layout::default_for(&units),
+            Err(e) => {
+                return Err(ConfigError {
+                    file: layout_path,
+                    line: None,
+                    message: format!("cannot read the file ({e}); delete it to use the default layout"),
+                });
+            }
+        };
+
+        Ok(Config { schema, units, calendar, limits, layout, dir: dir.to_path_buf() })
     }
 
     /// The labels of an item in languages beyond Vietnamese and English.
