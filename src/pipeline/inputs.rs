@@ -77,18 +77,21 @@ pub fn list_folder(config: &Config, root: &Path) -> Vec<Listed> {
 }
 
 /// The files under `root` (a folder walked, or a file as given): the forms
-/// and receipts sub-folders of the units' folders laid out by `tonghop init`
-/// are reported once (`I009`) and never entered, so that a blank form is
-/// never read as a report and a receipt written there is never an input.
+/// and receipts folders of the units' folders laid out by `tonghop init` are
+/// reported once (`I009`) and never entered, so that a blank form is never
+/// read as a report and a receipt written there is never an input (nor, for
+/// `watch`, a change to look at); the how-to beside them is reported likewise.
 pub fn discover_inputs(config: &Config, root: &Path) -> Vec<ingest::Found> {
-    ingest::discover_skipping(std::slice::from_ref(&root.to_path_buf()), &|folder| unit_layout_folder(config, folder))
+    ingest::discover_skipping(std::slice::from_ref(&root.to_path_buf()), &|entry, is_dir| {
+        unit_layout_entry(config, entry, is_dir)
+    })
 }
 
-/// The issue of a unit's forms or receipts sub-folder, or `None` for any other folder.
-fn unit_layout_folder(config: &Config, folder: &Path) -> Option<Issue> {
-    let name = folder.file_name()?.to_string_lossy();
-    let parent = folder.parent()?.file_name()?.to_string_lossy();
-    let (vi, en) = match config.layout.unit_sub_folder(&config.units, &parent, &name)? {
+/// The issue of a unit's forms or receipts folder or how-to, or `None` for any other entry.
+fn unit_layout_entry(config: &Config, entry: &Path, is_dir: bool) -> Option<Issue> {
+    let name = entry.file_name()?.to_string_lossy();
+    let parent = entry.parent()?.file_name()?.to_string_lossy();
+    let (vi, en) = match config.layout.unit_sub_folder(&config.units, &parent, &name, is_dir)? {
         UnitSubFolder::Forms => (
             "Thư mục biểu mẫu trống của đơn vị: không đọc như báo cáo. Báo cáo đã điền lưu vào thư mục của đơn vị, ngoài thư mục này.",
             "The unit's folder of blank forms: not read as reports. A filled report is saved in the unit's folder, outside this one.",
@@ -97,8 +100,9 @@ fn unit_layout_folder(config: &Config, folder: &Path) -> Option<Issue> {
             "Thư mục phiếu tiếp nhận của đơn vị (do chương trình ghi): không đọc.",
             "The unit's folder of receipts (written by the program): not read.",
         ),
+        UnitSubFolder::Guide => ("Tệp hướng dẫn của đơn vị: không đọc.", "The unit's how-to: not read."),
     };
-    Some(Issue::new(issue::Code::UnitLayoutFolder, issue::Location::file(folder.display().to_string())).message(vi, en))
+    Some(Issue::new(issue::Code::UnitLayoutFolder, issue::Location::file(entry.display().to_string())).message(vi, en))
 }
 
 /// The inputs of a run (the folder listed, or with `from_archive` every version

@@ -38,15 +38,23 @@ use crate::schema::{Config, LabelOf};
 /// assert_ne!(stem(None, None, "A.xlsx").to_lowercase(), stem(None, None, "a.xlsx").to_lowercase());
 /// ```
 pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> PathBuf {
-    let name = match file_path.rsplit_once(['/', '\\']) {
-        None => file_path.to_string(),
-        Some((folder, name)) if week == Some(folder) => name.to_string(),
-        Some(_) => file_path.replace(['/', '\\'], "~"),
-    };
     PathBuf::from(RECEIPTS)
         .join(week.map(safe_name).unwrap_or_else(|| UNKNOWN_WEEK.into()))
         .join(unit.map(safe_name).unwrap_or_else(|| "_khong-ro-don-vi".into()))
-        .join(format!("{}.{}", safe_name(&name), path_hash(file_path)))
+        .join(receipt_name(week, file_path, file_path))
+}
+
+/// A receipt's file name, without extension: the file's name when it lies at
+/// `shown` (its path below the folder the receipts are for) or in its week's
+/// folder there, its whole path `shown` otherwise, then the hash of its path
+/// `file_path` as reports name it.
+fn receipt_name(week: Option<&str>, shown: &str, file_path: &str) -> String {
+    let name = match shown.rsplit_once(['/', '\\']) {
+        None => shown.to_string(),
+        Some((folder, name)) if week == Some(folder) => name.to_string(),
+        Some(_) => shown.replace(['/', '\\'], "~"),
+    };
+    format!("{}.{}", safe_name(&name), path_hash(file_path))
 }
 
 /// The receipt stem of a file of `week` and `unit` at `file_path` (see
@@ -70,15 +78,28 @@ pub fn receipt_stem_of(config: &Config, report: &FileReport) -> PathBuf {
 /// file lies in a unit's folder at the top of the inputs that has its receipts
 /// folder (as `tonghop init` lays it out).
 pub fn unit_receipt_stem(config: &Config, inputs: &Path, report: &FileReport) -> Option<PathBuf> {
-    let (top, _) = report.file.path.split_once('/')?;
+    let (top, below) = report.file.path.split_once('/')?;
     config.layout.unit_of_folder(&config.units, top)?;
     let dir = inputs.join(top).join(&config.layout.receipts_folder);
     if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
         return None;
     }
-    let name = receipt_stem_of(config, report).file_name()?.to_owned();
-    let week = report.week.map(|w| w.label()).unwrap_or_else(|| UNKNOWN_WEEK.into());
-    Some(dir.join(week).join(name))
+    let week = report.week.map(|w| w.label());
+    let name = receipt_name(week.as_deref(), below, &report.file.path);
+    Some(dir.join(week.map(|w| safe_name(&w)).unwrap_or_else(|| UNKNOWN_WEEK.into())).join(name))
+}
+
+/// The name of the receipt, in the unit's receipts folder, of a file at
+/// `below` in the unit's folder `unit_folder`, of `week`: `<week>/<name>.<hash>.html`.
+///
+/// ```
+/// use tonghop::render::receipt::{path_hash, unit_receipt_name};
+/// let hash = path_hash("38 - Thanh Hóa/2025-W40/bc.xlsx");
+/// assert_eq!(unit_receipt_name("38 - Thanh Hóa", "2025-W40/bc.xlsx", Some("2025-W40")), format!("2025-W40/bc.xlsx.{hash}.html"));
+/// ```
+pub fn unit_receipt_name(unit_folder: &str, below: &str, week: Option<&str>) -> String {
+    let name = receipt_name(week, below, &format!("{unit_folder}/{below}"));
+    format!("{}/{name}{}", week.map(safe_name).unwrap_or_else(|| UNKNOWN_WEEK.into()), RECEIPT_EXTENSIONS[0])
 }
 
 /// The folder of the receipts of files whose week could not be told.

@@ -47,11 +47,12 @@ struct RawLayout {
     guide_file: Option<Spanned<String>>,
 }
 
-/// Which of a unit's sub-folders a folder is.
+/// Which of the entries a unit's folder is laid out with an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnitSubFolder {
     Forms,
     Receipts,
+    Guide,
 }
 
 impl Layout {
@@ -166,15 +167,15 @@ impl Layout {
         path.rsplit('/').skip(1).find_map(|part| self.unit_of_folder(units, part))
     }
 
-    /// Whether a folder named `name` inside a folder named `parent` is one of
-    /// a unit's sub-folders (forms or receipts) of this layout.
-    pub fn unit_sub_folder(&self, units: &Registry, parent: &str, name: &str) -> Option<UnitSubFolder> {
-        let role = if fold(name) == fold(&self.forms_folder) {
-            UnitSubFolder::Forms
-        } else if fold(name) == fold(&self.receipts_folder) {
-            UnitSubFolder::Receipts
-        } else {
-            return None;
+    /// Whether an entry named `name` (a folder when `is_dir`) inside a folder
+    /// named `parent` is one that this layout puts in a unit's folder: its
+    /// forms or receipts folder, or its how-to.
+    pub fn unit_sub_folder(&self, units: &Registry, parent: &str, name: &str, is_dir: bool) -> Option<UnitSubFolder> {
+        let role = match (fold(name), is_dir) {
+            (n, true) if n == fold(&self.forms_folder) => UnitSubFolder::Forms,
+            (n, true) if n == fold(&self.receipts_folder) => UnitSubFolder::Receipts,
+            (n, false) if n == fold(&self.guide_file) => UnitSubFolder::Guide,
+            _ => return None,
         };
         self.unit_of_folder(units, parent).map(|_| role)
     }
