@@ -136,13 +136,7 @@ pub fn form_all_units(config: &Config, week: Option<&str>, dir: &Path) -> Result
 
 /// `tonghop init`: lays out the shared folder, a folder per unit with its
 /// how-to, its form for `week` (by default the coming week) and its receipts folder.
-pub fn init(
-    config: &Config,
-    lang: &Language,
-    dir: &Path,
-    week: Option<&str>,
-    force: bool,
-) -> Result<ExitCode> {
+pub fn init(config: &Config, lang: &Language, dir: &Path, week: Option<&str>, force: bool) -> Result<ExitCode> {
     let week = match week {
         Some(label) => configured_week(config, label)?,
         None => coming_week(config)?,
@@ -173,10 +167,9 @@ pub fn init(
 /// The week whose report is due next, by the clock.
 fn coming_week(config: &Config) -> Result<ReportWeek> {
     let now = chrono::Utc::now().with_timezone(&config.calendar.timezone);
-    config
-        .calendar
-        .coming_week(now)
-        .ok_or_else(|| Error::Usage("không xác định được tuần báo cáo tới (no coming reporting week); dùng --week".into()))
+    config.calendar.coming_week(now).ok_or_else(|| {
+        Error::Usage("không xác định được tuần báo cáo tới (no coming reporting week); dùng --week".into())
+    })
 }
 
 /// The unit type of a form: `--type`, or the type of `--unit`; both must agree.

@@ -194,9 +194,8 @@ fn not_layout(config: &Config, dir: &Path) -> Result<Vec<String>> {
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            let ours = name.starts_with('.')
-                || name == crate::ingest::RECEIVED_LOG
-                || (is_dir && folders.contains(&name));
+            let ours =
+                name.starts_with('.') || name == crate::ingest::RECEIVED_LOG || (is_dir && folders.contains(&name));
             (!ours).then_some(name)
         })
         .collect();

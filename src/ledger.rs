@@ -444,7 +444,8 @@ impl Ledger {
 }
 
 /// The id of the latest accepted version of a unit (`?1`) for a week (`?2`).
-const LATEST_ACCEPTED: &str = "SELECT id FROM files WHERE unit = ?1 AND week = ?2 AND status IN ('accepted','accepted_with_warnings')
+const LATEST_ACCEPTED: &str =
+    "SELECT id FROM files WHERE unit = ?1 AND week = ?2 AND status IN ('accepted','accepted_with_warnings')
      ORDER BY first_seen DESC, id DESC LIMIT 1";
 
 #[cfg(test)]

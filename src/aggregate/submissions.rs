@@ -92,7 +92,8 @@ pub fn supersessions(reports: &[FileReport]) -> Vec<(usize, usize)> {
     let withdrawn = withdrawn(reports);
     let mut accepted: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (i, r) in reports.iter().enumerate() {
-        let counts = matches!(r.status, FileStatus::Accepted | FileStatus::AcceptedWithWarnings) && r.submission.is_some();
+        let counts =
+            matches!(r.status, FileStatus::Accepted | FileStatus::AcceptedWithWarnings) && r.submission.is_some();
         if let (true, false, Some(unit), Some(week)) = (counts, withdrawn.contains(&i), &r.unit, &r.week) {
             accepted.entry((unit.clone(), week.due)).or_default().push(i);
         }

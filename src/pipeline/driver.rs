@@ -128,7 +128,8 @@ impl<'c> Pipeline<'c> {
             Some(meeting) => CycleChoice::Meeting(meeting),
             None => request.choice.clone(),
         };
-        let written = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out, &request.sources.inputs)?;
+        let written =
+            self.write_cycle(&read.reports, &choice, read.not_needed, &request.out, &request.sources.inputs)?;
         let timings = Timings {
             read_and_validate_wall: read_wall,
             read_thread_seconds: clock.read_seconds(),

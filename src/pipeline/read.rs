@@ -107,7 +107,10 @@ pub fn note_supersession(report: &mut FileReport, replaced: Superseded) {
         && folder != week
     {
         let (at_vi, at_en) = match replaced.received {
-            Some(t) => (format!(", nhận lúc {}", t.format("%H:%M ngày %d/%m/%Y")), format!(", received {}", t.format("%Y-%m-%d %H:%M"))),
+            Some(t) => (
+                format!(", nhận lúc {}", t.format("%H:%M ngày %d/%m/%Y")),
+                format!(", received {}", t.format("%Y-%m-%d %H:%M")),
+            ),
             None => (String::new(), String::new()),
         };
         let path = &replaced.path;

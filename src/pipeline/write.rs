@@ -66,7 +66,14 @@ impl Pipeline<'_> {
     /// writes it, never two at once. The copies in the units' folders that
     /// cannot be written (a staff member building under an account that may
     /// not write there) are said in one line, with the first reason.
-    fn write_receipts(&self, reports: &[FileReport], cycle: &CycleSpec, out: &Path, inputs: &Path, template: &Compiled) {
+    fn write_receipts(
+        &self,
+        reports: &[FileReport],
+        cycle: &CycleSpec,
+        out: &Path,
+        inputs: &Path,
+        template: &Compiled,
+    ) {
         let in_cycle = |r: &&FileReport| {
             r.status != FileStatus::Ignored && r.week.is_none_or(|w| cycle.weeks.iter().any(|c| c.due == w.due))
         };

@@ -134,10 +134,11 @@ impl Layout {
     /// assert_eq!(config.layout.folder_of(unit), "38 - Thanh Hóa");
     /// ```
     pub fn folder_of(&self, unit: &Unit) -> String {
-        let name = self.unit_folder.replace("{code}", &unit.code).replace("{name}", &unit.short).replace(
-            "{full_name}",
-            &unit.name,
-        );
+        let name = self
+            .unit_folder
+            .replace("{code}", &unit.code)
+            .replace("{name}", &unit.short)
+            .replace("{full_name}", &unit.name);
         crate::fs::safe_name(&name)
     }
 

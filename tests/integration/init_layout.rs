@@ -71,7 +71,8 @@ fn init_lays_out_a_folder_per_unit_with_its_how_to_form_and_receipts_folder() {
         let folder = share.join(config.layout.folder_of(unit));
         assert!(made.stdout.contains(&format!("+ {}/", config.layout.folder_of(unit))), "{}", made.stdout);
         let guide = std::fs::read_to_string(folder.join("HUONG-DAN.txt")).expect("the how-to");
-        for wanted in [unit.name.as_str(), &format!("mã đơn vị {}", unit.code), "17 giờ thứ Hai", "29/09/2025 17:00"] {
+        for wanted in [unit.name.as_str(), &format!("mã đơn vị {}", unit.code), "17 giờ thứ Hai", "29/09/2025 17:00"]
+        {
             assert!(guide.contains(wanted), "{} lacks {wanted:?}", folder.display());
         }
         assert!(guide.contains("bien-nhan\\2025-W40\\") && guide.contains("tonghop check"), "{guide}");
@@ -92,7 +93,11 @@ fn init_lays_out_a_folder_per_unit_with_its_how_to_form_and_receipts_folder() {
 
     // The whole share holds no report yet: the forms, receipts folders and how-tos are set aside.
     let reports = check_json(&[&share]);
-    assert!(reports.iter().all(|r| r.status() == "ignored"), "{:?}", reports.iter().map(Report::describe).collect::<Vec<_>>());
+    assert!(
+        reports.iter().all(|r| r.status() == "ignored"),
+        "{:?}",
+        reports.iter().map(Report::describe).collect::<Vec<_>>()
+    );
     let set_aside = |suffix: &str| reports.iter().filter(|r| r.path().ends_with(suffix)).count();
     assert_eq!(
         (set_aside("/bieu-mau"), set_aside("/bien-nhan"), set_aside("/HUONG-DAN.txt")),
