@@ -217,6 +217,46 @@ mod tests {
     }
 
     #[test]
+    fn layout_file_is_optional_and_checked() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        for name in [UNITS_FILE, SCHEMA_FILE, CALENDAR_FILE] {
+            std::fs::copy(Path::new("report_templates").join(name), dir.path().join(name)).expect("copy");
+        }
+        let config = Config::load(dir.path()).expect("loads without layout.toml");
+        let thanh_hoa = config.units.get("38").expect("38");
+        assert_eq!(config.layout.folder_of(thanh_hoa), "38 - Thanh Hóa");
+        assert_eq!(config.layout.receipts_folder, "bien-nhan");
+
+        let write = |text: &str| std::fs::write(dir.path().join(LAYOUT_FILE), text).expect("write");
+        write("unit_folder = \"{full_name} ({code})\"\nreceipts_folder = \"phieu\"\n");
+        let config = Config::load(dir.path()).expect("loads with layout.toml");
+        assert_eq!(config.layout.folder_of(thanh_hoa), "Tỉnh Thanh Hóa (38)");
+        let found = |name| config.layout.unit_of_folder(&config.units, name).map(|u| u.code.as_str());
+        assert_eq!(found("tỉnh thanh hóa (38)"), Some("38"), "any case, as SMB compares names");
+        assert_eq!(
+            config.layout.unit_sub_folder(&config.units, "Tỉnh Thanh Hóa (38)", "phieu", true),
+            Some(UnitSubFolder::Receipts)
+        );
+        assert_eq!(config.layout.unit_sub_folder(&config.units, "2025-W40", "phieu", true), None);
+
+        for (text, line, wanted) in [
+            ("# names\nunit_folder = \"{name}\"\n", 2, "must hold {code}"),
+            ("unit_folder = \"{code} {province}\"\n", 1, "the placeholders are"),
+            ("unit_folder = \"{code}/x\"\n", 1, "must name one folder"),
+            ("forms_folder = \"a:b\"\n", 1, "not a name safe on every system"),
+            ("forms_folder = \".an\"\n", 1, "not a name safe on every system"),
+            ("receipts_folder = \"2025-W40\"\n", 1, "looks like a week's folder"),
+            ("forms_folder = \"x\"\nreceipts_folder = \"X\"\n", 2, "three different names"),
+            ("unit_folders = \"{code}\"\n", 1, "unknown field `unit_folders`"),
+        ] {
+            write(text);
+            let e = Config::load(dir.path()).expect_err(text);
+            assert_eq!(e.line, Some(line), "{text}: {e}");
+            assert!(e.message.contains(wanted), "{text}: {e}");
+        }
+    }
+
+    #[test]
     fn limits_file_is_optional_and_checked() {
         let dir = tempfile::tempdir().expect("temporary folder");
         for name in [UNITS_FILE, SCHEMA_FILE, CALENDAR_FILE] {
