@@ -108,19 +108,86 @@ pub fn form(config: &Config, options: &FormOptions) -> Result<ExitCode> {
     };
     let unit_type = form_unit_type(config, options.unit_type.as_deref(), unit)?;
     let week = options.week.as_deref().map(|label| configured_week(config, label)).transpose()?;
-    let out = options.out.clone().unwrap_or_else(|| {
-        let mut name = format!("bieu-mau-{}", unit_type.as_str());
-        for part in [unit.map(|u| u.code.clone()), week.map(|w| w.label())].into_iter().flatten() {
-            name.push('-');
-            name.push_str(&part);
-        }
-        PathBuf::from(format!("{name}.xlsx"))
-    });
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(crate::init::form_file_name(&unit_type, unit, week.as_ref())));
     let bytes = write_form(config, &FormRequest { unit_type: &unit_type, unit, week, fill: None })
         .map_err(|e| Error::Usage(format!("không tạo được biểu mẫu (cannot write the form): {e}")))?;
     crate::fs::write_atomic(&out, &bytes).map_err(Error::write(&out))?;
     println!("{}", out.display());
     Ok(ExitCode::from(EXIT_OK))
+}
+
+/// `tonghop form --all-units`: every unit's form prefilled for `week` (by
+/// default the coming week), in each unit's forms folder of a laid-out `dir`,
+/// or in `dir` itself.
+pub fn form_all_units(config: &Config, week: Option<&str>, dir: &Path) -> Result<ExitCode> {
+    let week = match week {
+        Some(label) => configured_week(config, label)?,
+        None => coming_week(config)?,
+    };
+    let done = crate::init::write_all_forms(config, dir, &week)?;
+    for path in &done.removed {
+        println!("- {}", path.display());
+    }
+    for path in &done.written {
+        println!("{}", path.display());
+    }
+    println!(
+        "{} biểu mẫu tuần {} đã ghi ({} forms of week {} written)",
+        done.written.len(),
+        week.label(),
+        done.written.len(),
+        week.label()
+    );
+    if !done.without_folder.is_empty() {
+        let units = done.without_folder.join(", ");
+        eprintln!(
+            "tonghop: cảnh báo: chưa có thư mục cho đơn vị {units}; chạy «tonghop init {}» để thêm \
+             (warning: no folder for units {units}; run tonghop init to add them)",
+            dir.display()
+        );
+    }
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+/// `tonghop init`: lays out the shared folder, a folder per unit with its
+/// how-to, its form for `week` (by default the coming week) and its receipts folder.
+pub fn init(config: &Config, lang: &Language, dir: &Path, week: Option<&str>, force: bool) -> Result<ExitCode> {
+    let week = match week {
+        Some(label) => configured_week(config, label)?,
+        None => coming_week(config)?,
+    };
+    let templates = crate::render::Templates { config_dir: config.dir.clone(), override_dir: None };
+    let laid = crate::init::lay_out(config, &templates, lang, dir, &week, force)?;
+    for path in &laid.created {
+        let shown = path.strip_prefix(dir).ok().filter(|p| !p.as_os_str().is_empty()).unwrap_or(path);
+        let slash = if path.is_dir() { "/" } else { "" };
+        println!("+ {}{slash}", shown.display());
+    }
+    println!(
+        "{}: {} thư mục đơn vị mới, {} đã có; {} mục đã tạo; biểu mẫu tuần {} \
+         ({} new unit folders, {} already there; {} entries made; forms of week {})",
+        dir.display(),
+        laid.units_new,
+        laid.units_kept,
+        laid.created.len(),
+        week.label(),
+        laid.units_new,
+        laid.units_kept,
+        laid.created.len(),
+        week.label()
+    );
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+/// The week whose report is due next, by the clock.
+fn coming_week(config: &Config) -> Result<ReportWeek> {
+    let now = chrono::Utc::now().with_timezone(&config.calendar.timezone);
+    config.calendar.coming_week(now).ok_or_else(|| {
+        Error::Usage("không xác định được tuần báo cáo tới (no coming reporting week); dùng --week".into())
+    })
 }
 
 /// The unit type of a form: `--type`, or the type of `--unit`; both must agree.

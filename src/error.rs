@@ -86,6 +86,13 @@ pub enum Error {
     /// A command-line value that names nothing usable; the message says what to type.
     #[error("{0}")]
     Usage(String),
+    #[error(
+        "{} có nội dung khác bố cục thư mục dùng chung, chưa ghi gì; dùng thư mục khác hoặc --force \
+         (holds entries that are not the layout of a shared folder; nothing written; use another folder or --force): {}",
+        dir.display(),
+        entries.join(", ")
+    )]
+    NotLayout { dir: PathBuf, entries: Vec<String> },
     #[error("{0}")]
     Sample(#[from] crate::sample::SampleError),
     #[error("{0}")]

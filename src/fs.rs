@@ -63,6 +63,49 @@ pub fn truncate_to_bytes(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// The longest name [`safe_name`] gives, in bytes. With the hash and the
+/// extension of a receipt, or as a temporary while it is written, a name stays
+/// well under the 255 bytes most file systems allow for one name.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// A file name derived from reporter data that is safe on every system: no
+/// separators, no `..`, no control or reserved characters, no reserved device
+/// names, not hidden, no trailing dot or space (which Windows drops), at most
+/// [`MAX_NAME_BYTES`] bytes (cut between two characters).
+///
+/// ```
+/// use tonghop::fs::{MAX_NAME_BYTES, safe_name};
+/// assert_eq!(safe_name("a/b:c"), "a_b_c");
+/// assert_eq!(safe_name("..x"), "_x");
+/// assert_eq!(safe_name("nul.txt"), "_nul.txt");
+/// let long = safe_name(&"Hà Nội ".repeat(40));
+/// assert!(long.len() <= MAX_NAME_BYTES && long.starts_with("Hà Nội Hà Nội") && !long.ends_with(' '));
+/// ```
+pub fn safe_name(text: &str) -> String {
+    let mut out: String = text.chars().map(|c| if is_unsafe_in_name(c) { '_' } else { c }).collect();
+    while out.contains("..") {
+        out = out.replace("..", "_");
+    }
+    let trimmed = out.trim().trim_start_matches('.');
+    // One byte is kept for the `_` that a reserved or empty name gets.
+    let cut = truncate_to_bytes(trimmed, MAX_NAME_BYTES - 1).trim_end_matches(['.', ' ']);
+    if cut.is_empty() || is_reserved_device(cut) { format!("_{cut}") } else { cut.to_string() }
+}
+
+/// Characters no file name of ours holds: controls, separators, and those Windows refuses.
+fn is_unsafe_in_name(c: char) -> bool {
+    c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+}
+
+/// Whether Windows reserves the name for a device (`CON`, `nul.txt`, `COM1`).
+fn is_reserved_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
+}
+
 /// Name of the lock file in the outputs folder.
 pub const LOCK_FILE: &str = ".tonghop.lock";
 

@@ -115,6 +115,7 @@ codes! {
     WeekFolderMismatch = "M012", Warning, "Kỳ báo cáo khác tuần của thư mục chứa tệp", "Period is not the week of the folder holding the file";
     UnitFolderMismatch = "M013", Error, "Báo cáo của đơn vị khác trong thư mục của đơn vị", "Another unit's report in a unit's folder";
     CheckedWithoutUnit = "M014", Info, "Kiểm tra khi chưa xác định được đơn vị", "Checked without knowing the unit";
+    SupersedesOtherWeek = "M015", Warning, "Thay thế báo cáo đã tiếp nhận của tuần khác tuần của thư mục", "Replaces an accepted report of another week than its folder's";
     // V: values
     RequiredMissing = "V001", Error, "Chưa nhập số liệu bắt buộc", "Required value missing";
     NotANumber = "V002", Error, "Không phải là số", "Not a number";
@@ -157,6 +158,7 @@ codes! {
     Superseded = "I006", Info, "Đã có báo cáo nộp sau thay thế", "Replaced by a later submission";
     ReceivedLogFile = "I007", Info, "Sổ ghi thời điểm nhận tệp", "Received-times log";
     ReceivedLogLine = "I008", Warning, "Dòng không dùng được trong sổ ghi thời điểm nhận tệp", "Received-times log line not used";
+    UnitLayoutFolder = "I009", Info, "Thư mục biểu mẫu hoặc phiếu tiếp nhận của đơn vị", "A unit's forms or receipts folder";
 }
 
 impl Serialize for Code {

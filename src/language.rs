@@ -204,6 +204,8 @@ pub struct WatchWords {
     pub retry: String,
     /// `{path}`, `{error}`.
     pub receipt_not_written: String,
+    /// `{path}`, `{error}`: the copy of a receipt in the unit's own folder.
+    pub unit_receipt_not_written: String,
     /// `{path}`, `{reason}`, `{interval}`: a file already recorded as unreadable.
     pub unreadable: String,
     /// `{path}`: a file that changed as it was opened (verbose).
@@ -230,7 +232,7 @@ pub struct WatchWords {
 
 impl WatchWords {
     /// The placeholders each pattern may hold.
-    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 29] {
+    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 30] {
         const NONE: &[&str] = &[];
         const PATH: &[&str] = &["path"];
         const ERROR: &[&str] = &["error"];
@@ -253,6 +255,7 @@ impl WatchWords {
             ("receipt", &self.receipt, PATH),
             ("retry", &self.retry, &["interval"]),
             ("receipt_not_written", &self.receipt_not_written, &["path", "error"]),
+            ("unit_receipt_not_written", &self.unit_receipt_not_written, &["path", "error"]),
             ("unreadable", &self.unreadable, &["path", "reason", "interval"]),
             ("vanished", &self.vanished, PATH),
             ("incomplete", &self.incomplete, PATH),

@@ -380,12 +380,7 @@ impl Ledger {
             self.conn.transaction().map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?;
         let superseded: Option<i64> = match (&report.unit, &week, report.submission.is_some()) {
             (Some(unit), Some(week), true) => tx
-                .query_row(
-                    "SELECT id FROM files WHERE unit = ?1 AND week = ?2 AND status IN ('accepted','accepted_with_warnings')
-                     ORDER BY first_seen DESC, id DESC LIMIT 1",
-                    params![unit, week],
-                    |r| r.get(0),
-                )
+                .query_row(LATEST_ACCEPTED, params![unit, week], |r| r.get(0))
                 .optional()
                 .map_err(|e| LedgerError::Database { path: self.dir.join(DATABASE), source: e })?,
             _ => None,
@@ -478,6 +473,26 @@ impl Ledger {
     }
 
     /// When a version was first seen, by (path, sha256).
+    /// The accepted version of a unit's report for a week (`2025-W40`) that a
+    /// new accepted one would replace (the one [`Ledger::record`] links it
+    /// to): its path and when it was first seen.
+    pub fn latest_accepted(
+        &self,
+        unit: &str,
+        week: &str,
+    ) -> Result<Option<(String, DateTime<FixedOffset>)>, LedgerError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                &format!("SELECT path, first_seen FROM files WHERE id = ({LATEST_ACCEPTED})"),
+                params![unit, week],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.db_error(e))?;
+        Ok(row.and_then(|(path, t)| Some((path, DateTime::parse_from_rfc3339(&t).ok()?))))
+    }
+
     pub fn first_seen(&self, path: &str, sha256: &str) -> Result<Option<DateTime<FixedOffset>>, LedgerError> {
         let text: Option<String> = self
             .conn
@@ -489,6 +504,11 @@ impl Ledger {
         Ok(text.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()))
     }
 }
+
+/// The id of the latest accepted version of a unit (`?1`) for a week (`?2`).
+const LATEST_ACCEPTED: &str =
+    "SELECT id FROM files WHERE unit = ?1 AND week = ?2 AND status IN ('accepted','accepted_with_warnings')
+     ORDER BY first_seen DESC, id DESC LIMIT 1";
 
 #[cfg(test)]
 mod tests {

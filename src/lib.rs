@@ -21,7 +21,8 @@
 //! titles and headers, [`text`] Vietnamese text handling, [`language`] the
 //! languages of the outputs, [`ledger`] the record of every file received and
 //! its archive, [`fs`] atomic writes and the output lock, [`error`] the
-//! application's error type, [`sample`] the bundled sample inputs.
+//! application's error type, [`sample`] the bundled sample inputs, [`init`]
+//! the shared folder laid out for the units (`tonghop init`, `form --all-units`).
 
 // An `Issue` (bilingual messages and a location) is the error value of reading
 // a file; it is built once per bad file, so its size never matters.
@@ -35,6 +36,7 @@ pub mod error;
 pub mod form;
 pub mod fs;
 pub mod ingest;
+pub mod init;
 pub mod issue;
 pub mod language;
 pub mod ledger;

@@ -40,9 +40,26 @@ enum Command {
         /// Điền sẵn kỳ báo cáo, ví dụ 2025-W37 (prefill the reporting week).
         #[arg(long)]
         week: Option<String>,
-        /// Tệp đầu ra (output file); mặc định bieu-mau-<type>.xlsx.
+        /// Tệp đầu ra (output file); mặc định bieu-mau-<type>.xlsx. Với --all-units: thư mục, mặc định inputs
+        /// (with --all-units: the folder, by default inputs).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Biểu mẫu điền sẵn của mọi đơn vị, vào thư mục biểu mẫu của từng đơn vị khi thư mục đã được
+        /// tonghop init bố trí (every unit's prefilled form; default week: the coming one).
+        #[arg(long, conflicts_with_all = ["unit_type", "unit"])]
+        all_units: bool,
+    },
+    /// Bố trí thư mục dùng chung: mỗi đơn vị một thư mục, có hướng dẫn, biểu mẫu, thư mục phiếu tiếp nhận
+    /// (lay out the shared folder: a folder per unit with its how-to, form and receipts folder).
+    Init {
+        /// Thư mục dùng chung (the shared folder).
+        dir: PathBuf,
+        /// Tuần của biểu mẫu điền sẵn, ví dụ 2025-W41; mặc định tuần báo cáo tới (default: the coming week).
+        #[arg(long)]
+        week: Option<String>,
+        /// Ghi cả khi thư mục có nội dung khác (write even where the folder holds other things).
+        #[arg(long)]
+        force: bool,
     },
     /// Kiểm tra tệp báo cáo (validate report files and folders).
     Check {
@@ -214,7 +231,13 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
     let lang = cli::load_language(&config, templates.as_deref(), &args.lang, renders)?;
     let pipeline = Pipeline::new(&config, lang.clone(), templates);
     match args.command {
-        Command::Form { unit_type, unit, week, out } => cli::form(&config, &FormOptions { unit_type, unit, week, out }),
+        Command::Form { all_units: true, week, out, .. } => {
+            cli::form_all_units(&config, week.as_deref(), &out.unwrap_or_else(|| PathBuf::from("inputs")))
+        }
+        Command::Form { unit_type, unit, week, out, .. } => {
+            cli::form(&config, &FormOptions { unit_type, unit, week, out })
+        }
+        Command::Init { dir, week, force } => cli::init(&config, &lang, &dir, week.as_deref(), force),
         Command::Check { paths, json, verbose } => {
             // One file named is always shown; in folders, files accepted without remark are counted.
             let quiet = !verbose && paths.iter().any(|p| p.is_dir());

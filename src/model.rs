@@ -302,6 +302,18 @@ pub struct FileReport {
     pub unit: Option<String>,
     /// The week understood from the file, even when rejected.
     pub week: Option<ReportWeek>,
+    /// The accepted report of the same unit and week this one replaces, when
+    /// there is one: known from the other files of a run, or from the ledger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Superseded>,
+}
+
+/// An accepted report replaced by a later one of the same unit and week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Superseded {
+    pub path: String,
+    #[serde(serialize_with = "serialize_time")]
+    pub received: Option<DateTime<Tz>>,
 }
 
 /// Seconds spent by stage in one build.

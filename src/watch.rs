@@ -343,7 +343,7 @@ impl Watch<'_, '_> {
     /// One pass over the folder: new or changed complete files are processed,
     /// vanished paths are recorded as deleted. Returns whether anything changed.
     fn scan(&mut self, stop: &AtomicBool) -> Result<bool> {
-        let found = crate::ingest::discover(std::slice::from_ref(&self.options.inputs));
+        let found = crate::pipeline::inputs::discover_inputs(self.pipeline.config(), &self.options.inputs);
         let before_start = self.before_start.take();
         let mut present = BTreeSet::new();
         let mut workbooks = BTreeSet::new();
@@ -408,7 +408,8 @@ impl Watch<'_, '_> {
         // One unreadable until now keeps its first sight: its bytes have not changed.
         let received = if rechecked { now(tz) } else { entry.first_seen };
         let young = rechecked || entry.first_seen_instant.elapsed() < self.options.incomplete_grace;
-        let arrival = Arrival { path, display, size: entry.size, received, judge_incomplete: !young };
+        let inputs = &self.options.inputs;
+        let arrival = Arrival { inputs, path, display, size: entry.size, received, judge_incomplete: !young };
         let (log, words) = (&self.log, self.log.words);
         let named = || [("path", display.to_string())];
         match self.pipeline.receive(&mut self.ledger, &self.options.out, &arrival)? {
@@ -419,11 +420,9 @@ impl Watch<'_, '_> {
                 entry.handled = Some(Handled::Unreadable(Instant::now()));
                 if let Some((report, receipt)) = recorded {
                     self.stats.received += 1;
-                    let written = receipt.is_ok().then(|| receipt_of(&self.options.out, &report));
+                    let written = receipt.outputs.is_ok().then(|| self.receipt_of(&report));
                     log.line(&log.verdict(&report, written.as_deref(), Some(rescan)));
-                    if let Err(e) = receipt {
-                        log.say(&words.receipt_not_written, &[("path", display.to_string()), ("error", e.to_string())]);
-                    }
+                    log_receipt_errors(log, display, &receipt);
                     return Ok(true);
                 }
                 if !matches!(previous, Some(Handled::Unreadable(_))) {
@@ -445,17 +444,19 @@ impl Watch<'_, '_> {
                 entry.first_seen = received;
                 entry.handled = Some(Handled::Recorded(Instant::now()));
                 self.stats.received += 1;
-                match receipt {
-                    Ok(()) => log.line(&log.verdict(&report, Some(&receipt_of(&self.options.out, &report)), None)),
-                    Err(e) => {
-                        log.line(&log.verdict(&report, None, None));
-                        log.say(&words.receipt_not_written, &[("path", display.to_string()), ("error", e.to_string())]);
-                    }
-                }
+                let written = receipt.outputs.is_ok().then(|| self.receipt_of(&report));
+                log.line(&log.verdict(&report, written.as_deref(), None));
+                log_receipt_errors(log, display, &receipt);
                 return Ok(true);
             }
         }
         Ok(false)
+    }
+
+    /// Where the receipt of `report` is, in the outputs folder.
+    fn receipt_of(&self, report: &FileReport) -> PathBuf {
+        let stem = self.options.out.join(crate::render::receipt::receipt_stem_of(self.pipeline.config(), report));
+        crate::render::receipt::with_extension(&stem, ".html")
     }
 
     /// Paths the ledger holds that are gone from the folder are recorded as deleted.
@@ -511,8 +512,12 @@ impl Watch<'_, '_> {
     }
 }
 
-/// Where the receipt of `report` is, in the outputs folder `out`.
-fn receipt_of(out: &Path, report: &FileReport) -> PathBuf {
-    let stem = out.join(crate::render::receipt::receipt_stem_of(report));
-    crate::render::receipt::with_extension(&stem, ".html")
+/// Says which of a file's receipts could not be written.
+fn log_receipt_errors(log: &Log<'_>, display: &str, receipts: &crate::pipeline::Receipts) {
+    if let Err(e) = &receipts.outputs {
+        log.say(&log.words.receipt_not_written, &[("path", display.to_string()), ("error", e.to_string())]);
+    }
+    if let Some(Err(e)) = &receipts.unit {
+        log.say(&log.words.unit_receipt_not_written, &[("path", display.to_string()), ("error", e.to_string())]);
+    }
 }

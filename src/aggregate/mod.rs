@@ -29,6 +29,7 @@ pub use changes::{
     compare,
 };
 pub use cycle::{CycleChoice, CycleError, CycleSpec, resolve_cycle};
+pub use submissions::supersessions;
 pub use summary::*;
 
 use crate::model::{FileReport, FileStatus, ReportWeek};

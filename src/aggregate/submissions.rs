@@ -84,6 +84,29 @@ pub(crate) fn resolve<'r>(
     (Winners { by_key }, summary, superseded_by)
 }
 
+/// The accepted reports that replace an earlier accepted one of the same unit
+/// and week, each as (its position, the position of the one it replaces): the
+/// accepted report just before it in received order, the order [`resolve`]
+/// picks winners by, so that a receipt's notice and the summary agree.
+pub fn supersessions(reports: &[FileReport]) -> Vec<(usize, usize)> {
+    let withdrawn = withdrawn(reports);
+    let mut accepted: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (i, r) in reports.iter().enumerate() {
+        let counts =
+            matches!(r.status, FileStatus::Accepted | FileStatus::AcceptedWithWarnings) && r.submission.is_some();
+        if let (true, false, Some(unit), Some(week)) = (counts, withdrawn.contains(&i), &r.unit, &r.week) {
+            accepted.entry((unit.clone(), week.due)).or_default().push(i);
+        }
+    }
+    let mut pairs = Vec::new();
+    for files in accepted.values_mut() {
+        files.sort_by_key(|&i| (reports[i].file.received, reports[i].file.path.clone()));
+        pairs.extend(files.windows(2).map(|w| (w[1], w[0])));
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
 /// The versions of a path (several only in a build from the archive) that a
 /// later version at the same path, of another unit, replaced: withdrawn, as
 /// they are from a build of the folder, where the path holds the later file

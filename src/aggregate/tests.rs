@@ -75,6 +75,7 @@ impl Fixture {
             read_values: Vec::new(),
             unit: Some(unit.into()),
             week: Some(week),
+            supersedes: None,
         });
         self.reports.last_mut().unwrap()
     }
@@ -96,6 +97,7 @@ impl Fixture {
             read_values: Vec::new(),
             unit: Some(unit.into()),
             week: Some(week),
+            supersedes: None,
         });
     }
 }
@@ -215,6 +217,31 @@ fn resubmission_wins_and_timeliness_counts_the_first_file() {
     assert_eq!(s.submissions.missing, 112 - 3);
     let superseded = s.files.iter().find(|e| e.path == "2025-W39/24-105.xlsx").unwrap();
     assert_eq!(superseded.superseded_by.as_deref(), Some("2025-W39/24-930.xlsx"));
+}
+
+/// A receipt's notice of what a file replaces says what the summary decides:
+/// each accepted file replaces the one received just before it, of its unit
+/// and week only; a rejected file replaces nothing.
+#[test]
+fn supersessions_follow_the_received_order_of_one_unit_and_week() {
+    let config = config();
+    let mut f = Fixture::new();
+    f.add(&config, "24", due(W39), (1, 9, 30), &[("B01", 520.0)]);
+    f.add(&config, "24", due(W39), (0, 10, 5), &[("B01", 500.0)]);
+    f.add(&config, "24", due(W40), (0, 11, 0), &[("B01", 530.0)]);
+    f.add(&config, "24", due(W39), (1, 15, 0), &[("B01", 525.0)]);
+    f.reject(&config, "24", due(W39));
+    f.add(&config, "12", due(W39), (0, 9, 0), &[("B01", 70.0)]);
+    let pairs = super::supersessions(&f.reports);
+    let path = |i: usize| f.reports[i].file.path.as_str();
+    let named: Vec<(&str, &str)> = pairs.iter().map(|&(i, j)| (path(i), path(j))).collect();
+    assert_eq!(
+        named,
+        [("2025-W39/24-930.xlsx", "2025-W39/24-105.xlsx"), ("2025-W39/24-150.xlsx", "2025-W39/24-930.xlsx")]
+    );
+    let s = aggregate(&config, &cycle(&config), &f.reports, "vi");
+    let winner = s.submissions.rows.iter().find(|r| r.unit == "24" && r.week == "2025-W39").unwrap();
+    assert_eq!(winner.file.as_deref(), Some("2025-W39/24-150.xlsx"), "the last of the chain wins");
 }
 
 #[test]

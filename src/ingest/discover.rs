@@ -99,6 +99,16 @@ fn classify(path: &Path, display: &str, file_type: std::fs::FileType) -> FoundKi
 /// Symbolic links are reported, not followed; hidden folders are reported once
 /// and not entered.
 pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
+    discover_skipping(paths, &|_, _| None)
+}
+
+/// Says of a folder or regular file met below a path walked (by its path, and
+/// whether it is a folder) whether it is skipped: `None` to enter or read it
+/// as usual, or the issue it is reported with, once, instead.
+pub type EntryFilter<'a> = dyn Fn(&Path, bool) -> Option<Issue> + 'a;
+
+/// [`discover`], with the entries `skip` names reported as ignored, folders not entered.
+pub fn discover_skipping(paths: &[PathBuf], skip: &EntryFilter<'_>) -> Vec<Found> {
     let mut found = Vec::new();
     for root in paths {
         let root_meta = match std::fs::symlink_metadata(root) {
@@ -149,14 +159,18 @@ pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
                         kind: ignored(Code::HiddenFile, &display, "Thư mục ẩn: không đọc.", "Hidden folder: not read."),
                         display,
                     });
+                } else if let Some(issue) = skip(entry.path(), true) {
+                    walker.skip_current_dir();
+                    let issue = Issue { location: Location::file(&display), ..issue };
+                    found.push(Found { path: entry.path().to_path_buf(), kind: FoundKind::Ignored(issue), display });
                 }
                 continue;
             }
-            found.push(Found {
-                path: entry.path().to_path_buf(),
-                kind: classify(entry.path(), &display, file_type),
-                display,
-            });
+            let kind = match skip(entry.path(), false).filter(|_| file_type.is_file()) {
+                Some(issue) => FoundKind::Ignored(Issue { location: Location::file(&display), ..issue }),
+                None => classify(entry.path(), &display, file_type),
+            };
+            found.push(Found { path: entry.path().to_path_buf(), kind, display });
         }
     }
     found

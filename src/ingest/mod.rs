@@ -22,7 +22,7 @@ use calamine::{Data, DataRef, Dimensions, Range, Reader, Xls, Xlsx, XlsxFormulaM
 use chrono::{DateTime, NaiveDate};
 use chrono_tz::Tz;
 
-pub use discover::{Found, FoundKind, Unopened, discover, open_regular};
+pub use discover::{EntryFilter, Found, FoundKind, Unopened, discover, discover_skipping, open_regular};
 pub use guard::{CaughtPanic, catch_quietly};
 pub use received::{BadLine, LineProblem, LogFile, RECEIVED_LOG, ReceivedLog};
 pub use sniff::Sniffed;

@@ -98,8 +98,9 @@ impl Pipeline<'_> {
             },
         )?;
         drop(ledger);
-        let written = self.write_rendered(&cycle, stamped, &rendered, &read.reports, &request.out, &dir)?;
-        let draft = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out, Some(state))?;
+        let (out, inputs) = (request.out.as_path(), request.sources.inputs.as_path());
+        let written = self.write_rendered(&cycle, stamped, &rendered, &read.reports, (out, &dir), inputs)?;
+        let draft = self.write_cycle(&read.reports, &choice, read.not_needed, out, &request.sources)?;
         Ok(ApprovedVersion { approval, written, draft: draft.dir })
     }
 
@@ -316,7 +317,17 @@ fn approved_listing(pipeline: &Pipeline<'_>, ledger: &Ledger, recorded: &Recorde
 }
 
 fn settled_report(file: FileMeta, status: crate::model::FileStatus, issues: Vec<crate::issue::Issue>) -> FileReport {
-    FileReport { file, format: None, status, issues, submission: None, read_values: Vec::new(), unit: None, week: None }
+    FileReport {
+        file,
+        format: None,
+        status,
+        issues,
+        submission: None,
+        read_values: Vec::new(),
+        unit: None,
+        week: None,
+        supersedes: None,
+    }
 }
 
 /// Compares rebuilt outputs with the approved hashes; writes those missing

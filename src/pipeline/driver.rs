@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::aggregate::{CycleChoice, CycleSpec, SubmissionSummary, Summary, Timeliness, week_status, weeks_with_data};
 use crate::error::{Error, Result};
 use crate::language::Language;
-use crate::model::{FileCounts, FileReport, FileStatus, ReportWeek, Timings};
+use crate::model::{FileCounts, FileReport, FileStatus, ReportWeek, Superseded, Timings};
 use crate::render::console::BuildReport;
 use crate::render::receipt::{BoardLink, StatusBoard};
 
@@ -68,8 +68,18 @@ impl<'c> Pipeline<'c> {
         }
         let listed: Vec<Listed> = paths.iter().flat_map(|p| list_folder(self.config, p)).collect();
         let clock = StageClock::default();
+        // What a file replaces is told from the files checked before it and
+        // with it, kept without their figures so that memory stays that of a batch.
+        let mut earlier: Vec<FileReport> = Vec::new();
         for batch in listed.chunks(CHECK_BATCH) {
-            each(read::check_all(self.config, batch, &clock, &Quiet))?;
+            let mut reports = read::check_all(self.config, batch, &clock, &Quiet);
+            let first = earlier.len();
+            earlier.extend(reports.iter().map(identity_only));
+            for (i, j) in crate::aggregate::supersessions(&earlier).into_iter().filter(|(i, _)| *i >= first) {
+                let replaced = Superseded { path: earlier[j].file.path.clone(), received: earlier[j].file.received };
+                read::note_supersession(&mut reports[i - first], replaced);
+            }
+            each(reports)?;
         }
         Ok(())
     }
@@ -82,6 +92,7 @@ impl<'c> Pipeline<'c> {
         let mut reports = read::check_all(self.config, &listed, &StageClock::default(), progress);
         inputs::verify_archive_reads(sources, ledger.as_ref(), &mut reports)?;
         inputs::received_from_ledger(self.config, sources, ledger.as_ref(), &mut reports);
+        read::note_supersessions(&mut reports);
         Ok(reports)
     }
 
@@ -110,14 +121,14 @@ impl<'c> Pipeline<'c> {
             .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
         inputs::verify_archive_reads(&request.sources, ledger.as_ref(), &mut read.reports)?;
         inputs::received_from_ledger(self.config, &request.sources, ledger.as_ref(), &mut read.reports);
+        read::note_supersessions(&mut read.reports);
         let read_wall = started.elapsed().as_secs_f64();
         // The cycle is settled: the latest one is named by its meeting from here on.
         let choice = match read.cycle.meeting {
             Some(meeting) => CycleChoice::Meeting(meeting),
             None => request.choice.clone(),
         };
-        let state = request.sources.state.as_deref();
-        let written = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out, state)?;
+        let written = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out, &request.sources)?;
         let timings = Timings {
             read_and_validate_wall: read_wall,
             read_thread_seconds: clock.read_seconds(),
@@ -137,8 +148,7 @@ impl<'c> Pipeline<'c> {
         let reports = self.read_all(sources, &Quiet)?;
         let board = self.write_boards(&reports, out, today);
         let has_data = reports.iter().any(|r| r.status != FileStatus::Ignored && r.submission.is_some());
-        let draft =
-            has_data.then(|| self.write_cycle(&reports, &CycleChoice::Latest, 0, out, sources.state.as_deref()));
+        let draft = has_data.then(|| self.write_cycle(&reports, &CycleChoice::Latest, 0, out, sources));
         Ok(Refreshed { board, draft })
     }
 
@@ -180,6 +190,31 @@ impl<'c> Pipeline<'c> {
         };
         let result = boards.iter().try_for_each(|(w, b)| write(w, b, board_file(w)));
         Some(result.and_then(|()| write(&first, &boards[0].1, STATUS_BOARD.to_string())))
+    }
+}
+
+/// A report as far as telling what it replaces needs: without its issues,
+/// figures, tasks and narrative.
+fn identity_only(report: &FileReport) -> FileReport {
+    let submission = report.submission.as_ref().map(|s| crate::model::Submission {
+        unit: s.unit.clone(),
+        week: s.week,
+        form_version: s.form_version.clone(),
+        contacts: Default::default(),
+        values: Vec::new(),
+        tasks: Vec::new(),
+        narrative: Vec::new(),
+    });
+    FileReport {
+        file: report.file.clone(),
+        format: report.format,
+        status: report.status,
+        issues: Vec::new(),
+        submission,
+        read_values: Vec::new(),
+        unit: report.unit.clone(),
+        week: report.week,
+        supersedes: None,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::ingest::{self, FoundKind, LineProblem, LogFile};
 use crate::issue::{self, Issue};
 use crate::ledger::{self, ArchiveProblem, ArchiveProblemKind, Ledger};
 use crate::model::{FileMeta, FileReport, FileStatus};
-use crate::schema::Config;
+use crate::schema::{Config, UnitSubFolder};
 
 /// Where a run's files come from.
 #[derive(Debug, Clone)]
@@ -57,7 +57,7 @@ pub fn list_folder(config: &Config, root: &Path) -> Vec<Listed> {
         LogFile::Read(read) => Some(&read.times),
         _ => None,
     };
-    ingest::discover(std::slice::from_ref(&root.to_path_buf()))
+    discover_inputs(config, root)
         .into_iter()
         .map(|f| {
             if f.display == ingest::RECEIVED_LOG
@@ -74,6 +74,35 @@ pub fn list_folder(config: &Config, root: &Path) -> Vec<Listed> {
             }
         })
         .collect()
+}
+
+/// The files under `root` (a folder walked, or a file as given): the forms
+/// and receipts folders of the units' folders laid out by `tonghop init` are
+/// reported once (`I009`) and never entered, so that a blank form is never
+/// read as a report and a receipt written there is never an input (nor, for
+/// `watch`, a change to look at); the how-to beside them is reported likewise.
+pub fn discover_inputs(config: &Config, root: &Path) -> Vec<ingest::Found> {
+    ingest::discover_skipping(std::slice::from_ref(&root.to_path_buf()), &|entry, is_dir| {
+        unit_layout_entry(config, entry, is_dir)
+    })
+}
+
+/// The issue of a unit's forms or receipts folder or how-to, or `None` for any other entry.
+fn unit_layout_entry(config: &Config, entry: &Path, is_dir: bool) -> Option<Issue> {
+    let name = entry.file_name()?.to_string_lossy();
+    let parent = entry.parent()?.file_name()?.to_string_lossy();
+    let (vi, en) = match config.layout.unit_sub_folder(&config.units, &parent, &name, is_dir)? {
+        UnitSubFolder::Forms => (
+            "Thư mục biểu mẫu trống của đơn vị: không đọc như báo cáo. Báo cáo đã điền lưu vào thư mục của đơn vị, ngoài thư mục này.",
+            "The unit's folder of blank forms: not read as reports. A filled report is saved in the unit's folder, outside this one.",
+        ),
+        UnitSubFolder::Receipts => (
+            "Thư mục phiếu tiếp nhận của đơn vị (do chương trình ghi): không đọc.",
+            "The unit's folder of receipts (written by the program): not read.",
+        ),
+        UnitSubFolder::Guide => ("Tệp hướng dẫn của đơn vị: không đọc.", "The unit's how-to: not read."),
+    };
+    Some(Issue::new(issue::Code::UnitLayoutFolder, issue::Location::file(entry.display().to_string())).message(vi, en))
 }
 
 /// The inputs of a run (the folder listed, or with `from_archive` every version
@@ -269,6 +298,7 @@ fn ignored_report(f: &ingest::Found, issue: Issue) -> FileReport {
         read_values: Vec::new(),
         unit: None,
         week: None,
+        supersedes: None,
     }
 }
 

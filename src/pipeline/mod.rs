@@ -30,4 +30,4 @@ pub use driver::{BuildRequest, Built, Pipeline, Refreshed, STATUS_BOARD, Written
 pub use inputs::{Listed, Source, Sources, list_folder, too_large_report};
 pub use progress::{Progress, Quiet};
 pub use read::{CycleReports, StageClock, read_for_cycle};
-pub use receive::{Arrival, Arrived};
+pub use receive::{Arrival, Arrived, Receipts};

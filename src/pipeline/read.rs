@@ -13,7 +13,7 @@ use super::progress::Progress;
 use crate::aggregate::{self, CycleChoice, CycleError, CycleSpec};
 use crate::ingest::{self, Ingested};
 use crate::issue::{Code, Issue, Location};
-use crate::model::{FileMeta, FileReport, FileStatus, RawWorkbook, ReportWeek};
+use crate::model::{FileMeta, FileReport, FileStatus, RawWorkbook, ReportWeek, Superseded};
 use crate::schema::Config;
 use crate::validate;
 
@@ -66,8 +66,7 @@ pub(super) fn validated(config: &Config, read: Ingested, clock: &StageClock) -> 
 /// the reporter meant, so the receipt and `check` say so with both weeks.
 fn check_week_folder(report: &mut FileReport) {
     let Some(week) = report.week.map(|w| w.label()) else { return };
-    let folder = report.file.path.rsplit('/').skip(1).find(|part| is_week_label(part));
-    let Some(folder) = folder.filter(|f| *f != week) else { return };
+    let Some(folder) = week_folder(&report.file.path).filter(|f| *f != week) else { return };
     let issue = Issue::new(Code::WeekFolderMismatch, Location::file(&report.file.path))
         .message(
             format!("Tệp nằm trong thư mục tuần {folder} nhưng kỳ báo cáo ghi trong tệp là tuần {week}; tệp được tính cho tuần {week}."),
@@ -84,16 +83,62 @@ fn check_week_folder(report: &mut FileReport) {
     }
 }
 
+/// The week folder a file lies in (`2025-W40/…`), the innermost one.
+fn week_folder(path: &str) -> Option<&str> {
+    path.rsplit('/').skip(1).find(|part| is_week_label(part))
+}
+
+/// Notes on each report the accepted report of its unit and week it replaces
+/// ([`aggregate::supersessions`], the order the summary picks winners by).
+pub fn note_supersessions(reports: &mut [FileReport]) {
+    for (i, j) in aggregate::supersessions(reports) {
+        let replaced = Superseded { path: reports[j].file.path.clone(), received: reports[j].file.received };
+        note_supersession(&mut reports[i], replaced);
+    }
+}
+
+/// Notes on `report` the accepted report it replaces, and `M015` when it lies
+/// in the folder of another week than the one it replaces: most often last
+/// week's file copied and not updated, which would silently replace a good
+/// report, so the receipt and `check` say so with both weeks.
+pub fn note_supersession(report: &mut FileReport, replaced: Superseded) {
+    let week = report.week.map(|w| w.label());
+    if let (Some(folder), Some(week)) = (week_folder(&report.file.path), week)
+        && folder != week
+    {
+        let (at_vi, at_en) = match replaced.received {
+            Some(t) => (
+                format!(", nhận lúc {}", t.format("%H:%M ngày %d/%m/%Y")),
+                format!(", received {}", t.format("%Y-%m-%d %H:%M")),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let path = &replaced.path;
+        let issue = Issue::new(Code::SupersedesOtherWeek, Location::file(&report.file.path))
+            .message(
+                format!("Tệp nằm trong thư mục tuần {folder} nhưng thay thế báo cáo tuần {week} đã tiếp nhận: {path}{at_vi}."),
+                format!("The file is in the folder of week {folder}, but it replaces the accepted report of week {week}: {path}{at_en}."),
+            )
+            .hint(
+                format!("Nếu đây là báo cáo tuần {folder}, sửa «Từ ngày», «Đến ngày» rồi gửi lại; báo cáo tuần {week} trước đó sẽ được tính lại khi tệp này được sửa hoặc gỡ bỏ."),
+                format!("If this is the report of week {folder}, correct «Từ ngày» and «Đến ngày» and send it again; the earlier report of week {week} counts again once this file is corrected or removed."),
+            )
+            .in_sheet(crate::contract::READ_SHEETS[0].0);
+        report.issues.push(issue);
+        if report.status != FileStatus::Ignored {
+            report.status = FileStatus::from_issues(&report.issues);
+        }
+    }
+    report.supersedes = Some(replaced);
+}
+
 /// `M013` when a file lies in a unit's folder (named by the unit's code, `38`
 /// or `38 - Thanh Hóa`) but reports for another unit: where each unit may write
 /// only in its own folder, the folder tells who dropped the file, and a report
 /// in another unit's name is refused naming both.
 fn check_unit_folder(config: &Config, report: &mut FileReport) {
     let Some(claimed) = report.unit.clone() else { return };
-    let folder_unit = report.file.path.rsplit('/').skip(1).find_map(|part| {
-        let code = part.split_once(" - ").map_or(part, |(code, _)| code).trim();
-        config.units.get(code)
-    });
+    let folder_unit = config.layout.unit_of_path(&config.units, &report.file.path);
     let Some(owner) = folder_unit.filter(|u| u.code != claimed) else { return };
     let claimed_name = config.units.get(&claimed).map_or(claimed.clone(), |u| format!("{} {}", u.code, u.short));
     let owner_name = format!("{} {}", owner.code, owner.short);
@@ -113,7 +158,7 @@ fn check_unit_folder(config: &Config, report: &mut FileReport) {
 }
 
 /// Whether a folder name is a week's label, `2025-W40`.
-fn is_week_label(name: &str) -> bool {
+pub(crate) fn is_week_label(name: &str) -> bool {
     let b = name.as_bytes();
     b.len() == 8 && b[..4].iter().all(u8::is_ascii_digit) && &b[4..6] == b"-W" && b[6..].iter().all(u8::is_ascii_digit)
 }

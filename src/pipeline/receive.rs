@@ -22,9 +22,20 @@ use crate::render::receipt::{self, ReceiptError};
 /// Whether a file's receipt was written: a receipt that could not be is that file's problem only.
 pub type ReceiptResult = std::result::Result<(), ReceiptError>;
 
+/// A file's receipts: in the outputs folder, and the copy in the receipts
+/// folder of the unit's folder it lies in, when it lies in one (`None`), with
+/// where it was written.
+#[derive(Debug)]
+pub struct Receipts {
+    pub outputs: ReceiptResult,
+    pub unit: Option<std::result::Result<std::path::PathBuf, ReceiptError>>,
+}
+
 /// A complete file in the inputs folder.
 #[derive(Debug, Clone, Copy)]
 pub struct Arrival<'a> {
+    /// The inputs folder, where the units' folders are.
+    pub inputs: &'a Path,
     pub path: &'a Path,
     /// Its path relative to the inputs folder, as reports name it.
     pub display: &'a str,
@@ -48,13 +59,13 @@ pub enum Arrived {
     /// first time (and again once a version of it was read since), it is
     /// recorded as rejected (`F001`) with its receipt, in `recorded`; it is
     /// tried again on later passes, and received as soon as it can be read.
-    Unreadable { reason: String, recorded: Option<(Box<FileReport>, ReceiptResult)> },
+    Unreadable { reason: String, recorded: Option<(Box<FileReport>, Receipts)> },
     /// It does not open yet and may still be being copied.
     Incomplete,
     /// A new version, recorded and archived (unless over the size limit), and
     /// its receipt written or why not: a receipt that cannot be written is
     /// this file's problem, said in the log, never the end of `watch`.
-    Recorded { report: Box<FileReport>, receipt: ReceiptResult },
+    Recorded { report: Box<FileReport>, receipt: Receipts },
 }
 
 impl Pipeline<'_> {
@@ -90,7 +101,7 @@ impl Pipeline<'_> {
         if incomplete && !arrival.judge_incomplete {
             return Ok(Arrived::Incomplete);
         }
-        let (report, receipt) = self.record(ledger, out, report, Some(&bytes), arrival.received)?;
+        let (report, receipt) = self.record(ledger, out, arrival.inputs, report, Some(&bytes), arrival.received)?;
         Ok(Arrived::Recorded { report, receipt })
     }
 
@@ -112,7 +123,7 @@ impl Pipeline<'_> {
             return Ok(Arrived::Known);
         }
         let report = too_large_report(self.config, arrival.display, size, sha, Some(arrival.received));
-        let (report, receipt) = self.record(ledger, out, report, None, arrival.received)?;
+        let (report, receipt) = self.record(ledger, out, arrival.inputs, report, None, arrival.received)?;
         Ok(Arrived::Recorded { report, receipt })
     }
 
@@ -138,7 +149,7 @@ impl Pipeline<'_> {
             received: Some(arrival.received),
         };
         let report = crate::validate::unreadable(meta, cannot_read(arrival.display, error));
-        let recorded = self.record(ledger, out, report, None, arrival.received)?;
+        let recorded = self.record(ledger, out, arrival.inputs, report, None, arrival.received)?;
         Ok(Arrived::Unreadable { reason, recorded: Some(recorded) })
     }
 
@@ -146,16 +157,33 @@ impl Pipeline<'_> {
         &self,
         ledger: &mut Ledger,
         out: &Path,
+        inputs: &Path,
         report: FileReport,
         bytes: Option<&[u8]>,
         received: DateTime<Tz>,
-    ) -> Result<(Box<FileReport>, ReceiptResult)> {
+    ) -> Result<(Box<FileReport>, Receipts)> {
         // A template that does not compile is the configuration's fault: said
         // before anything is recorded, so the file is taken again once it is fixed.
         let template = self.receipt_template()?;
+        let mut report = report;
+        self.note_replaced(ledger, &mut report)?;
         ledger.record(&report, bytes, received)?;
-        let receipt = receipt::write_receipt(self.config, out, &report, &template, &self.lang);
-        Ok((Box::new(report), receipt))
+        let outputs = receipt::write_receipt(self.config, out, &report, &template, &self.lang);
+        let unit = receipt::write_unit_receipt(self.config, inputs, &report, &template, &self.lang);
+        Ok((Box::new(report), Receipts { outputs, unit }))
+    }
+
+    /// Notes on an accepted report the version it replaces, the one the
+    /// ledger links it to, as a build from the archive tells it.
+    fn note_replaced(&self, ledger: &Ledger, report: &mut FileReport) -> Result<()> {
+        let (Some(unit), Some(week), true) = (&report.unit, report.week, report.submission.is_some()) else {
+            return Ok(());
+        };
+        if let Some((path, first_seen)) = ledger.latest_accepted(unit, &week.label())? {
+            let received = Some(first_seen.with_timezone(&self.config.calendar.timezone));
+            super::read::note_supersession(report, crate::model::Superseded { path, received });
+        }
+        Ok(())
     }
 
     /// Validates bytes already read, through the same guarded read as a file of a folder.

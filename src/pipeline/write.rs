@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use super::driver::{Pipeline, Written};
+use super::inputs::Sources;
 use crate::aggregate::{self, CycleChoice, CycleSpec};
 use crate::error::{Error, Result};
 use crate::fs::{OutputLock, remove_stale_temporaries};
@@ -24,19 +25,22 @@ impl Pipeline<'_> {
     /// the receipts of the cycle's files.
     ///
     /// `other_weeks_files` counts the files not read past their general
-    /// information because their weeks do not count for the cycle.
+    /// information because their weeks do not count for the cycle. A file in
+    /// a unit's folder of `inputs` laid out by `tonghop init` also gets the
+    /// copy of its receipt in that folder's receipts folder.
     pub fn write_cycle(
         &self,
         reports: &[FileReport],
         choice: &CycleChoice,
         other_weeks_files: usize,
         out: &Path,
-        state: Option<&Path>,
+        sources: &Sources,
     ) -> Result<Written> {
         let stage = Instant::now();
-        let (cycle, summary) = self.summarize(reports, choice, other_weeks_files, state)?;
+        let (cycle, summary) = self.summarize(reports, choice, other_weeks_files, sources.state.as_deref())?;
         let aggregate = stage.elapsed().as_secs_f64();
-        let mut written = self.write_summary(&cycle, summary, reports, out, &out.join(&cycle.id))?;
+        let dir = out.join(&cycle.id);
+        let mut written = self.write_summary(&cycle, summary, reports, (out, &dir), &sources.inputs)?;
         written.timings.aggregate = aggregate;
         Ok(written)
     }
@@ -66,13 +70,13 @@ impl Pipeline<'_> {
         cycle: &CycleSpec,
         summary: aggregate::Summary,
         reports: &[FileReport],
-        out: &Path,
-        dir: &Path,
+        (out, dir): (&Path, &Path),
+        inputs: &Path,
     ) -> Result<Written> {
         let stage = Instant::now();
         let outputs = render::render_all(self.config, &summary, &self.templates, &self.lang)?;
         let render = stage.elapsed().as_secs_f64();
-        let mut written = self.write_rendered(cycle, summary, &outputs, reports, out, dir)?;
+        let mut written = self.write_rendered(cycle, summary, &outputs, reports, (out, dir), inputs)?;
         written.timings.render = render;
         Ok(written)
     }
@@ -85,8 +89,8 @@ impl Pipeline<'_> {
         summary: aggregate::Summary,
         outputs: &[render::Output],
         reports: &[FileReport],
-        out: &Path,
-        dir: &Path,
+        (out, dir): (&Path, &Path),
+        inputs: &Path,
     ) -> Result<Written> {
         // Parsed before anything is written, so a broken template changes nothing.
         let template = self.receipt_template()?;
@@ -94,7 +98,7 @@ impl Pipeline<'_> {
         let _lock = lock(out)?;
         remove_stale_temporaries(dir);
         render::write_outputs(dir, outputs).map_err(|(path, source)| Error::Write { path, source })?;
-        self.write_receipts(reports, cycle, out, &template);
+        self.write_receipts(reports, cycle, out, inputs, &template);
         let timings = Timings { write: stage.elapsed().as_secs_f64(), ..Timings::default() };
         Ok(Written {
             cycle: cycle.clone(),
@@ -112,25 +116,46 @@ impl Pipeline<'_> {
     /// A receipt that cannot be written is that file's problem: said on stderr,
     /// while the others are written and the build goes on. Versions of one path
     /// (a build from the archive) share the path's receipt: the last received
-    /// writes it, never two at once.
-    fn write_receipts(&self, reports: &[FileReport], cycle: &CycleSpec, out: &Path, template: &Compiled) {
+    /// writes it, never two at once. The copies in the units' folders that
+    /// cannot be written (a staff member building under an account that may
+    /// not write there) are said in one line, with the first reason.
+    fn write_receipts(
+        &self,
+        reports: &[FileReport],
+        cycle: &CycleSpec,
+        out: &Path,
+        inputs: &Path,
+        template: &Compiled,
+    ) {
         let in_cycle = |r: &&FileReport| {
             r.status != FileStatus::Ignored && r.week.is_none_or(|w| cycle.weeks.iter().any(|c| c.due == w.due))
         };
         let mut latest: BTreeMap<PathBuf, &FileReport> = BTreeMap::new();
         for report in reports.iter().filter(in_cycle) {
-            latest.insert(receipt::receipt_stem_of(report), report);
+            latest.insert(receipt::receipt_stem_of(self.config, report), report);
         }
         let receipts: Vec<&FileReport> = latest.into_values().collect();
-        let failures: Vec<(&FileReport, receipt::ReceiptError)> = receipts
+        let written: Vec<(&FileReport, Option<receipt::ReceiptError>, Option<receipt::ReceiptError>)> = receipts
             .par_iter()
-            .filter_map(|report| {
-                receipt::write_receipt(self.config, out, report, template, &self.lang).err().map(|e| (*report, e))
+            .map(|report| {
+                let outputs = receipt::write_receipt(self.config, out, report, template, &self.lang).err();
+                let unit = receipt::write_unit_receipt(self.config, inputs, report, template, &self.lang)
+                    .and_then(std::result::Result::err);
+                (*report, outputs, unit)
             })
             .collect();
-        for (report, error) in failures {
+        for (report, error) in written.iter().filter_map(|(r, e, _)| e.as_ref().map(|e| (r, e))) {
             let line =
                 format!("tonghop: {}: phiếu tiếp nhận không ghi được (receipt not written): {error}", report.file.path);
+            eprintln!("{}", one_line(&line));
+        }
+        let unit_failures: Vec<&receipt::ReceiptError> = written.iter().filter_map(|(_, _, e)| e.as_ref()).collect();
+        if let Some(first) = unit_failures.first() {
+            let line = format!(
+                "tonghop: {} phiếu tiếp nhận không ghi được vào thư mục của đơn vị ({} receipts not written in the units' folders): {first}",
+                unit_failures.len(),
+                unit_failures.len()
+            );
             eprintln!("{}", one_line(&line));
         }
     }

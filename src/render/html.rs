@@ -266,7 +266,7 @@ pub fn render(
     templates: &Templates,
     lang: &Language,
 ) -> Result<String, RenderError> {
-    let rejected = rejected_files(summary);
+    let rejected = rejected_files(config, summary);
     let extra = serde_json::json!({
         "headlines": headlines(config, summary, lang),
         "charts": charts(config, summary, lang),
@@ -289,7 +289,7 @@ struct RejectedFile<'s> {
 
 /// The rejected files, each with an `id` of its own: a path listed twice (two
 /// versions of a file, in a build from the archive) gets `-2` on the second.
-fn rejected_files(summary: &Summary) -> Vec<RejectedFile<'_>> {
+fn rejected_files<'s>(config: &Config, summary: &'s Summary) -> Vec<RejectedFile<'s>> {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     summary
         .files
@@ -303,7 +303,7 @@ fn rejected_files(summary: &Summary) -> Vec<RejectedFile<'_>> {
                 n => format!("{}-{n}", file_anchor(&f.path)),
             };
             // Receipts sit in outputs/receipts/, one level above the cycle's folder.
-            let stem = super::receipt::receipt_stem(f.week.as_deref(), f.unit.as_deref(), &f.path);
+            let stem = super::receipt::receipt_stem_for(config, f.week.as_deref(), f.unit.as_deref(), &f.path);
             let receipt = format!("../{}", link_path(&super::receipt::with_extension(&stem, ".html")));
             RejectedFile { path: &f.path, unit: f.unit.as_deref(), week: f.week.as_deref(), receipt, anchor }
         })

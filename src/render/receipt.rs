@@ -1,7 +1,7 @@
 //! Receipts (one per input file, for the reporter) and the status board of a
 //! week (for Home Affairs staff), as self-contained HTML and as JSON.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -38,33 +38,80 @@ use crate::schema::{Config, LabelOf};
 /// assert_ne!(stem(None, None, "A.xlsx").to_lowercase(), stem(None, None, "a.xlsx").to_lowercase());
 /// ```
 pub fn receipt_stem(week: Option<&str>, unit: Option<&str>, file_path: &str) -> PathBuf {
-    let name = match file_path.rsplit_once(['/', '\\']) {
-        None => file_path.to_string(),
-        Some((folder, name)) if week == Some(folder) => name.to_string(),
-        Some(_) => file_path.replace(['/', '\\'], "~"),
-    };
     PathBuf::from(RECEIPTS)
-        .join(week.map(safe_name).unwrap_or_else(|| "_khong-ro-tuan".into()))
+        .join(week.map(safe_name).unwrap_or_else(|| UNKNOWN_WEEK.into()))
         .join(unit.map(safe_name).unwrap_or_else(|| "_khong-ro-don-vi".into()))
-        .join(format!("{}.{}", safe_name(&name), path_hash(file_path)))
+        .join(receipt_name(week, file_path, file_path))
 }
 
-/// The receipt stem of a checked file (see [`receipt_stem`]).
-pub fn receipt_stem_of(report: &FileReport) -> PathBuf {
-    let week = report.week.map(|w| w.label());
-    receipt_stem(week.as_deref(), report.unit.as_deref(), &report.file.path)
+/// A receipt's file name, without extension: the file's name when it lies at
+/// `shown` (its path below the folder the receipts are for) or in its week's
+/// folder there, its whole path `shown` otherwise, then the hash of its path
+/// `file_path` as reports name it.
+fn receipt_name(week: Option<&str>, shown: &str, file_path: &str) -> String {
+    let name = match shown.rsplit_once(['/', '\\']) {
+        None => shown.to_string(),
+        Some((folder, name)) if week == Some(folder) => name.to_string(),
+        Some(_) => shown.replace(['/', '\\'], "~"),
+    };
+    format!("{}.{}", safe_name(&name), path_hash(file_path))
 }
+
+/// The receipt stem of a file of `week` and `unit` at `file_path` (see
+/// [`receipt_stem`]); a file that does not tell its unit (unreadable, say) but
+/// lies in a unit's folder is filed under that unit.
+pub fn receipt_stem_for(config: &Config, week: Option<&str>, unit: Option<&str>, file_path: &str) -> PathBuf {
+    let folder_unit = || config.layout.unit_of_path(&config.units, file_path).map(|u| u.code.as_str());
+    receipt_stem(week, unit.or_else(folder_unit), file_path)
+}
+
+/// The receipt stem of a checked file (see [`receipt_stem_for`]).
+pub fn receipt_stem_of(config: &Config, report: &FileReport) -> PathBuf {
+    let week = report.week.map(|w| w.label());
+    receipt_stem_for(config, week.as_deref(), report.unit.as_deref(), &report.file.path)
+}
+
+/// Where the copy of a file's receipt goes in the receipts folder of the
+/// unit's folder it lies in, without extension:
+/// `<inputs>/<unit folder>/<receipts folder>/<week>/<file name>.<path hash>`,
+/// the name being that of the receipt in the outputs folder. `None` unless the
+/// file lies in a unit's folder at the top of the inputs that has its receipts
+/// folder (as `tonghop init` lays it out).
+pub fn unit_receipt_stem(config: &Config, inputs: &Path, report: &FileReport) -> Option<PathBuf> {
+    let (top, below) = report.file.path.split_once('/')?;
+    config.layout.unit_of_folder(&config.units, top)?;
+    let dir = inputs.join(top).join(&config.layout.receipts_folder);
+    if !std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    let week = report.week.map(|w| w.label());
+    let name = receipt_name(week.as_deref(), below, &report.file.path);
+    Some(dir.join(week.map(|w| safe_name(&w)).unwrap_or_else(|| UNKNOWN_WEEK.into())).join(name))
+}
+
+/// The name of the receipt, in the unit's receipts folder, of a file at
+/// `below` in the unit's folder `unit_folder`, of `week`: `<week>/<name>.<hash>.html`.
+///
+/// ```
+/// use tonghop::render::receipt::{path_hash, unit_receipt_name};
+/// let hash = path_hash("38 - Thanh Hóa/2025-W40/bc.xlsx");
+/// assert_eq!(unit_receipt_name("38 - Thanh Hóa", "2025-W40/bc.xlsx", Some("2025-W40")), format!("2025-W40/bc.xlsx.{hash}.html"));
+/// ```
+pub fn unit_receipt_name(unit_folder: &str, below: &str, week: Option<&str>) -> String {
+    let name = receipt_name(week, below, &format!("{unit_folder}/{below}"));
+    format!("{}/{name}{}", week.map(safe_name).unwrap_or_else(|| UNKNOWN_WEEK.into()), RECEIPT_EXTENSIONS[0])
+}
+
+/// The folder of the receipts of files whose week could not be told.
+pub const UNKNOWN_WEEK: &str = "_khong-ro-tuan";
+
+pub use crate::fs::{MAX_NAME_BYTES, safe_name};
 
 /// The folder of the receipts in the outputs folder.
 pub const RECEIPTS: &str = "receipts";
 
 /// The extensions a receipt stem is written with.
 pub const RECEIPT_EXTENSIONS: [&str; 2] = [".html", ".json"];
-
-/// The longest name [`safe_name`] gives, in bytes. With the hash and the
-/// extension of a receipt, or as a temporary while it is written, a name stays
-/// well under the 255 bytes most file systems allow for one name.
-pub const MAX_NAME_BYTES: usize = 200;
 
 /// Hexadecimal digits of [`path_hash`]: 48 bits, so that two paths of one
 /// week and unit sharing their readable name never meet in practice.
@@ -77,44 +124,6 @@ pub fn path_hash(file_path: &str) -> String {
     let mut hash = crate::fs::sha256_hex(file_path.as_bytes());
     hash.truncate(PATH_HASH_DIGITS);
     hash
-}
-
-/// A file name derived from reporter data that is safe on every system: no
-/// separators, no `..`, no control or reserved characters, no reserved device
-/// names, not hidden, no trailing dot or space (which Windows drops), at most
-/// [`MAX_NAME_BYTES`] bytes (cut between two characters).
-///
-/// ```
-/// use tonghop::render::receipt::{MAX_NAME_BYTES, safe_name};
-/// assert_eq!(safe_name("a/b:c"), "a_b_c");
-/// assert_eq!(safe_name("..x"), "_x");
-/// assert_eq!(safe_name("nul.txt"), "_nul.txt");
-/// let long = safe_name(&"Hà Nội ".repeat(40));
-/// assert!(long.len() <= MAX_NAME_BYTES && long.starts_with("Hà Nội Hà Nội") && !long.ends_with(' '));
-/// ```
-pub fn safe_name(text: &str) -> String {
-    let mut out: String = text.chars().map(|c| if is_unsafe_in_name(c) { '_' } else { c }).collect();
-    while out.contains("..") {
-        out = out.replace("..", "_");
-    }
-    let trimmed = out.trim().trim_start_matches('.');
-    // One byte is kept for the `_` that a reserved or empty name gets.
-    let cut = crate::fs::truncate_to_bytes(trimmed, MAX_NAME_BYTES - 1).trim_end_matches(['.', ' ']);
-    if cut.is_empty() || is_reserved_device(cut) { format!("_{cut}") } else { cut.to_string() }
-}
-
-/// Characters no file name of ours holds: controls, separators, and those Windows refuses.
-fn is_unsafe_in_name(c: char) -> bool {
-    c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-}
-
-/// Whether Windows reserves the name for a device (`CON`, `nul.txt`, `COM1`).
-fn is_reserved_device(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// A value as the reporter typed it, for "the figures as read".
@@ -260,23 +269,53 @@ pub struct BoardLink {
 /// whose content has not changed is left as it is.
 pub fn write_receipt(
     config: &Config,
-    out: &std::path::Path,
+    out: &Path,
     report: &FileReport,
     template: &Compiled,
     lang: &Language,
 ) -> Result<(), ReceiptError> {
-    let stem = out.join(receipt_stem_of(report));
+    let pages = receipt_pages(config, report, template, lang)?;
+    write_pages(&out.join(receipt_stem_of(config, report)), &pages)
+}
+
+/// Writes the copy of a file's receipt into the receipts folder of the unit's
+/// folder it lies in (see [`unit_receipt_stem`]), returning where; `None` when
+/// the file lies in no such folder.
+pub fn write_unit_receipt(
+    config: &Config,
+    inputs: &Path,
+    report: &FileReport,
+    template: &Compiled,
+    lang: &Language,
+) -> Option<Result<PathBuf, ReceiptError>> {
+    let stem = unit_receipt_stem(config, inputs, report)?;
+    let written = receipt_pages(config, report, template, lang).map_err(ReceiptError::from);
+    Some(written.and_then(|pages| write_pages(&stem, &pages)).map(|()| with_extension(&stem, RECEIPT_EXTENSIONS[0])))
+}
+
+/// The receipt of a file as its two pages: HTML and JSON.
+fn receipt_pages(
+    config: &Config,
+    report: &FileReport,
+    template: &Compiled,
+    lang: &Language,
+) -> Result<[(&'static str, Vec<u8>); 2], RenderError> {
     let data = receipt(config, report, lang);
     let html = receipt_html(config, template, &data)?;
     let [html_ext, json_ext] = RECEIPT_EXTENSIONS;
+    Ok([(html_ext, html.into_bytes()), (json_ext, receipt_json(&data))])
+}
+
+/// Writes a receipt's pages beside `stem`, leaving a page whose content has not changed as it is.
+fn write_pages(stem: &Path, pages: &[(&'static str, Vec<u8>); 2]) -> Result<(), ReceiptError> {
     let mut first_error = Ok(());
     // One page that cannot be written does not keep the other from being written.
-    for (ext, bytes) in [(html_ext, html.into_bytes()), (json_ext, receipt_json(&data))] {
-        let path = with_extension(&stem, ext);
-        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+    for (ext, bytes) in pages {
+        let path = with_extension(stem, ext);
+        if std::fs::read(&path).is_ok_and(|old| old == *bytes) {
             continue;
         }
-        if let Err(source) = crate::fs::write_atomic(&path, &bytes) {
+        if let Err(source) = crate::fs::write_atomic(&path, bytes) {
             first_error = first_error.and(Err(ReceiptError::Write { path, source }));
         }
     }

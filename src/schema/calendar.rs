@@ -163,6 +163,24 @@ impl Calendar {
         None
     }
 
+    /// The week whose report is due next at `now`: the first whose deadline has
+    /// not passed (the calendar's first week before it starts). The week a
+    /// blank form is prefilled for.
+    ///
+    /// ```
+    /// use chrono::TimeZone;
+    /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
+    /// let at = |d, h| config.calendar.timezone.with_ymd_and_hms(2025, 10, d, h, 0, 0).unwrap();
+    /// let week = |d, h| config.calendar.coming_week(at(d, h)).unwrap().label();
+    /// assert_eq!(week(1, 9), "2025-W41"); // Wednesday: due on Monday 6 October
+    /// assert_eq!(week(6, 16), "2025-W41"); // Monday before 17:00
+    /// assert_eq!(week(6, 18), "2025-W42"); // Monday after 17:00
+    /// ```
+    pub fn coming_week(&self, now: DateTime<Tz>) -> Option<ReportWeek> {
+        let start = now.with_timezone(&self.timezone).date_naive().max(self.first_due);
+        (0..=7).filter_map(|k| self.week_due(start.checked_add_days(Days::new(k))?)).find(|w| self.deadline(w) >= now)
+    }
+
     /// The reporting week due on a Monday (`None` before the first due Monday or for another weekday).
     pub fn week_due(&self, due: NaiveDate) -> Option<ReportWeek> {
         if due.weekday() != Weekday::Mon || due < self.first_due {

@@ -10,6 +10,7 @@ mod calendar;
 mod criteria;
 mod deadline;
 mod labels;
+mod layout;
 mod limits;
 mod source;
 mod units;
@@ -23,6 +24,7 @@ pub use criteria::{
 };
 pub use deadline::parse_deadline;
 pub use labels::{LabelOf, Labels, Translations, is_language_code};
+pub use layout::{Layout, UnitSubFolder};
 pub use limits::{CEILINGS as LIMIT_CEILINGS, Limits};
 pub use source::ConfigError;
 use source::SourceFile;
@@ -34,6 +36,8 @@ pub const UNITS_FILE: &str = "units.toml";
 pub const CALENDAR_FILE: &str = "calendar.toml";
 /// Optional: without it, the default [`Limits`].
 pub const LIMITS_FILE: &str = "limits.toml";
+/// Optional: without it, the default [`Layout`] of the shared folder.
+pub const LAYOUT_FILE: &str = "layout.toml";
 
 /// The whole configuration, checked for consistency.
 #[derive(Debug, Clone)]
@@ -43,6 +47,8 @@ pub struct Config {
     pub calendar: Calendar,
     /// The resource limits applied to every file read.
     pub limits: Limits,
+    /// The layout of the shared folder (`tonghop init`).
+    pub layout: Layout,
     /// The folder it was loaded from (templates live beside the config files).
     pub dir: PathBuf,
 }
@@ -57,7 +63,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 
 impl Config {
     /// Loads and cross-checks the configuration files of `dir`: the three
-    /// required ones, and `limits.toml` when there is one.
+    /// required ones, and `limits.toml` and `layout.toml` when there are.
     ///
     /// ```
     /// let config = tonghop::schema::Config::load(std::path::Path::new("report_templates")).unwrap();
@@ -90,7 +96,20 @@ impl Config {
             }
         };
 
-        Ok(Config { schema, units, calendar, limits, dir: dir.to_path_buf() })
+        let layout_path = dir.join(LAYOUT_FILE);
+        let layout = match std::fs::read_to_string(&layout_path) {
+            Ok(text) => Layout::parse(&SourceFile { path: &layout_path, text: &text }, &units)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Layout::default_for(&units),
+            Err(e) => {
+                return Err(ConfigError {
+                    file: layout_path,
+                    line: None,
+                    message: format!("cannot read the file ({e}); delete it to use the default layout"),
+                });
+            }
+        };
+
+        Ok(Config { schema, units, calendar, limits, layout, dir: dir.to_path_buf() })
     }
 
     /// The labels of an item in languages beyond Vietnamese and English.
@@ -195,6 +214,46 @@ mod tests {
         assert_eq!(config.units.units().len(), 56);
         assert!(config.schema.criteria.len() >= 40);
         assert_eq!(config.limits, Limits::default(), "the bundled limits.toml only shows the defaults");
+    }
+
+    #[test]
+    fn layout_file_is_optional_and_checked() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        for name in [UNITS_FILE, SCHEMA_FILE, CALENDAR_FILE] {
+            std::fs::copy(Path::new("report_templates").join(name), dir.path().join(name)).expect("copy");
+        }
+        let config = Config::load(dir.path()).expect("loads without layout.toml");
+        let thanh_hoa = config.units.get("38").expect("38");
+        assert_eq!(config.layout.folder_of(thanh_hoa), "38 - Thanh Hóa");
+        assert_eq!(config.layout.receipts_folder, "bien-nhan");
+
+        let write = |text: &str| std::fs::write(dir.path().join(LAYOUT_FILE), text).expect("write");
+        write("unit_folder = \"{full_name} ({code})\"\nreceipts_folder = \"phieu\"\n");
+        let config = Config::load(dir.path()).expect("loads with layout.toml");
+        assert_eq!(config.layout.folder_of(thanh_hoa), "Tỉnh Thanh Hóa (38)");
+        let found = |name| config.layout.unit_of_folder(&config.units, name).map(|u| u.code.as_str());
+        assert_eq!(found("tỉnh thanh hóa (38)"), Some("38"), "any case, as SMB compares names");
+        assert_eq!(
+            config.layout.unit_sub_folder(&config.units, "Tỉnh Thanh Hóa (38)", "phieu", true),
+            Some(UnitSubFolder::Receipts)
+        );
+        assert_eq!(config.layout.unit_sub_folder(&config.units, "2025-W40", "phieu", true), None);
+
+        for (text, line, wanted) in [
+            ("# names\nunit_folder = \"{name}\"\n", 2, "must hold {code}"),
+            ("unit_folder = \"{code} {province}\"\n", 1, "the placeholders are"),
+            ("unit_folder = \"{code}/x\"\n", 1, "must name one folder"),
+            ("forms_folder = \"a:b\"\n", 1, "not a name safe on every system"),
+            ("forms_folder = \".an\"\n", 1, "not a name safe on every system"),
+            ("receipts_folder = \"2025-W40\"\n", 1, "looks like a week's folder"),
+            ("forms_folder = \"x\"\nreceipts_folder = \"X\"\n", 2, "three different names"),
+            ("unit_folders = \"{code}\"\n", 1, "unknown field `unit_folders`"),
+        ] {
+            write(text);
+            let e = Config::load(dir.path()).expect_err(text);
+            assert_eq!(e.line, Some(line), "{text}: {e}");
+            assert!(e.message.contains(wanted), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -78,6 +78,7 @@ fn validate_unguarded(config: &Config, meta: FileMeta, workbook: &RawWorkbook) -
         read_values,
         unit,
         week,
+        supersedes: None,
     }
 }
 
@@ -127,6 +128,7 @@ pub fn unreadable(meta: FileMeta, issue: Issue) -> FileReport {
         read_values: Vec::new(),
         unit: None,
         week: None,
+        supersedes: None,
     }
 }
 

@@ -109,7 +109,8 @@ fn receiving_a_version_again_repairs_its_archived_copy() {
     let mut ledger = Ledger::open(&state).expect("ledger");
     let received = config.calendar.timezone.with_ymd_and_hms(2025, 9, 8, 11, 0, 0).single().expect("time");
     let size = std::fs::metadata(&again).expect("again").len();
-    let arrival = Arrival { path: &again, display: "01-again.xlsx", size, received, judge_incomplete: true };
+    let arrival =
+        Arrival { inputs: &inputs, path: &again, display: "01-again.xlsx", size, received, judge_incomplete: true };
     Pipeline::new(config, lang, None).receive(&mut ledger, &tmp.path().join("out"), &arrival).expect("receive");
     assert_eq!(std::fs::read(&copy).expect("copy"), std::fs::read(inputs.join("01.xlsx")).expect("original"));
 }

@@ -92,16 +92,19 @@ fn service_runs_watch_with_options_it_has_and_a_sandbox_that_fits_its_folders() 
         assert!(words.contains(&option), "{UNIT}: ExecStart should name {option}");
     }
 
-    // The service writes its outputs and state only, and reads the inputs only.
+    // The service writes its outputs and state, and the copies of the receipts in the units'
+    // folders of the inputs (the file permissions keep it out of everything else there);
+    // its configuration is read-only.
     let (inputs, out, state) =
         (option_value(&words, "--inputs"), option_value(&words, "--out"), option_value(&words, "--state"));
     let writable = paths(&unit, "ReadWritePaths");
     let read_only = paths(&unit, "ReadOnlyPaths");
-    for (what, path) in [("--out", out), ("--state", state)] {
+    for (what, path) in [("--out", out), ("--state", state), ("--inputs", inputs)] {
         assert!(covered(Path::new(path), &writable), "{UNIT}: {what} {path} is not in ReadWritePaths {writable:?}");
     }
-    assert!(covered(Path::new(inputs), &read_only), "{UNIT}: --inputs {inputs} is not in ReadOnlyPaths {read_only:?}");
-    assert!(!covered(Path::new(inputs), &writable), "{UNIT}: the inputs must not be writable by the service");
+    let config = Path::new(service_values(&unit, "WorkingDirectory")[0]).join("report_templates");
+    assert!(covered(&config, &read_only), "{UNIT}: the configuration {config:?} is not in ReadOnlyPaths {read_only:?}");
+    assert!(!covered(&config, &writable), "{UNIT}: the configuration must not be writable by the service");
 
     for (key, value) in
         [("Restart", "on-failure"), ("NoNewPrivileges", "yes"), ("ProtectSystem", "strict"), ("KillSignal", "SIGTERM")]
@@ -202,8 +205,10 @@ fn samba_example_passes_testparm_and_lets_each_unit_write_its_own_folder_only() 
         assert!(!writers[0].starts_with('@'), "{SMB}: [{name}] is written by a group");
         assert!(valid.contains(&writers[0]), "{SMB}: [{name}]: the writer must be among the valid users");
         let share_path = get("path").unwrap_or_else(|| panic!("{SMB}: [{name}] has no path"));
-        let code = Path::new(share_path).file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        assert!(config.units.get(code).is_some(), "{SMB}: [{name}] writes {share_path}, not a unit's folder");
+        let folder = Path::new(share_path).file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let unit = config.layout.unit_of_folder(&config.units, folder);
+        let unit = unit.unwrap_or_else(|| panic!("{SMB}: [{name}] writes {share_path}, not a unit's folder"));
+        assert_eq!(folder, config.layout.folder_of(unit), "{SMB}: [{name}]: the folder as `tonghop init` names it");
         let others: Vec<&str> = valid.iter().copied().filter(|v| *v != writers[0]).collect();
         assert!(others.iter().all(|v| v.starts_with('@')), "{SMB}: [{name}]: another account may connect: {others:?}");
         unit_shares += 1;

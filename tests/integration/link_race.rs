@@ -97,7 +97,7 @@ fn check_never_hangs_on_a_pipe_put_in_place_of_a_listed_file() {
 #[test]
 fn watch_never_archives_a_link_put_in_place_of_a_listed_file() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let (_, inside, outside) = folder_and_outsider(tmp.path());
+    let (inputs, inside, outside) = folder_and_outsider(tmp.path());
     let (config, lang) = pipeline_parts();
     let pipeline = Pipeline::new(config, lang, None);
     let state = tmp.path().join("state");
@@ -105,7 +105,8 @@ fn watch_never_archives_a_link_put_in_place_of_a_listed_file() {
     swap_for_link(&inside, &outside);
     let received = config.calendar.timezone.with_ymd_and_hms(2025, 9, 8, 10, 0, 0).single().expect("time");
     let size = std::fs::metadata(&inside).expect("target").len();
-    let arrival = Arrival { path: &inside, display: "01.xlsx", size, received, judge_incomplete: true };
+    let arrival =
+        Arrival { inputs: &inputs, path: &inside, display: "01.xlsx", size, received, judge_incomplete: true };
     let arrived = pipeline.receive(&mut ledger, &tmp.path().join("out"), &arrival).expect("receive");
     assert!(!matches!(arrived, Arrived::Recorded { .. }), "nothing recorded from a link: {arrived:?}");
     assert!(ledger.entries().expect("entries").is_empty());

@@ -20,6 +20,7 @@ mod file_names;
 mod full_disk;
 mod fuzz_regressions;
 mod hostile_folder;
+mod init_layout;
 mod injection;
 mod invisible_chars;
 mod kill;

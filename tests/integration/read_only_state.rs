@@ -26,7 +26,7 @@ pub(crate) fn received_state(root: &Path) -> (PathBuf, PathBuf) {
         let name = format!("{unit}.xlsx");
         let path = Book::valid(unit, "2025-W37").write(&inputs, &name);
         let size = std::fs::metadata(&path).expect("written").len();
-        let arrival = Arrival { path: &path, display: &name, size, received, judge_incomplete: true };
+        let arrival = Arrival { inputs: &inputs, path: &path, display: &name, size, received, judge_incomplete: true };
         pipeline.receive(&mut ledger, &root.join("receipts"), &arrival).expect("received");
     }
     drop(ledger);
