@@ -187,6 +187,9 @@ pub struct Cause {
     pub new_values: Vec<f64>,
     /// What happened to the file that made the difference.
     pub how: Option<FileChangeKind>,
+    /// That file's verdict in the new build (`rejected` for a resubmission
+    /// overwriting it that was refused); none when it is gone.
+    pub file_status: Option<String>,
 }
 
 /// What happened to one file between the builds.
@@ -256,7 +259,8 @@ pub struct TaskChange {
 /// Compares two builds: `old` (the approved version) and `new`.
 pub fn compare(old: &Snapshot, new: &Snapshot) -> Changes {
     let files = file_changes(old, new);
-    let kinds: BTreeMap<&str, FileChangeKind> = files.iter().map(|f| (f.path.as_str(), f.how)).collect();
+    let kinds: BTreeMap<&str, (FileChangeKind, Option<&str>)> =
+        files.iter().map(|f| (f.path.as_str(), (f.how, f.new_status.as_deref()))).collect();
     let mut changes = Changes {
         against: old.approval.clone(),
         any: false,
@@ -282,7 +286,7 @@ fn same_value(a: Option<f64>, b: Option<f64>) -> bool {
     }
 }
 
-fn value_changes(old: &Snapshot, new: &Snapshot, kinds: &BTreeMap<&str, FileChangeKind>) -> Vec<ValueChange> {
+fn value_changes(old: &Snapshot, new: &Snapshot, kinds: &Kinds<'_>) -> Vec<ValueChange> {
     let before: BTreeMap<&str, &SnapFigure> = old.figures().map(|(f, _)| (f.code.as_str(), f)).collect();
     let mut seen = BTreeSet::new();
     let mut changes: Vec<ValueChange> = new
@@ -305,7 +309,7 @@ fn value_change(
     old: Option<&SnapFigure>,
     new: Option<&SnapFigure>,
     is_ratio: bool,
-    kinds: &BTreeMap<&str, FileChangeKind>,
+    kinds: &Kinds<'_>,
 ) -> Option<ValueChange> {
     let (old_value, new_value) = (old.and_then(|f| f.value), new.and_then(|f| f.value));
     if same_value(old_value, new_value) {
@@ -327,6 +331,9 @@ fn value_change(
     })
 }
 
+/// What happened to each file that changed, and its verdict in the new build.
+type Kinds<'a> = BTreeMap<&'a str, (FileChangeKind, Option<&'a str>)>;
+
 /// One (unit, week)'s contribution: its file and its numbers in cell order.
 type Contribution<'a> = (Option<&'a str>, Vec<(&'a str, f64)>);
 
@@ -343,7 +350,7 @@ fn contributions(sources: &[SnapSource]) -> BTreeMap<(&str, &str), Contribution<
     by_week
 }
 
-fn causes(old: &[SnapSource], new: &[SnapSource], kinds: &BTreeMap<&str, FileChangeKind>) -> Vec<Cause> {
+fn causes(old: &[SnapSource], new: &[SnapSource], kinds: &Kinds<'_>) -> Vec<Cause> {
     let (before, after) = (contributions(old), contributions(new));
     let keys: BTreeSet<&(&str, &str)> = before.keys().chain(after.keys()).collect();
     keys.into_iter()
@@ -356,7 +363,7 @@ fn causes(old: &[SnapSource], new: &[SnapSource], kinds: &BTreeMap<&str, FileCha
             if same {
                 return None;
             }
-            let how = new_file.and_then(|f| kinds.get(f)).or_else(|| old_file.and_then(|f| kinds.get(f))).copied();
+            let changed = new_file.and_then(|f| kinds.get(f)).or_else(|| old_file.and_then(|f| kinds.get(f)));
             Some(Cause {
                 unit: key.1.to_string(),
                 week: key.0.to_string(),
@@ -364,7 +371,8 @@ fn causes(old: &[SnapSource], new: &[SnapSource], kinds: &BTreeMap<&str, FileCha
                 new_file: new_file.map(str::to_string),
                 old_values: old_values.iter().map(|v| v.1).collect(),
                 new_values: new_values.iter().map(|v| v.1).collect(),
-                how,
+                how: changed.map(|c| c.0),
+                file_status: changed.and_then(|c| c.1.map(str::to_string)),
             })
         })
         .collect()
@@ -471,4 +479,70 @@ fn task_changes(old: &Snapshot, new: &Snapshot) -> Vec<TaskChange> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A snapshot with one figure B01 fed by one file per (unit, week), and those files.
+    fn snapshot(files: &[(&str, &str, &str, Option<f64>)]) -> Snapshot {
+        let sources: Vec<serde_json::Value> = files
+            .iter()
+            .filter_map(|(path, _, _, value)| {
+                value.map(
+                    |v| serde_json::json!({"unit": "38", "week": "2025-W40", "file": path, "cell": "E9", "value": v}),
+                )
+            })
+            .collect();
+        let total: Option<f64> = files.iter().filter_map(|f| f.3).reduce(|a, b| a + b);
+        let listed: Vec<serde_json::Value> = files
+            .iter()
+            .map(|(path, sha, status, _)| serde_json::json!({"path": path, "sha256": sha, "status": status, "superseded_by": null}))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "cycle": {"id": "2025-10-02"},
+            "sections": [{"figures": [{"code": "B01", "vi": "Hồ sơ", "en": "Dossiers", "kind": "flow", "value": total, "sources": sources}]}],
+            "submissions": {"rows": []},
+            "tasks": {"items": []},
+            "files": listed,
+        }))
+        .expect("a snapshot")
+    }
+
+    #[test]
+    fn the_same_build_has_no_changes() {
+        let build = snapshot(&[("a.xlsx", "1", "accepted", Some(10.0))]);
+        let changes = compare(&build, &build);
+        assert!(!changes.any);
+        assert!(changes.figures.is_empty() && changes.files.is_empty());
+    }
+
+    #[test]
+    fn a_file_overwritten_by_a_refused_version_takes_its_figures_away_and_says_why() {
+        let before = snapshot(&[("a.xlsx", "1", "accepted", Some(10.0))]);
+        let after = snapshot(&[("a.xlsx", "2", "rejected", None)]);
+        let changes = compare(&before, &after);
+        let [figure] = &changes.figures[..] else { panic!("one figure changed: {:?}", changes.figures) };
+        assert_eq!((figure.old, figure.new, figure.delta), (Some(10.0), None, None));
+        let [cause] = &figure.causes[..] else { panic!("one cause") };
+        assert_eq!((cause.old_file.as_deref(), cause.new_file.as_deref()), (Some("a.xlsx"), None));
+        assert_eq!((cause.how, cause.file_status.as_deref()), (Some(FileChangeKind::Replaced), Some("rejected")));
+        assert_eq!(changes.files[0].how, FileChangeKind::Replaced);
+    }
+
+    #[test]
+    fn a_value_changed_by_a_new_file_names_both_files_and_the_difference() {
+        let before = snapshot(&[("a.xlsx", "1", "accepted", Some(10.0))]);
+        let after = snapshot(&[("b.xlsx", "2", "accepted", Some(12.5))]);
+        let changes = compare(&before, &after);
+        let figure = &changes.figures[0];
+        assert_eq!(figure.delta, Some(2.5));
+        let cause = &figure.causes[0];
+        assert_eq!((cause.old_file.as_deref(), cause.new_file.as_deref()), (Some("a.xlsx"), Some("b.xlsx")));
+        assert_eq!((cause.old_values.clone(), cause.new_values.clone()), (vec![10.0], vec![12.5]));
+        assert_eq!(cause.how, Some(FileChangeKind::Added));
+        let kinds: Vec<FileChangeKind> = changes.files.iter().map(|f| f.how).collect();
+        assert_eq!(kinds, [FileChangeKind::Removed, FileChangeKind::Added]);
+    }
 }

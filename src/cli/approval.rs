@@ -31,7 +31,17 @@ pub fn approval_words(pipeline: &Pipeline<'_>) -> Result<ApprovalWords> {
 /// `tonghop approve`: approves the cycle as last built and says where the approved version is.
 pub fn approve(pipeline: &Pipeline<'_>, request: &ApproveRequest) -> Result<ExitCode> {
     let words = approval_words(pipeline)?;
-    let done = pipeline.approve(request)?;
+    // What is typed goes into every output on one line: no line breaks or runs of spaces.
+    let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut request = request.clone();
+    request.by = one_line(&request.by);
+    request.note = request.note.as_deref().map(one_line).filter(|n| !n.is_empty());
+    if request.by.is_empty() {
+        return Err(Error::Usage(
+            "--by: ghi họ tên và chức vụ người phê duyệt, ví dụ --by \"Nguyễn Văn A, Thứ trưởng\" (the approver's name and title)".into(),
+        ));
+    }
+    let done = pipeline.approve(&request)?;
     let (approval, written) = (&done.approval, &done.written);
     let at = words.time_of(&approval.at);
     let version = approval.version.to_string();

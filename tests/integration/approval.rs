@@ -98,6 +98,25 @@ fn values(data: &Value) -> Vec<(String, Option<f64>)> {
         .collect()
 }
 
+/// The text of a `.docx`'s body, its runs joined and tags dropped.
+fn docx_text(path: &Path) -> String {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).expect("docx")).expect("a zip");
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").expect("the body").read_to_string(&mut xml).expect("utf-8");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in xml.replace("</w:p>", "\n").chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+}
+
 /// A Vietnamese whole number: `2.196.380`.
 fn vi_integer(n: f64) -> String {
     let digits = format!("{}", n.abs().round() as u64);
@@ -285,6 +304,17 @@ fn the_changes_section_states_what_data_json_holds() {
     if figures.len() > 6 {
         assert!(section.contains(&format!("Và {} số liệu khác", figures.len() - 6)), "{section}");
     }
+    let document = docx_text(&folder.draft().join("bao-cao-tong-hop.docx"));
+    let annex = document.split("THAY ĐỔI SO VỚI BẢN ĐÃ PHÊ DUYỆT").nth(1).expect("the document's changes appendix");
+    assert!(annex.contains(APPROVER), "the appendix names the approved version's approver");
+    for f in figures {
+        let code = f["code"].as_str().unwrap();
+        assert!(annex.contains(&format!("- {code} ")), "{code} in the document's appendix");
+    }
+    assert!(annex.contains(CORRECTED), "the appendix names the file");
+    assert!(document.contains("DỰ THẢO"), "the draft document says so");
+    let approved = docx_text(&folder.v1().join("bao-cao-tong-hop.docx"));
+    assert!(!approved.contains("DỰ THẢO") && approved.contains(APPROVER), "the approved document states its approval");
     assert!(html.contains("Bản trình phiên họp") || !html.contains("da-phe-duyet"), "a draft shows no approval note");
     let v1 = text(&folder.v1().join("index.html"));
     assert!(v1.contains("Bản trình phiên họp"), "the approved version states its note");
