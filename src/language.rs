@@ -323,12 +323,14 @@ pub struct ApprovalWords {
     pub rebuilt_differs: String,
     /// `{name}`, `{dir}`: an approved output missing, written again.
     pub rebuilt_written: String,
+    /// `{name}`, `{dir}`: a file of the version's folder that is not the approved one.
+    pub rebuilt_altered: String,
     /// The configuration changed since the approval.
     pub config_changed: String,
 }
 
 impl ApprovalWords {
-    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 10] {
+    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 11] {
         [
             ("approved_line", &self.approved_line, &["version", "by", "at", "sha"]),
             ("approved", &self.approved, &["cycle", "version", "by", "at"]),
@@ -340,6 +342,7 @@ impl ApprovalWords {
             ("rebuilt", &self.rebuilt, &["version", "cycle", "same", "total"]),
             ("rebuilt_differs", &self.rebuilt_differs, &["name"]),
             ("rebuilt_written", &self.rebuilt_written, &["name", "dir"]),
+            ("rebuilt_altered", &self.rebuilt_altered, &["name", "dir"]),
         ]
     }
 

@@ -32,6 +32,9 @@ pub struct Snapshot {
 #[derive(Debug, Clone, Deserialize)]
 pub struct SnapCycle {
     pub id: String,
+    /// The cycle's weeks, as `data.json` has them (for the labels naming the period).
+    #[serde(default)]
+    pub weeks: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -357,8 +360,8 @@ fn causes(old: &[SnapSource], new: &[SnapSource], kinds: &Kinds<'_>) -> Vec<Caus
         .filter_map(|key| {
             let (old_file, old_values) = before.get(key).cloned().unwrap_or_default();
             let (new_file, new_values) = after.get(key).cloned().unwrap_or_default();
-            let same = old_file == new_file
-                && old_values.len() == new_values.len()
+            // A report replaced by another that gives the same numbers changed nothing here.
+            let same = old_values.len() == new_values.len()
                 && old_values.iter().zip(&new_values).all(|(a, b)| a.0 == b.0 && same_value(Some(a.1), Some(b.1)));
             if same {
                 return None;
@@ -529,6 +532,26 @@ mod tests {
         assert_eq!((cause.old_file.as_deref(), cause.new_file.as_deref()), (Some("a.xlsx"), None));
         assert_eq!((cause.how, cause.file_status.as_deref()), (Some(FileChangeKind::Replaced), Some("rejected")));
         assert_eq!(changes.files[0].how, FileChangeKind::Replaced);
+    }
+
+    #[test]
+    fn a_report_replaced_with_the_same_numbers_is_no_cause() {
+        let mut before = snapshot(&[("a.xlsx", "1", "accepted", Some(10.0))]);
+        let mut after = snapshot(&[("b.xlsx", "2", "accepted", Some(10.0))]);
+        // Another unit's late report is what moved the figure.
+        let late = SnapSource {
+            unit: "96".into(),
+            week: "2025-W40".into(),
+            file: "c.xlsx".into(),
+            cell: "E9".into(),
+            value: 5.0,
+        };
+        after.sections[0].figures[0].sources.push(late);
+        after.sections[0].figures[0].value = Some(15.0);
+        before.sections[0].figures[0].value = Some(10.0);
+        let changes = compare(&before, &after);
+        let causes: Vec<&str> = changes.figures[0].causes.iter().map(|c| c.unit.as_str()).collect();
+        assert_eq!(causes, ["96"], "only the unit whose numbers differ");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::language::{ApprovalWords, Language, fill};
 use crate::ledger::Ledger;
 use crate::pipeline::Pipeline;
-use crate::pipeline::approve::ApproveRequest;
+use crate::pipeline::approve::{ApproveRequest, OnDisk};
 use crate::render::{DATA_JSON, render_value};
 
 /// The template of `tonghop diff`'s text.
@@ -66,8 +66,8 @@ pub fn approve(pipeline: &Pipeline<'_>, request: &ApproveRequest) -> Result<Exit
 }
 
 /// `tonghop build --approved N`: builds approved version N again from the
-/// archive and compares it, file by file, with the approved bytes. Exit 0 when
-/// every file is identical, 1 otherwise.
+/// archive and compares it, file by file, with the approved bytes, and the
+/// version's folder too. Exit 0 when every file is identical, 1 otherwise.
 pub fn rebuild(
     pipeline: &Pipeline<'_>,
     state: &Path,
@@ -79,7 +79,7 @@ pub fn rebuild(
     let cycle = aggregate::resolve_cycle(&pipeline.config().calendar, choice, &[])
         .map_err(|error| Error::Cycle { error, lang: pipeline.lang().fallback() })?;
     let rebuilt = pipeline.rebuild_approved(state, out, &cycle.id, version)?;
-    let same = rebuilt.files.iter().filter(|(_, same, _)| *same).count();
+    let same = rebuilt.files.iter().filter(|f| f.same).count();
     let counts = [
         ("version", version.to_string()),
         ("cycle", cycle.id.clone()),
@@ -87,19 +87,23 @@ pub fn rebuild(
         ("total", rebuilt.files.len().to_string()),
     ];
     println!("{}", fill(&words.rebuilt, &counts));
-    for (name, same, written) in &rebuilt.files {
-        if !same {
-            println!("  {}", fill(&words.rebuilt_differs, &[("name", name.clone())]));
+    let dir = rebuilt.dir.display().to_string();
+    for file in &rebuilt.files {
+        let values = [("name", file.name.clone()), ("dir", dir.clone())];
+        if !file.same {
+            println!("  {}", fill(&words.rebuilt_differs, &values[..1]));
         }
-        if *written {
-            let dir = rebuilt.dir.display().to_string();
-            println!("  {}", fill(&words.rebuilt_written, &[("name", name.clone()), ("dir", dir)]));
+        match file.on_disk {
+            OnDisk::Restored => println!("  {}", fill(&words.rebuilt_written, &values)),
+            OnDisk::Altered => println!("  {}", fill(&words.rebuilt_altered, &values)),
+            OnDisk::Approved => {}
         }
     }
     if rebuilt.config_changed {
         println!("{}", words.config_changed);
     }
-    Ok(ExitCode::from(if same == rebuilt.files.len() { EXIT_OK } else { EXIT_REJECTED }))
+    let intact = rebuilt.files.iter().all(|f| f.same && f.on_disk != OnDisk::Altered);
+    Ok(ExitCode::from(if intact { EXIT_OK } else { EXIT_REJECTED }))
 }
 
 /// `tonghop verify FILE`: whether a file is an output of an approved version,
@@ -152,7 +156,9 @@ pub fn diff(pipeline: &Pipeline<'_>, old: &Path, new: &Path, json: bool) -> Resu
     if json {
         print_json(&changes)?;
     } else {
-        let data = serde_json::json!({ "changes": changes, "old": old, "new": new });
+        // The later build's weeks, so that a figure's label names the period its value covers.
+        let cycle = serde_json::json!({ "id": after.cycle.id, "weeks": after.cycle.weeks });
+        let data = serde_json::json!({ "changes": changes, "cycle": cycle, "old": old, "new": new });
         let config = pipeline.config();
         let templates = crate::render::Templates { config_dir: config.dir.clone(), override_dir: None };
         print!("{}", render_value(config, &templates, pipeline.lang(), CHANGES_TEMPLATE, data)?);

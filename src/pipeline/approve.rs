@@ -47,11 +47,30 @@ pub struct ApprovedVersion {
 pub struct Rebuilt {
     pub recorded: Recorded,
     pub dir: PathBuf,
-    /// Each output: its name, whether its bytes are those approved, and
-    /// whether it was written (the approved file was missing).
-    pub files: Vec<(String, bool, bool)>,
+    /// Each output, rebuilt and on disk.
+    pub files: Vec<RebuiltFile>,
     /// The configuration or templates differ from those of the approval.
     pub config_changed: bool,
+}
+
+/// One output of an approved version built again.
+pub struct RebuiltFile {
+    pub name: String,
+    /// The rebuilt bytes are those approved.
+    pub same: bool,
+    /// What the version's folder holds.
+    pub on_disk: OnDisk,
+}
+
+/// The file of an approved version in its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDisk {
+    /// The approved bytes.
+    Approved,
+    /// Missing, and written again from the rebuild.
+    Restored,
+    /// Other bytes than those approved (edited since): left as it is.
+    Altered,
 }
 
 impl Pipeline<'_> {
@@ -311,7 +330,12 @@ fn approved_listing(pipeline: &Pipeline<'_>, ledger: &Ledger, recorded: &Recorde
             let copy = archive
                 .checked_copy(&input.sha256, &ledger::extension_of(&input.path))
                 .map_err(|p| Error::ApprovedCopyMissing { what: format!("{} ({})", input.path, p.path.display()) })?;
-            Ok(Listed::Workbook(Source { path: copy, display: input.path.clone(), received: received(&input) }))
+            Ok(Listed::Workbook(Source {
+                path: copy,
+                display: input.path.clone(),
+                received: received(&input),
+                owner: None,
+            }))
         })
         .collect()
 }
@@ -330,22 +354,27 @@ fn settled_report(file: FileMeta, status: crate::model::FileStatus, issues: Vec<
     }
 }
 
-/// Compares rebuilt outputs with the approved hashes; writes those missing
-/// from `dir`, leaves the others as they are.
-fn restore_missing(
-    dir: &Path,
-    outputs: &[Output],
-    approved: &BTreeMap<String, String>,
-) -> Result<Vec<(String, bool, bool)>> {
-    let missing: Vec<Output> = outputs.iter().filter(|o| !dir.join(&o.name).exists()).cloned().collect();
+/// Compares rebuilt outputs with the approved hashes, and the files of the
+/// version's folder too; writes those missing (when the rebuild gives the
+/// approved bytes), leaves the others as they are.
+fn restore_missing(dir: &Path, outputs: &[Output], approved: &BTreeMap<String, String>) -> Result<Vec<RebuiltFile>> {
+    let is_approved = |o: &Output| approved.get(&o.name) == Some(&crate::fs::sha256_hex(&o.bytes));
+    let missing: Vec<Output> =
+        outputs.iter().filter(|o| !dir.join(&o.name).exists() && is_approved(o)).cloned().collect();
     if !missing.is_empty() {
         render::write_outputs(dir, &missing).map_err(|(path, source)| Error::Write { path, source })?;
     }
     Ok(outputs
         .iter()
         .map(|o| {
-            let same = approved.get(&o.name) == Some(&crate::fs::sha256_hex(&o.bytes));
-            (o.name.clone(), same, missing.iter().any(|m| m.name == o.name))
+            let on_disk = if missing.iter().any(|m| m.name == o.name) {
+                OnDisk::Restored
+            } else if crate::fs::sha256_of_file(&dir.join(&o.name)).ok().as_ref() == approved.get(&o.name) {
+                OnDisk::Approved
+            } else {
+                OnDisk::Altered
+            };
+            RebuiltFile { name: o.name.clone(), same: is_approved(o), on_disk }
         })
         .collect())
 }

@@ -33,6 +33,9 @@ pub struct Source {
     pub path: PathBuf,
     pub display: String,
     pub received: Option<DateTime<Tz>>,
+    /// The unit whose folder holds the folder listed (`check` run on one
+    /// unit's folder), when `display` itself names none.
+    pub owner: Option<String>,
 }
 
 /// An input as a run lists it: settled already (an ignored file, the
@@ -57,6 +60,7 @@ pub fn list_folder(config: &Config, root: &Path) -> Vec<Listed> {
         LogFile::Read(read) => Some(&read.times),
         _ => None,
     };
+    let owner = folder_owner(config, root);
     discover_inputs(config, root)
         .into_iter()
         .map(|f| {
@@ -69,7 +73,7 @@ pub fn list_folder(config: &Config, root: &Path) -> Vec<Listed> {
                 FoundKind::Ignored(issue) => Listed::Settled(Box::new(ignored_report(&f, issue.clone()))),
                 FoundKind::Workbook => {
                     let received = times.and_then(|t| t.get(&f.display).copied());
-                    Listed::Workbook(Source { path: f.path, display: f.display, received })
+                    Listed::Workbook(Source { path: f.path, display: f.display, received, owner: owner.clone() })
                 }
             }
         })
@@ -103,6 +107,22 @@ fn unit_layout_entry(config: &Config, entry: &Path, is_dir: bool) -> Option<Issu
         UnitSubFolder::Guide => ("Tệp hướng dẫn của đơn vị: không đọc.", "The unit's how-to: not read."),
     };
     Some(Issue::new(issue::Code::UnitLayoutFolder, issue::Location::file(entry.display().to_string())).message(vi, en))
+}
+
+/// The unit whose folder holds `root` (or is it): `check` run on one unit's
+/// folder judges a report in another unit's name as a build of the whole
+/// shared folder would.
+fn folder_owner(config: &Config, root: &Path) -> Option<String> {
+    let absolute = std::fs::canonicalize(root).ok()?;
+    let mut folders: Vec<&std::ffi::OsStr> = absolute.iter().collect();
+    if root.is_file() {
+        folders.pop();
+    }
+    folders
+        .iter()
+        .rev()
+        .filter_map(|name| name.to_str())
+        .find_map(|name| config.layout.unit_of_folder(&config.units, name).map(|u| u.code.clone()))
 }
 
 /// The inputs of a run (the folder listed, or with `from_archive` every version
@@ -168,7 +188,7 @@ fn archive_listing(config: &Config, ledger: &Ledger) -> Result<Vec<Listed>> {
             }
             let ext = Path::new(&e.path).extension().and_then(|x| x.to_str()).unwrap_or("bin");
             match archive.checked_copy(&e.sha256, ext) {
-                Ok(path) => Listed::Workbook(Source { path, display: e.path.clone(), received }),
+                Ok(path) => Listed::Workbook(Source { path, display: e.path.clone(), received, owner: None }),
                 Err(problem) => {
                     let meta = FileMeta { path: e.path.clone(), size: e.size, sha256: e.sha256.clone(), received };
                     let issue = archive_mismatch(&e.path, &e.sha256, &problem);

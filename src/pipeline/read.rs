@@ -49,14 +49,14 @@ fn elapsed_ns(start: Instant) -> u64 {
 }
 
 /// The report of a file read: validated when it could be read, the reason otherwise.
-pub(super) fn validated(config: &Config, read: Ingested, clock: &StageClock) -> FileReport {
+pub(super) fn validated(config: &Config, read: Ingested, clock: &StageClock, owner: Option<&str>) -> FileReport {
     let start = Instant::now();
     let mut report = match read.result {
         Ok(workbook) => validate::validate(config, read.meta, &workbook),
         Err(issue) => validate::unreadable(read.meta, issue),
     };
     check_week_folder(&mut report);
-    check_unit_folder(config, &mut report);
+    check_unit_folder(config, &mut report, owner);
     clock.add_validate(start);
     report
 }
@@ -136,9 +136,10 @@ pub fn note_supersession(report: &mut FileReport, replaced: Superseded) {
 /// or `38 - Thanh Hóa`) but reports for another unit: where each unit may write
 /// only in its own folder, the folder tells who dropped the file, and a report
 /// in another unit's name is refused naming both.
-fn check_unit_folder(config: &Config, report: &mut FileReport) {
+fn check_unit_folder(config: &Config, report: &mut FileReport, owner: Option<&str>) {
     let Some(claimed) = report.unit.clone() else { return };
     let folder_unit = config.layout.unit_of_path(&config.units, &report.file.path);
+    let folder_unit = folder_unit.or_else(|| config.units.get(owner?));
     let Some(owner) = folder_unit.filter(|u| u.code != claimed) else { return };
     let claimed_name = config.units.get(&claimed).map_or(claimed.clone(), |u| format!("{} {}", u.code, u.short));
     let owner_name = format!("{} {}", owner.code, owner.short);
@@ -171,7 +172,7 @@ pub(super) fn check_listed(config: &Config, item: &Listed, clock: &StageClock) -
             let start = Instant::now();
             let read = read_source(config, source, None);
             clock.add_read(start);
-            validated(config, read, clock)
+            validated(config, read, clock, source.owner.as_deref())
         }
     }
 }
@@ -392,5 +393,5 @@ fn read_staged(
     {
         return Err(Identified { source: index, unit, week });
     }
-    Ok(validated(config, read, clock))
+    Ok(validated(config, read, clock, source.owner.as_deref()))
 }

@@ -194,7 +194,7 @@ impl Pipeline<'_> {
             return too_large_report(self.config, display, meta.size, meta.sha256, meta.received);
         }
         let result = ingest::read_bytes_guarded(bytes, &Location::file(display), limits, None);
-        validated(self.config, Ingested { meta, result }, &StageClock::default())
+        validated(self.config, Ingested { meta, result }, &StageClock::default(), None)
     }
 }
 

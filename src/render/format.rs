@@ -49,6 +49,12 @@ pub fn percent_to(ratio: f64, decimals: usize, lang: &Language) -> String {
     lang.numbers().percent.replace("{}", &number(ratio * 100.0, decimals, lang))
 }
 
+/// `value` rounded to `decimals` decimals, as it is shown.
+pub fn round_to(value: f64, decimals: usize) -> f64 {
+    let scale = 10f64.powi(decimals as i32);
+    (value * scale).round() / scale
+}
+
 /// A change with its sign: `+1.250`, `-3,5`, `0`.
 pub fn signed(value: f64, decimals: usize, lang: &Language) -> String {
     let body = number(value, decimals, lang);

@@ -158,7 +158,30 @@ pub fn tera_for(config: &Config, lang: &Language) -> Tera {
     tera.register_filter("duration", move |v: &Value, _: Kwargs, _: &State| {
         number_arg(v).map(|m| format::duration(m as i64, &l)).unwrap_or_else(|| "—".into())
     });
+    let l = lang.clone();
+    // The change of a ratio as the difference of its two shown values, so that
+    // "69,75% → 69,70%" is followed by "-0,05 điểm %", never by a rounding of its own.
+    tera.register_filter("points_from", move |v: &Value, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let decimals = kwargs.get::<i64>("decimals")?.unwrap_or(1).clamp(0, 6) as usize;
+        let old = kwargs.get::<f64>("old")?;
+        let shown = |ratio: f64| format::round_to(ratio * 100.0, decimals);
+        Ok(match (number_arg(v), old) {
+            (Some(new), Some(old)) => format::points_to((shown(new) - shown(old)) / 100.0, decimals, &l),
+            _ => "—".into(),
+        })
+    });
     tera.register_filter("slug", |v: &str, _: Kwargs, _: &State| format::slug(v));
+    let l = lang.clone();
+    let time = lang.approval().map(|w| w.time.clone());
+    // An approval's time in the words of [approval]: "20:00 ngày 03/12/2026".
+    tera.register_filter("when", move |v: &Value, _: Kwargs, _: &State| {
+        let at = v.as_str().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
+        match (at, &time) {
+            (Some(t), Some(format)) => t.format(format).to_string(),
+            (Some(t), None) => l.format_date_time(t),
+            (None, _) => "—".into(),
+        }
+    });
     let l = lang.clone();
     tera.register_filter("datetime", move |v: &Value, _: Kwargs, _: &State| {
         v.as_str()

@@ -264,6 +264,15 @@ fn an_approved_version_stays_and_the_draft_says_what_changed_since() {
     assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
     assert!(again.stdout.contains("5/5"), "{}", again.stdout);
     assert_eq!(hashes(&folder.v1()), approved_files, "rebuilt from the archive, the same bytes");
+
+    // A file of v1 edited since is said, and left as it is.
+    let page = folder.v1().join("index.html");
+    let edited_page = format!("{}<!-- edited -->", text(&page));
+    std::fs::write(&page, &edited_page).unwrap();
+    let checked = folder.run("build", &["--meeting", CYCLE, "--approved", "1"]);
+    assert_eq!(checked.code, 1, "{}", checked.stdout);
+    assert!(checked.stdout.lines().any(|l| l.contains("index.html") && l.contains("v1")), "{}", checked.stdout);
+    assert_eq!(text(&page), edited_page, "never overwritten");
 }
 
 /// The changes section of each output states each changed figure, its new

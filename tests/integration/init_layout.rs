@@ -340,3 +340,25 @@ fn watch_copies_receipts_into_the_units_folder_and_says_what_a_resubmission_repl
     let rows = crate::watch::ledger_rows(root);
     assert_eq!(rows.len(), 2, "two files received, no receipt taken for one: {rows:?}");
 }
+
+/// A unit checking its own folder before submitting sees what a build of the
+/// whole shared folder would say: another unit's report there is refused.
+#[test]
+fn check_of_one_units_folder_refuses_another_units_report_as_a_build_would() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let share = dir.path().join("share");
+    assert_eq!(init(&share, &[]).code, 0);
+    let folder = share.join(THANH_HOA);
+    Book::valid("01", W40).write(&folder, "ha-noi.xlsx");
+    Book::valid("38", W40).write(&folder, "thanh-hoa.xlsx");
+    let reports = check_json(&[folder.as_path()]);
+    let verdict = |name: &str| {
+        let report = reports.iter().find(|r| r.path().ends_with(name)).unwrap_or_else(|| panic!("{name} checked"));
+        let codes: Vec<String> = report.issues().iter().map(|i| i.code.to_string()).collect();
+        (report.status().to_string(), codes)
+    };
+    let (status, codes) = verdict("ha-noi.xlsx");
+    assert_eq!(status, "rejected");
+    assert!(codes.iter().any(|c| c == "M013"), "{codes:?}");
+    assert_eq!(verdict("thanh-hoa.xlsx").0, "accepted", "the unit's own report");
+}
