@@ -141,6 +141,9 @@ struct Timeliness {
     deadline: Option<String>,
     on_time: Option<bool>,
     minutes_late: Option<i64>,
+    /// A resubmission: the week's timeliness is that of the report received
+    /// before it (the first accepted file counts), not of this file.
+    from_earlier: bool,
 }
 
 /// The receipt's data (also what `.json` holds).
@@ -158,7 +161,10 @@ pub struct Receipt<'r> {
 /// Builds the receipt of one checked file.
 pub fn receipt<'r>(config: &Config, report: &'r FileReport, lang: &Language) -> Receipt<'r> {
     let deadline = report.week.map(|w| config.calendar.deadline(&w));
-    let received = report.file.received;
+    // A resubmission keeps the standing of the report it replaces: timeliness
+    // is that of the first accepted file of the unit's week.
+    let earlier = report.supersedes.as_ref().and_then(|s| s.received);
+    let received = earlier.or(report.file.received);
     let (on_time, minutes_late) = match (deadline, received) {
         (Some(d), Some(r)) if r <= d => (Some(true), None),
         (Some(d), Some(r)) => (Some(false), Some((r - d).num_minutes())),
@@ -203,7 +209,12 @@ pub fn receipt<'r>(config: &Config, report: &'r FileReport, lang: &Language) -> 
             .map(|u| lang.unit_full(config, u).to_string()),
         week: report.week,
         week_label: report.week.map(|w| w.label()),
-        timeliness: Timeliness { deadline: deadline.map(|d| d.to_rfc3339()), on_time, minutes_late },
+        timeliness: Timeliness {
+            deadline: deadline.map(|d| d.to_rfc3339()),
+            on_time,
+            minutes_late,
+            from_earlier: earlier.is_some(),
+        },
         values,
     }
 }

@@ -265,7 +265,7 @@ impl Validator<'_> {
                         format!("Chưa nhập số liệu chỉ tiêu {} «{}».", c.code, c.vi),
                         format!("No value for criterion {} \"{}\".", c.code, c.en),
                     )
-                    .hint("Nhập số liệu; nếu không phát sinh, nhập 0.", "Enter the figure; if there is none, enter 0.");
+                    .hint(missing_hint(c).0, missing_hint(c).1);
                 self.issue(issue);
             }
             return None;
@@ -549,5 +549,16 @@ impl Validator<'_> {
                 );
             self.issue(issue);
         }
+    }
+}
+
+/// What to do about a required criterion left blank: a yes/no item is
+/// answered, a figure typed (0 when there is none).
+fn missing_hint(c: &crate::schema::Criterion) -> (&'static str, &'static str) {
+    match c.value_type {
+        ValueType::YesNo => {
+            ("Chọn «Có» hoặc «Không» trong danh sách của ô.", "Choose «Có» (yes) or «Không» (no) in the cell's list.")
+        }
+        _ => ("Nhập số liệu; nếu không phát sinh, nhập 0.", "Enter the figure; if there is none, enter 0."),
     }
 }

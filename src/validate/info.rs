@@ -159,11 +159,20 @@ impl<'a> Validator<'a> {
                     Some(e) => located.at(&name, crate::issue::a1(e.row, e.col)),
                     None => located.in_sheet(&name),
                 };
-                let issue =
-                    located.message(format!("Chưa ghi «{}».", pair.0), format!("\"{}\" is empty.", pair.1)).hint(
+                let hint = if label == info::APPROVED_BY {
+                    (
+                        "Ghi họ tên, chức vụ của lãnh đạo đã duyệt báo cáo trước khi gửi.",
+                        "Write the name and title of the leader who approved the report before it was sent.",
+                    )
+                } else {
+                    (
                         "Ghi họ tên để Bộ Nội vụ liên hệ khi cần làm rõ số liệu.",
                         "Write the name, so that the Ministry can ask about the figures.",
-                    );
+                    )
+                };
+                let issue = located
+                    .message(format!("Chưa ghi «{}».", pair.0), format!("\"{}\" is empty.", pair.1))
+                    .hint(hint.0, hint.1);
                 self.issue(issue);
             }
         }

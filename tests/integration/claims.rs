@@ -117,7 +117,7 @@ fn the_summary_states_coverage_and_suspect_figures_as_data_json_has_them() {
     let b01_line = md.lines().find(|l| l.contains("**2.195.380**")).expect("B01 line");
     assert!(b01_line.contains("(*)") && b01_line.contains("1.931.168") && b01_line.contains("-56.238"), "{b01_line}");
     assert_eq!(suspect["direction_differs"], true);
-    assert!(b01_line.contains("chiều thay đổi khác"), "{b01_line}");
+    assert!(b01_line.contains("chiều thay đổi ngược lại"), "{b01_line}");
     // Every figure without a suspect value carries no mark.
     for f in figures.iter().filter(|f| f["suspect"].is_null()) {
         let value = f["value"].as_f64().map(|v| format!("**{}**", tonghop::text::format_vi_number(v, 0)));

@@ -259,6 +259,9 @@ fn build_files_each_receipt_in_the_units_folder_too_saying_what_it_replaces() {
     assert_eq!(corrected["report"]["status"], "accepted", "{:?}", codes(corrected));
     assert_eq!(corrected["report"]["supersedes"]["path"], first.as_str());
     assert_eq!(corrected["report"]["supersedes"]["received"], "2025-09-29T10:00:00+07:00");
+    // Its week came on time with the first file: the resubmission is not "late".
+    assert_eq!(corrected["timeliness"]["on_time"], true, "{}", corrected["timeliness"]);
+    assert_eq!(corrected["timeliness"]["from_earlier"], true);
     let html = std::fs::read_to_string(share.join(THANH_HOA).join("bien-nhan").join(at.replace(".json", ".html")))
         .expect("the HTML receipt");
     assert!(html.contains("Thay thế") && html.contains(&first) && html.contains("29/09/2025 10:00"), "{html}");
