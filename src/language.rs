@@ -364,6 +364,20 @@ impl ApprovalWords {
     }
 }
 
+/// A table of words checked (`Some` with its placeholders' verdict) or absent,
+/// which only an added language may be: the built-in ones are every language's fallback.
+fn check_word_table(
+    table: &'static str,
+    checked: Option<Result<(), String>>,
+    built_in: Option<&str>,
+) -> Result<(), (Option<&'static str>, String)> {
+    match (checked, built_in) {
+        (Some(verdict), _) => verdict.map_err(|m| (Some(table), m)),
+        (None, Some(code)) => Err((None, format!("a built-in language ({code}) needs its {table} table"))),
+        (None, None) => Ok(()),
+    }
+}
+
 /// The `{name}` placeholders of a pattern.
 fn placeholders(pattern: &str) -> impl Iterator<Item = &str> {
     pattern.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
@@ -762,20 +776,15 @@ impl Language {
         if let Some(m) = raw.document.two_digit_months.get_ref().iter().find(|m| !(1..=12).contains(*m)) {
             return Err(error(Some(raw.document.two_digit_months.span().start), format!("{m} is not a month")));
         }
-        if let Some(console) = &raw.console {
-            console.check().map_err(|m| error(text.find("[console]"), m))?;
-        } else if code == fallback.code() {
-            return Err(error(None, format!("a built-in language ({code}) needs its [console] table")));
-        }
-        if let Some(approval) = &raw.approval {
-            approval.check().map_err(|m| error(text.find("[approval]"), m))?;
-        } else if code == fallback.code() {
-            return Err(error(None, format!("a built-in language ({code}) needs its [approval] table")));
-        }
-        if let Some(watch) = &raw.watch {
-            watch.check().map_err(|m| error(text.find("[watch]"), m))?;
-        } else if code == fallback.code() {
-            return Err(error(None, format!("a built-in language ({code}) needs its [watch] table")));
+        let built_in = code == fallback.code();
+        let tables = [
+            ("[console]", raw.console.as_ref().map(ConsoleWords::check)),
+            ("[approval]", raw.approval.as_ref().map(ApprovalWords::check)),
+            ("[watch]", raw.watch.as_ref().map(WatchWords::check)),
+        ];
+        for (table, checked) in tables {
+            check_word_table(table, checked, built_in.then_some(code))
+                .map_err(|(at, m)| error(at.and_then(|t| text.find(t)), m))?;
         }
         for (pattern, name) in [(&raw.document.period_weeks, "{n}"), (&raw.document.as_of, "{date}")] {
             if pattern.get_ref().matches(name).count() != 1 {
