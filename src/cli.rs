@@ -330,6 +330,9 @@ pub fn build(pipeline: &Pipeline<'_>, request: &BuildRequest, json: bool) -> Res
         print_json(&report)?;
     } else {
         print!("{}", console::build_summary(pipeline.config(), &words, pipeline.lang(), &report));
+        if let Some(line) = approval::draft_line(&approval::approval_words(pipeline)?, built.summary()) {
+            println!("{line}");
+        }
     }
     Ok(ExitCode::from(EXIT_OK))
 }

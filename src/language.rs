@@ -327,10 +327,18 @@ pub struct ApprovalWords {
     pub rebuilt_altered: String,
     /// The configuration changed since the approval.
     pub config_changed: String,
+    /// `{meeting}`: what `build` says of a draft of a cycle never approved.
+    pub build_draft: String,
+    /// `{version}`, `{by}`, `{at}`, `{figures}`, `{reports}`, `{tasks}`, `{files}`, `{meeting}`:
+    /// what `build` says of a draft that differs from the approved version.
+    pub build_changes: String,
+    /// `{version}`, `{by}`, `{at}`, `{meeting}`: a draft the same as the approved version.
+    pub build_no_changes: String,
 }
 
 impl ApprovalWords {
-    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 11] {
+    fn patterns(&self) -> [(&'static str, &str, &'static [&'static str]); 14] {
+        const CHANGES: &[&str] = &["version", "by", "at", "figures", "reports", "tasks", "files", "meeting"];
         [
             ("approved_line", &self.approved_line, &["version", "by", "at", "sha"]),
             ("approved", &self.approved, &["cycle", "version", "by", "at"]),
@@ -343,6 +351,9 @@ impl ApprovalWords {
             ("rebuilt_differs", &self.rebuilt_differs, &["name"]),
             ("rebuilt_written", &self.rebuilt_written, &["name", "dir"]),
             ("rebuilt_altered", &self.rebuilt_altered, &["name", "dir"]),
+            ("build_draft", &self.build_draft, &["meeting"]),
+            ("build_changes", &self.build_changes, CHANGES),
+            ("build_no_changes", &self.build_no_changes, &["version", "by", "at", "meeting"]),
         ]
     }
 

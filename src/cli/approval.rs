@@ -28,6 +28,29 @@ pub fn approval_words(pipeline: &Pipeline<'_>) -> Result<ApprovalWords> {
     Ok(fallback.approval().cloned().unwrap_or_else(|| unreachable!("checked when the language is loaded")))
 }
 
+/// What `build` says of its draft: how to approve it, or what changed since
+/// the approved version (as many as the draft's changes section lists).
+///
+/// A cycle named by its weeks rather than a meeting cannot be approved: nothing is said of it.
+pub fn draft_line(words: &ApprovalWords, summary: &crate::aggregate::Summary) -> Option<String> {
+    let meeting = summary.cycle.meeting?.to_string();
+    let Some(changes) = &summary.changes else {
+        return Some(fill(&words.build_draft, &[("meeting", meeting)]));
+    };
+    let against = changes.against.as_ref();
+    let values = [
+        ("version", against.map_or_else(String::new, |a| a.version.to_string())),
+        ("by", against.map_or_else(String::new, |a| a.by.clone())),
+        ("at", against.map_or_else(String::new, |a| words.time_of(&a.at))),
+        ("figures", changes.figures.len().to_string()),
+        ("reports", changes.submissions.len().to_string()),
+        ("tasks", changes.tasks.len().to_string()),
+        ("files", changes.files.len().to_string()),
+        ("meeting", meeting),
+    ];
+    Some(fill(if changes.any { &words.build_changes } else { &words.build_no_changes }, &values))
+}
+
 /// `tonghop approve`: approves the cycle as last built and says where the approved version is.
 pub fn approve(pipeline: &Pipeline<'_>, request: &ApproveRequest) -> Result<ExitCode> {
     let words = approval_words(pipeline)?;

@@ -197,6 +197,18 @@ fn an_approved_version_stays_and_the_draft_says_what_changed_since() {
     let draft = json(&folder.draft().join("data.json"));
     let changes = &draft["changes"];
     assert_eq!(changes["any"], true);
+    // The console counts what the draft's section lists.
+    let count = |part: &str| changes[part].as_array().unwrap().len();
+    let counts = format!(
+        "): {} số liệu, {} báo cáo tuần, {} nhiệm vụ, {} tệp;",
+        count("figures"),
+        count("submissions"),
+        count("tasks"),
+        count("files")
+    );
+    let line = rebuilt.stdout.lines().find(|l| l.starts_with("Thay đổi so với bản đã phê duyệt v1"));
+    let line = line.unwrap_or_else(|| panic!("the build says what changed:\n{}", rebuilt.stdout));
+    assert!(line.contains(APPROVER) && line.contains(&counts), "{line}\nexpected {counts}");
     assert_eq!(changes["against"]["by"], APPROVER);
 
     // Exactly the figures whose value differs between v1 and the draft, each caused by the corrected file.
