@@ -27,6 +27,30 @@ struct Args {
     command: Command,
 }
 
+/// The folders a cycle is read from and written to (`build`, `approve`).
+#[derive(clap::Args)]
+struct Folders {
+    /// Thư mục báo cáo nhận được (inputs folder).
+    #[arg(long, default_value = "inputs")]
+    inputs: PathBuf,
+    /// Thư mục kết quả (outputs folder); kết quả ghi vào <out>/<kỳ>/.
+    #[arg(long, default_value = "outputs")]
+    out: PathBuf,
+    /// Thư mục trạng thái của chế độ theo dõi: sổ ghi và kho lưu (state folder of `watch`).
+    #[arg(long, default_value = "state")]
+    state: PathBuf,
+    /// Dựng lại từ kho lưu mọi phiên bản đã nhận (rebuild from the archive of every version received).
+    #[arg(long)]
+    from_archive: bool,
+}
+
+impl Folders {
+    /// Where the cycle's files come from, and the outputs folder.
+    fn sources(self) -> (Sources, PathBuf) {
+        (Sources { inputs: self.inputs, state: Some(self.state), from_archive: self.from_archive }, self.out)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Tạo biểu mẫu báo cáo tuần (write the weekly form for a unit type).
@@ -81,24 +105,14 @@ enum Command {
         /// Các tuần, ví dụ 2025-W39,2025-W40 (name the weeks directly).
         #[arg(long, value_delimiter = ',')]
         weeks: Option<Vec<String>>,
-        /// Thư mục báo cáo nhận được (inputs folder).
-        #[arg(long, default_value = "inputs")]
-        inputs: PathBuf,
-        /// Thư mục kết quả (outputs folder); kết quả ghi vào <out>/<kỳ>/.
-        #[arg(long, default_value = "outputs")]
-        out: PathBuf,
+        #[command(flatten)]
+        folders: Folders,
         /// Thư mục mẫu văn bản của người dùng, thay mẫu mặc định cùng tên (template overrides).
         #[arg(long)]
         templates: Option<PathBuf>,
         /// In tóm tắt dạng JSON (print the run summary as JSON).
         #[arg(long)]
         json: bool,
-        /// Thư mục trạng thái của chế độ theo dõi: sổ ghi và kho lưu (state folder of `watch`).
-        #[arg(long, default_value = "state")]
-        state: PathBuf,
-        /// Dựng lại từ kho lưu mọi phiên bản đã nhận (rebuild from the archive of every version received).
-        #[arg(long)]
-        from_archive: bool,
         /// Dựng lại phiên bản đã phê duyệt N từ kho lưu và so với bản đã phê duyệt; cần --meeting
         /// (rebuild approved version N from the archive and compare it with the approved files).
         #[arg(long, requires = "meeting", value_name = "N")]
@@ -115,15 +129,8 @@ enum Command {
         /// Ghi chú (a note).
         #[arg(long)]
         note: Option<String>,
-        #[arg(long, default_value = "inputs")]
-        inputs: PathBuf,
-        #[arg(long, default_value = "outputs")]
-        out: PathBuf,
-        #[arg(long, default_value = "state")]
-        state: PathBuf,
-        /// Như build --from-archive (as build --from-archive).
-        #[arg(long)]
-        from_archive: bool,
+        #[command(flatten)]
+        folders: Folders,
         /// Mẫu văn bản của người dùng (template overrides).
         #[arg(long)]
         templates: Option<PathBuf>,
@@ -245,11 +252,12 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
         }
         Command::Sample { out, force } => cli::sample(&config, &out, force),
         Command::Template { out } => cli::template(&config, out.as_deref(), &lang),
-        Command::Build { meeting: Some(meeting), out, state, approved: Some(version), .. } => {
-            cli::rebuild(&pipeline, &state, &out, &cli::cycle_choice(Some(meeting), None), version)
+        Command::Build { meeting: Some(meeting), folders, approved: Some(version), .. } => {
+            let choice = cli::cycle_choice(Some(meeting), None);
+            cli::rebuild(&pipeline, &folders.state, &folders.out, &choice, version)
         }
-        Command::Build { meeting, weeks, inputs, out, json, state, from_archive, .. } => {
-            let sources = Sources { inputs, state: Some(state), from_archive };
+        Command::Build { meeting, weeks, folders, json, .. } => {
+            let (sources, out) = folders.sources();
             cli::build(&pipeline, &BuildRequest { sources, out, choice: cli::cycle_choice(meeting, weeks) }, json)
         }
         Command::Watch { inputs, out, state, poll, interval, settle, refresh_every, verbose, .. } => {
@@ -268,8 +276,8 @@ fn run(args: Args) -> tonghop::Result<ExitCode> {
             };
             cli::watch(&pipeline, &options)
         }
-        Command::Approve { meeting, by, note, inputs, out, state, from_archive, .. } => {
-            let sources = Sources { inputs, state: Some(state), from_archive };
+        Command::Approve { meeting, by, note, folders, .. } => {
+            let (sources, out) = folders.sources();
             let at = chrono::Utc::now().with_timezone(&config.calendar.timezone);
             let choice = cli::cycle_choice(Some(meeting), None);
             cli::approve(&pipeline, &ApproveRequest { sources, out, choice, by, note, at })

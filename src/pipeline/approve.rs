@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-use super::driver::{Pipeline, Written};
-use super::inputs::{self, Listed, Source, Sources};
+use super::driver::{Pipeline, Written, settled_choice};
+use super::inputs::{Listed, Source, Sources};
 use super::progress::Quiet;
-use super::read::{self, CycleReports, StageClock, read_for_cycle};
+use super::read::{self, StageClock};
 use crate::aggregate::{self, Approval, CycleChoice, CycleSpec, DocumentStatus, FileChange, Snapshot, Summary};
 use crate::approvals::{self, ApprovedInput, ApprovedOutput, NewApproval, Recorded};
 use crate::error::{Error, Result};
@@ -79,7 +79,7 @@ impl Pipeline<'_> {
     /// draft so that it compares with it.
     pub fn approve(&self, request: &ApproveRequest) -> Result<ApprovedVersion> {
         let state = request.sources.state.as_deref().ok_or(Error::ArchiveWithoutState)?;
-        let (listed, read) = self.read_cycle(&request.sources, &request.choice)?;
+        let (listed, read) = self.read_cycle(&request.sources, &request.choice, &StageClock::default(), &Quiet)?;
         let choice = settled_choice(&read.cycle, &request.choice);
         let (cycle, summary) = self.summarize(&read.reports, &choice, read.not_needed, None)?;
         refuse_if_changed(&request.out, &cycle, &summary)?;
@@ -137,29 +137,17 @@ impl Pipeline<'_> {
             return Err(Error::ApprovedInAnotherLanguage { lang: recorded.lang.clone() });
         }
         let listed = approved_listing(self, &ledger, &recorded)?;
-        let reports = read::check_all(self.config, &listed, &StageClock::default(), &Quiet);
-        let choice = recorded_choice(&recorded);
-        drop(ledger);
-        let (spec, summary) = self.summarize(&reports, &choice, recorded.other_weeks_files, None)?;
-        let stamped = self.stamped(summary, &recorded.approval, Some(state))?;
-        let outputs = render::render_all(self.config, &stamped, &self.templates, &self.lang)?;
-        let ledger = Ledger::open_read_only(state)?;
         let approved: BTreeMap<String, String> =
             approvals::outputs(&ledger, &recorded)?.into_iter().map(|o| (o.name, o.sha256)).collect();
+        drop(ledger);
+        let reports = read::check_all(self.config, &listed, &StageClock::default(), &Quiet);
+        let (spec, summary) =
+            self.summarize(&reports, &recorded_choice(&recorded), recorded.other_weeks_files, None)?;
+        let stamped = self.stamped(summary, &recorded.approval, Some(state))?;
+        let outputs = render::render_all(self.config, &stamped, &self.templates, &self.lang)?;
         let dir = version_dir(out, &spec.id, version);
         let files = restore_missing(&dir, &outputs, &approved)?;
         Ok(Rebuilt { config_changed: recorded.config_sha256 != self.config_fingerprint(), recorded, dir, files })
-    }
-
-    /// Lists and reads what a build of `choice` needs, as `build` does.
-    fn read_cycle(&self, sources: &Sources, choice: &CycleChoice) -> Result<(Vec<Listed>, CycleReports)> {
-        let clock = StageClock::default();
-        let (listed, ledger) = inputs::list_sources(self.config, sources)?;
-        let mut read = read_for_cycle(self.config, &listed, choice, &clock, &Quiet)
-            .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
-        inputs::verify_archive_reads(sources, ledger.as_ref(), &mut read.reports)?;
-        inputs::received_from_ledger(self.config, sources, ledger.as_ref(), &mut read.reports);
-        Ok((listed, read))
     }
 
     /// A summary as approved version `approval.version` states it: approved,
@@ -230,14 +218,6 @@ pub(super) fn approved_baseline(state: Option<&Path>, cycle: &str, before: Optio
 /// `outputs/<cycle>/v<N>/`.
 pub fn version_dir(out: &Path, cycle: &str, version: u32) -> PathBuf {
     out.join(cycle).join(format!("v{version}"))
-}
-
-/// The cycle as settled by the read: the latest one is named by its meeting.
-fn settled_choice(cycle: &CycleSpec, asked: &CycleChoice) -> CycleChoice {
-    match cycle.meeting {
-        Some(meeting) => CycleChoice::Meeting(meeting),
-        None => asked.clone(),
-    }
 }
 
 /// The cycle of a recorded approval: its meeting (the cycle's name), or its weeks.

@@ -12,7 +12,7 @@ use crate::render::receipt::{BoardLink, StatusBoard};
 
 use super::inputs::{self, Listed, Sources, list_folder};
 use super::progress::{Progress, Quiet};
-use super::read::{self, StageClock, read_for_cycle};
+use super::read::{self, CycleReports, StageClock, read_for_cycle};
 use crate::render::Templates;
 use crate::schema::Config;
 
@@ -115,19 +115,9 @@ impl<'c> Pipeline<'c> {
     pub fn build(&self, request: &BuildRequest, progress: &dyn Progress) -> Result<Built> {
         let started = std::time::Instant::now();
         let clock = StageClock::default();
-        let (listed, ledger) = inputs::list_sources(self.config, &request.sources)?;
-        progress.files_found(listed.len());
-        let mut read = read_for_cycle(self.config, &listed, &request.choice, &clock, progress)
-            .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
-        inputs::verify_archive_reads(&request.sources, ledger.as_ref(), &mut read.reports)?;
-        inputs::received_from_ledger(self.config, &request.sources, ledger.as_ref(), &mut read.reports);
-        read::note_supersessions(&mut read.reports);
+        let (_, read) = self.read_cycle(&request.sources, &request.choice, &clock, progress)?;
         let read_wall = started.elapsed().as_secs_f64();
-        // The cycle is settled: the latest one is named by its meeting from here on.
-        let choice = match read.cycle.meeting {
-            Some(meeting) => CycleChoice::Meeting(meeting),
-            None => request.choice.clone(),
-        };
+        let choice = settled_choice(&read.cycle, &request.choice);
         let written = self.write_cycle(&read.reports, &choice, read.not_needed, &request.out, &request.sources)?;
         let timings = Timings {
             read_and_validate_wall: read_wall,
@@ -137,6 +127,25 @@ impl<'c> Pipeline<'c> {
             ..written.timings.clone()
         };
         Ok(Built { files: FileCounts::of(&read.reports), other_weeks_files: read.not_needed, written, timings })
+    }
+
+    /// Lists and reads what a build of `choice` needs from `sources`, with the
+    /// received times and what each file replaces: the reading of `build` and `approve`.
+    pub(super) fn read_cycle(
+        &self,
+        sources: &Sources,
+        choice: &CycleChoice,
+        clock: &StageClock,
+        progress: &dyn Progress,
+    ) -> Result<(Vec<Listed>, CycleReports)> {
+        let (listed, ledger) = inputs::list_sources(self.config, sources)?;
+        progress.files_found(listed.len());
+        let mut read = read_for_cycle(self.config, &listed, choice, clock, progress)
+            .map_err(|error| Error::Cycle { error, lang: self.lang.fallback() })?;
+        inputs::verify_archive_reads(sources, ledger.as_ref(), &mut read.reports)?;
+        inputs::received_from_ledger(self.config, sources, ledger.as_ref(), &mut read.reports);
+        read::note_supersessions(&mut read.reports);
+        Ok((listed, read))
     }
 
     /// Rebuilds the status boards and the draft of the latest cycle from every
@@ -215,6 +224,14 @@ fn identity_only(report: &FileReport) -> FileReport {
         unit: report.unit.clone(),
         week: report.week,
         supersedes: None,
+    }
+}
+
+/// The cycle as settled by the read: the latest one is named by its meeting from here on.
+pub(super) fn settled_choice(cycle: &CycleSpec, asked: &CycleChoice) -> CycleChoice {
+    match cycle.meeting {
+        Some(meeting) => CycleChoice::Meeting(meeting),
+        None => asked.clone(),
     }
 }
 
